@@ -1,0 +1,165 @@
+using ChiSo;
+using System.CommandLine;
+using System.Text.Json;
+using ChiSo.Data;
+using ChiSo.Features.Frameworks;
+using ChiSo.Features.Gaps;
+using ChiSo.Features.Results;
+using ChiSo.Features.Units;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+// The CLI: the same services as the web app, one verb per capability. The database is chosen the same way
+// (Database:Provider, ConnectionStrings:ChiSo — from environment variables such as ConnectionStrings__ChiSo).
+Console.OutputEncoding = System.Text.Encoding.UTF8;
+var config = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+var services = new ServiceCollection().AddChiSoData(config).AddSingleton(TimeProvider.System)
+    .AddScoped<FrameworkImporter>().AddScoped<FrameworkExcel>().BuildServiceProvider();
+
+async Task<int> WithDb(Func<ChiSoDb, IServiceProvider, Task<int>> work)
+{
+    await using var scope = services.CreateAsyncScope();
+    var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
+    await BuiltInData.MigrateAndSeedIfEmptyAsync(db, TimeProvider.System);
+    return await work(db, scope.ServiceProvider);
+}
+
+static void WriteJson<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, FrameworkDocument.Json));
+
+var root = new RootCommand("ChiSo — chỉ số cải cách hành chính. ./chiso serve chạy ứng dụng web; ./chiso test chạy kiểm thử.");
+
+var migrate = new Command("migrate", "Tạo hoặc nâng cấp cơ sở dữ liệu.");
+migrate.SetAction(async _ =>
+{
+    await using var scope = services.CreateAsyncScope();
+    await scope.ServiceProvider.GetRequiredService<ChiSoDb>().Database.MigrateAsync();
+    Console.WriteLine("Đã cập nhật cơ sở dữ liệu.");
+    return 0;
+});
+root.Subcommands.Add(migrate);
+
+var seed = new Command("seed", "Nạp (hoặc nạp lại) dữ liệu có sẵn: tổ chức, PAR INDEX, SIPAS, PAPI.");
+seed.SetAction(async _ => await WithDb(async (db, _) =>
+{
+    await BuiltInData.SeedAsync(db, TimeProvider.System);
+    Console.WriteLine($"Đã nạp dữ liệu: {await db.Units.CountAsync()} đơn vị, {await db.Frameworks.CountAsync()} bộ chỉ số.");
+    return 0;
+}));
+root.Subcommands.Add(seed);
+
+Argument<string> FrameworkArg() => new("framework") { Description = "par-province, sipas, papi, ..." };
+Argument<int> YearArg() => new("year") { Description = "Năm kết quả" };
+Option<string?> UnitOpt() => new("--unit") { Description = "Mã đơn vị (mặc định: Thành phố)" };
+Option<bool> JsonOpt() => new("--json") { Description = "In JSON" };
+
+async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot, int> show) => await WithDb(async (db, _) =>
+{
+    var s = await IndexSnapshot.LoadAsync(db, key, year, unit);
+    if (s is null)
+    {
+        Console.Error.WriteLine($"Không có dữ liệu cho bộ chỉ số '{key}', năm {year}{(unit is null ? "" : $", đơn vị {unit}")}.");
+        return 2;
+    }
+    return show(s);
+});
+
+{
+    var fw = FrameworkArg(); var year = YearArg(); var unit = UnitOpt(); var json = JsonOpt();
+    var results = new Command("results", "Kết quả, mục tiêu và các chỗ tổng không khớp của một bộ chỉ số trong một năm.") { fw, year, unit, json };
+    results.SetAction(async p => await Snapshot(p.GetValue(fw)!, p.GetValue(year), p.GetValue(unit), s =>
+    {
+        var report = IndexReport.From(s);
+        if (p.GetValue(json)) { WriteJson(report); return 0; }
+        Console.WriteLine($"{report.FrameworkName} — {report.UnitName} — {report.Year}: {report.Result?.ToString("0.####", ViText.Vi)} / {report.Max.ToString("0.##", ViText.Vi)}" +
+            (report.Rank is null ? "" : $", hạng {report.Rank}"));
+        foreach (var r in report.Flatten())
+            Console.WriteLine($"{r.Code,-8} {ViText.Num(r.Max),7} {ViText.Num(r.Result),8} {ViText.Num(r.Target),8}  {r.Name}");
+        foreach (var i in report.Inconsistencies)
+            Console.WriteLine($"Không khớp: {i.Code} {i.Field}: công bố {ViText.Num(i.Stated)}, cộng {ViText.Num(i.Summed)}");
+        return 0;
+    }));
+    root.Subcommands.Add(results);
+}
+{
+    var fw = FrameworkArg(); var year = YearArg(); var unit = UnitOpt(); var json = JsonOpt();
+    var xlsx = new Option<string?>("--xlsx") { Description = "Ghi phân tích ra tệp Excel" };
+    var gaps = new Command("gaps", "Phân tích điểm bị mất theo tiêu chí, đơn vị chủ trì và lĩnh vực.") { fw, year, unit, json, xlsx };
+    gaps.SetAction(async p => await Snapshot(p.GetValue(fw)!, p.GetValue(year), p.GetValue(unit), s =>
+    {
+        var report = GapReport.From(s);
+        if (p.GetValue(xlsx) is { } path)
+        {
+            using var file = File.Create(path);
+            FrameworkExcel.WriteGaps(report, file);
+            Console.WriteLine($"Đã ghi {path}");
+        }
+        if (p.GetValue(json)) { WriteJson(report); return 0; }
+        Console.WriteLine($"{report.FrameworkName} {report.Year}: mất {ViText.Num(report.PointsLost)} điểm; nếu đạt mọi mục tiêu: {ViText.Num(report.ProjectedIfTargetsMet)}");
+        foreach (var l in report.ByLead) Console.WriteLine($"{ViText.Num(l.PointsLost),8}  {l.Lead}");
+        return 0;
+    }));
+    root.Subcommands.Add(gaps);
+}
+{
+    var fw = FrameworkArg(); var year = new Option<int?>("--year") { Description = "Năm kết quả (Excel: bắt buộc)" };
+    var output = new Option<string>("--out", "-o") { Description = "Tệp ra: .xlsx hoặc .json", Required = true };
+    var export = new Command("export", "Xuất bộ chỉ số với kết quả và mục tiêu (Excel theo mẫu phụ lục, hoặc JSON).") { fw, year, output };
+    export.SetAction(async p => await WithDb(async (db, sp) =>
+    {
+        var key = p.GetValue(fw)!; var path = p.GetValue(output)!;
+        var doc = await FrameworkExport.DocumentAsync(db, key, p.GetValue(year));
+        if (doc is null) { Console.Error.WriteLine($"Không có bộ chỉ số '{key}'."); return 2; }
+        await using var file = File.Create(path);
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            await JsonSerializer.SerializeAsync(file, doc, FrameworkDocument.Json);
+        else
+        {
+            if (p.GetValue(year) is not { } y) { Console.Error.WriteLine("Xuất Excel cần --year."); return 2; }
+            sp.GetRequiredService<FrameworkExcel>().Write(doc, y, file);
+        }
+        Console.WriteLine($"Đã ghi {path}");
+        return 0;
+    }));
+    root.Subcommands.Add(export);
+}
+{
+    var file = new Argument<string>("file") { Description = "Tệp .xlsx (mẫu phụ lục) hoặc .json" };
+    var user = new Option<string>("--user") { Description = "Người nhập (ghi vào nhật ký)", DefaultValueFactory = _ => Environment.UserName };
+    var reason = new Option<string?>("--reason") { Description = "Lý do (ghi vào nhật ký)" };
+    var import = new Command("import", "Nhập bộ chỉ số, kết quả và mục tiêu; tệp lỗi bị từ chối toàn bộ kèm báo cáo từng dòng.") { file, user, reason };
+    import.SetAction(async p => await WithDb(async (db, sp) =>
+    {
+        var path = p.GetValue(file)!;
+        var why = p.GetValue(reason) ?? $"Nhập từ tệp {Path.GetFileName(path)}";
+        await using var stream = File.OpenRead(path);
+        var report = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+            ? await FrameworkExport.ImportJsonAsync(sp.GetRequiredService<FrameworkImporter>(), stream, p.GetValue(user)!, why)
+            : await sp.GetRequiredService<FrameworkExcel>().ImportAsync(stream, p.GetValue(user)!, why);
+        if (!report.Succeeded)
+        {
+            Console.Error.WriteLine($"Tệp bị từ chối, không có gì được ghi. {report.Problems.Count} lỗi:");
+            foreach (var problem in report.Problems) Console.Error.WriteLine("  " + problem);
+            return 1;
+        }
+        Console.WriteLine($"Đã nhập {report.Criteria} tiêu chí, {report.Scores} điểm, {report.Targets} mục tiêu.");
+        return 0;
+    }));
+    root.Subcommands.Add(import);
+}
+{
+    var asOf = new Option<DateOnly?>("--as-of") { Description = "Chỉ đơn vị còn tồn tại ngày này (yyyy-mm-dd)" };
+    var json = JsonOpt();
+    var units = new Command("units", "Danh mục tổ chức với lịch sử sáp nhập.") { asOf, json };
+    units.SetAction(async p => await WithDb(async (db, _) =>
+    {
+        var list = await UnitQueries.ListAsync(db, p.GetValue(asOf), null);
+        if (p.GetValue(json)) { WriteJson(list); return 0; }
+        foreach (var u in list)
+            Console.WriteLine($"{u.Code,-14} {u.Kind,-24} {u.ValidFrom?.ToString("dd/MM/yyyy") ?? "",10} {u.ValidTo?.ToString("dd/MM/yyyy") ?? "",10}  {u.Name}");
+        return 0;
+    }));
+    root.Subcommands.Add(units);
+}
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using ChiSo.Features.Frameworks;
+using ChiSo.Features.Units;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChiSo.Data;
+
+/// <summary>The data ChiSo ships: the organisation registry and the published results and targets
+/// transcribed from the source documents (Data/BuiltIn/*.json, embedded in the assembly).</summary>
+public static class BuiltInData
+{
+    public static readonly string[] FrameworkFiles = ["par-province.json", "sipas.json", "papi.json"];
+
+    public static T Read<T>(string name)
+    {
+        using var stream = typeof(BuiltInData).Assembly.GetManifestResourceStream($"ChiSo.BuiltIn.{name}")
+            ?? throw new InvalidOperationException($"Built-in data file {name} is not embedded.");
+        return JsonSerializer.Deserialize<T>(stream, FrameworkDocument.Json)
+            ?? throw new InvalidOperationException($"Built-in data file {name} is empty.");
+    }
+
+    /// <summary>Writes the built-in data; safe to run again (everything is matched and updated in place).</summary>
+    public static async Task SeedAsync(ChiSoDb db, TimeProvider clock, CancellationToken ct = default)
+    {
+        var unitProblems = await new UnitImporter(db).ImportAsync(Read<UnitsDocument>("units.json"), ct);
+        if (unitProblems.Count > 0)
+            throw new InvalidOperationException("Built-in units are invalid: " + string.Join("; ", unitProblems));
+        var importer = new FrameworkImporter(db, clock);
+        foreach (var file in FrameworkFiles)
+        {
+            var report = await importer.ImportAsync(Read<FrameworkDocument>(file), "system", "Dữ liệu có sẵn (" + file + ")", ct);
+            if (!report.Succeeded)
+                throw new InvalidOperationException($"Built-in {file} is invalid: " + string.Join("; ", report.Problems));
+        }
+    }
+
+    /// <summary>Migrates, then seeds an empty database (the first run of `./chiso serve`).</summary>
+    public static async Task MigrateAndSeedIfEmptyAsync(ChiSoDb db, TimeProvider clock, CancellationToken ct = default)
+    {
+        await db.Database.MigrateAsync(ct);
+        if (!await db.Frameworks.AnyAsync(ct)) await SeedAsync(db, clock, ct);
+    }
+}

@@ -1,0 +1,33 @@
+using ChiSo.Features.Audit;
+using ChiSo.Features.Frameworks;
+using ChiSo.Features.Results;
+using ChiSo.Features.Units;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChiSo.Data;
+
+/// <summary>The model, shared by both providers. Each provider has a thin subclass with its own migrations:
+/// after changing the model run <c>./chiso dev add-migration Name</c>, which adds one to both.</summary>
+public abstract class ChiSoDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+{
+    public DbSet<Unit> Units => Set<Unit>();
+    public DbSet<UnitAlias> UnitAliases => Set<UnitAlias>();
+    public DbSet<UnitEvent> UnitEvents => Set<UnitEvent>();
+    public DbSet<UnitGroup> UnitGroups => Set<UnitGroup>();
+    public DbSet<Framework> Frameworks => Set<Framework>();
+    public DbSet<FrameworkVersion> FrameworkVersions => Set<FrameworkVersion>();
+    public DbSet<Criterion> Criteria => Set<Criterion>();
+    public DbSet<IndexResult> Results => Set<IndexResult>();
+    public DbSet<IndexTarget> Targets => Set<IndexTarget>();
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+    // Shared by every app instance, so cookies and antiforgery tokens survive a second instance or a restart.
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ChiSoDb).Assembly);
+}
+
+public sealed class SqliteChiSoDb(DbContextOptions<SqliteChiSoDb> options) : ChiSoDb(options);
+
+public sealed class PostgresChiSoDb(DbContextOptions<PostgresChiSoDb> options) : ChiSoDb(options);

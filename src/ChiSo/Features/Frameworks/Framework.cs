@@ -1,0 +1,72 @@
+using ChiSo.Features.Units;
+
+namespace ChiSo.Features.Frameworks;
+
+/// <summary>An index that scores units: the provincial PAR INDEX, SIPAS, PAPI, the city's own PAR index...</summary>
+public sealed class Framework
+{
+    public int Id { get; set; }
+    /// <summary>Stable key used by the API and CLI: "par-province", "sipas", "papi".</summary>
+    public required string Key { get; set; }
+    public required string Name { get; set; }
+    public string? NameEn { get; set; }
+    public FrameworkScale Scale { get; set; }
+    public RollUp RollUp { get; set; }
+    public string? Publisher { get; set; }
+    public List<FrameworkVersion> Versions { get; set; } = [];
+
+    public FrameworkVersion? VersionFor(int year) =>
+        Versions.Where(v => v.ValidFromYear <= year && (v.ValidToYear is null || year <= v.ValidToYear))
+            .OrderByDescending(v => v.ValidFromYear).FirstOrDefault();
+}
+
+public enum FrameworkScale { Points, Percent }
+
+/// <summary>Whether children's points add up to their parent (PAR, PAPI) or each node is its own
+/// percentage (SIPAS).</summary>
+public enum RollUp { Sum, None }
+
+/// <summary>A framework as set by one decision, valid for a range of years.</summary>
+public sealed class FrameworkVersion
+{
+    public int Id { get; set; }
+    public int FrameworkId { get; set; }
+    public Framework? Framework { get; set; }
+    public required string Label { get; set; }
+    public string? Name { get; set; }
+    public int ValidFromYear { get; set; }
+    public int? ValidToYear { get; set; }
+    public decimal Max { get; set; }
+    public string? Source { get; set; }
+    public List<Criterion> Criteria { get; set; } = [];
+}
+
+/// <summary>A node of a framework's tree: field, criterion or sub-criterion.</summary>
+public sealed class Criterion
+{
+    public int Id { get; set; }
+    public int VersionId { get; set; }
+    public int? ParentId { get; set; }
+    /// <summary>Dotted code as printed: "3.2.1".</summary>
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public string? NameEn { get; set; }
+    public decimal? Max { get; set; }
+    public ScoringMethod Method { get; set; }
+    public string? Notes { get; set; }
+    /// <summary>Position among the version's criteria in document order.</summary>
+    public int Order { get; set; }
+    public List<CriterionLead> Leads { get; set; } = [];
+}
+
+public enum ScoringMethod { Appraisal, Survey, External, Computed }
+
+/// <summary>An agency that leads (chủ trì) a criterion, with the part it answers for when the table says.</summary>
+public sealed class CriterionLead
+{
+    public int Id { get; set; }
+    public int CriterionId { get; set; }
+    public int UnitId { get; set; }
+    public Unit? Unit { get; set; }
+    public string? Scope { get; set; }
+}

@@ -1,0 +1,325 @@
+using System.Globalization;
+using ChiSo.Features.Gaps;
+using ChiSo.Features.Results;
+using MiniExcelLibs;
+
+namespace ChiSo.Features.Frameworks;
+
+/// <summary>A framework year as an Excel appendix in the seeds' layout (STT, Lĩnh vực, Điểm tối đa,
+/// Kết quả năm N, Mục tiêu năm N+1, Đơn vị chủ trì), with the framework's details on a second sheet so
+/// that the file imports back whole.</summary>
+public sealed class FrameworkExcel(FrameworkImporter importer)
+{
+    public const string TableSheet = "Phụ lục";
+    public const string InfoSheet = "Thông tin";
+    const string Code = "STT", Name = "Lĩnh vực", Max = "Điểm tối đa", Lead = "Đơn vị chủ trì", Method = "Phương pháp chấm",
+        NameEn = "Tên tiếng Anh", Notes = "Ghi chú", DataNote = "Ghi chú số liệu", Total = "Tổng cộng";
+    static string ResultHeader(int year) => $"Kết quả năm {year}";
+    static string TargetHeader(int year) => $"Mục tiêu năm {year}";
+
+    static readonly (string Key, string Label)[] InfoRows =
+    [
+        ("key", "Mã bộ chỉ số"), ("name", "Tên bộ chỉ số"), ("nameEn", "Tên tiếng Anh"), ("scale", "Thang điểm (points/percent)"),
+        ("rollUp", "Cộng dồn (sum/none)"), ("publisher", "Cơ quan công bố"), ("version", "Phiên bản"), ("versionName", "Tên phiên bản"),
+        ("validFrom", "Áp dụng từ năm"), ("validTo", "Áp dụng đến năm"), ("versionSource", "Nguồn phiên bản"), ("unit", "Đơn vị được đánh giá"),
+        ("year", "Năm kết quả"), ("rank", "Xếp hạng"), ("band", "Nhóm"), ("resultSource", "Nguồn kết quả"),
+        ("publishedOn", "Ngày công bố (dd/MM/yyyy)"), ("resultNotes", "Ghi chú kết quả"), ("targetSource", "Nguồn mục tiêu"),
+    ];
+
+    /// <summary>Writes the version valid in <paramref name="year"/> with that year's result and the next year's
+    /// targets for the first unit the document has results for.</summary>
+    public void Write(FrameworkDocument doc, int year, Stream output)
+    {
+        var version = doc.Versions.Single();
+        var result = doc.Results.FirstOrDefault(r => r.Year == year);
+        var target = doc.Targets.FirstOrDefault(t => t.Year == year + 1 && (result is null || t.Unit == result.Unit));
+        var rows = new List<Dictionary<string, object?>>
+        {
+            Row("", Total, null, version.Max, result?.Total, TargetCell(target?.Total), "", "", null, result?.Notes, year),
+        };
+        foreach (var c in FrameworkImporter.Flatten(version.Criteria))
+            rows.Add(Row(c.Code, c.Name, c.NameEn, c.Max,
+                result?.Scores.TryGetValue(c.Code, out var s) == true ? s : null,
+                target?.Criteria.TryGetValue(c.Code, out var t) == true ? TargetCell(t) : null,
+                string.Join("; ", c.Lead.Select(l => l.Scope is null ? l.Agency : $"{l.Agency} ({l.Scope})")),
+                c.Method, c.Notes,
+                Join(result?.Missing.GetValueOrDefault(c.Code), target?.Missing.GetValueOrDefault(c.Code) is { } tm ? "Mục tiêu: " + tm : null),
+                year));
+
+        var info = new Dictionary<string, string?>
+        {
+            ["key"] = doc.Key, ["name"] = doc.Name, ["nameEn"] = doc.NameEn, ["scale"] = doc.Scale, ["rollUp"] = doc.RollUp,
+            ["publisher"] = doc.Publisher, ["version"] = version.Label, ["versionName"] = version.Name,
+            ["validFrom"] = version.ValidFromYear.ToString(CultureInfo.InvariantCulture),
+            ["validTo"] = version.ValidToYear?.ToString(CultureInfo.InvariantCulture), ["versionSource"] = version.Source,
+            ["unit"] = result?.Unit ?? target?.Unit, ["year"] = year.ToString(CultureInfo.InvariantCulture),
+            ["rank"] = result?.Rank is { } r ? (result.RankOf is { } of ? $"{r}/{of}" : $"{r}") : null, ["band"] = result?.Band,
+            ["resultSource"] = result?.Source, ["publishedOn"] = ViText.Date(result?.PublishedOn), ["resultNotes"] = result?.Notes,
+            ["targetSource"] = target?.Source,
+        };
+        var sheets = new Dictionary<string, object>
+        {
+            [TableSheet] = rows,
+            [InfoSheet] = InfoRows.Select(i => new Dictionary<string, object?> { ["Mục"] = i.Label, ["Giá trị"] = info[i.Key], ["Mã"] = i.Key }).ToList(),
+        };
+        output.SaveAs(sheets);
+    }
+
+    static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a}; {b}";
+
+    static Dictionary<string, object?> Row(string code, string name, string? nameEn, decimal? max, decimal? result, object? target,
+        string lead, string method, string? notes, string? dataNote, int year) => new()
+    {
+        [Code] = code, [Name] = name, [Max] = max, [ResultHeader(year)] = result, [TargetHeader(year + 1)] = target,
+        [Lead] = lead, [Method] = method, [NameEn] = nameEn, [Notes] = notes, [DataNote] = dataNote,
+    };
+
+    /// <summary>A plain number means "at least" (as the appendices print targets); anything else keeps its sign.</summary>
+    static object? TargetCell(TargetValueDocument? t) =>
+        t is null ? null : Comparators.Parse(t.Comparator) == Comparator.AtLeast ? t.Value : $"{t.Comparator}{t.Value.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Reads an appendix workbook and imports it; a single bad cell refuses the whole file.</summary>
+    public async Task<ImportReport> ImportAsync(Stream xlsx, string user, string reason, CancellationToken ct = default)
+    {
+        var (doc, rowOf, problems) = Read(xlsx);
+        if (problems.Count > 0 || doc is null) return ImportReport.Refused(problems);
+        var report = await importer.ImportAsync(doc, user, reason, ct);
+        if (report.Succeeded) return report;
+        return ImportReport.Refused(report.Problems.Select(p =>
+            p.Where is { } w && rowOf.TryGetValue(w, out var row) ? p with { Row = row } : p).ToList());
+    }
+
+    /// <summary>Parses the workbook into a document, with the sheet row of every criterion code.</summary>
+    public static (FrameworkDocument? Doc, Dictionary<string, int> RowOf, List<ImportProblem> Problems) Read(Stream xlsx)
+    {
+        var problems = new List<ImportProblem>();
+        var rowOf = new Dictionary<string, int>();
+        List<IDictionary<string, object?>> table, infoRows;
+        try
+        {
+            var memory = new MemoryStream();
+            xlsx.CopyTo(memory);
+            var names = memory.GetSheetNames();
+            if (!names.Contains(TableSheet) || !names.Contains(InfoSheet))
+                return (null, rowOf, [new ImportProblem($"Tệp cần hai trang tính '{TableSheet}' và '{InfoSheet}'.")]);
+            table = memory.Query(useHeaderRow: true, sheetName: TableSheet).Cast<IDictionary<string, object?>>().ToList();
+            infoRows = memory.Query(useHeaderRow: true, sheetName: InfoSheet).Cast<IDictionary<string, object?>>().ToList();
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or System.Xml.XmlException)
+        {
+            return (null, rowOf, [new ImportProblem("Không đọc được tệp Excel (.xlsx): " + e.Message)]);
+        }
+
+        var info = infoRows.Where(r => r.TryGetValue("Mã", out var k) && k is not null)
+            .ToDictionary(r => Text(r["Mã"])!, r => Text(r.TryGetValue("Giá trị", out var v) ? v : null));
+        string? Info(string key) => info.GetValueOrDefault(key);
+        int? InfoInt(string key)
+        {
+            var s = Info(key);
+            if (s is null) return null;
+            if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i)) return i;
+            problems.Add(new ImportProblem($"'{s}' không phải là năm.") { Column = InfoSheet, Where = key });
+            return null;
+        }
+        if (Info("key") is null) problems.Add(new ImportProblem("Trang 'Thông tin' thiếu mã bộ chỉ số (key).") { Column = InfoSheet });
+        if (Info("version") is null) problems.Add(new ImportProblem("Trang 'Thông tin' thiếu phiên bản.") { Column = InfoSheet });
+        var year = InfoInt("year");
+        if (year is null) { problems.Add(new ImportProblem("Trang 'Thông tin' thiếu năm kết quả.") { Column = InfoSheet }); return (null, rowOf, problems); }
+
+        var headers = table.FirstOrDefault()?.Keys.ToList() ?? [];
+        foreach (var required in new[] { Code, Name, Max, ResultHeader(year.Value), TargetHeader(year.Value + 1), Lead })
+            if (!headers.Contains(required)) problems.Add(new ImportProblem($"Thiếu cột '{required}'.") { Row = 1 });
+        if (problems.Count > 0) return (null, rowOf, problems);
+
+        decimal? Number(IDictionary<string, object?> row, string column, int rowNo)
+        {
+            var cell = row.TryGetValue(column, out var v) ? v : null;
+            switch (cell)
+            {
+                case null: return null;
+                case double d: return (decimal)d;
+                case decimal m: return m;
+                case int i: return i;
+                case long l: return l;
+            }
+            var s = Text(cell);
+            if (s is null) return null;
+            if (decimal.TryParse(s.Replace(',', '.'), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)) return n;
+            problems.Add(new ImportProblem($"'{s}' không phải là số.") { Row = rowNo, Column = column });
+            return null;
+        }
+        TargetValueDocument? Target(IDictionary<string, object?> row, string column, int rowNo)
+        {
+            var cell = row.TryGetValue(column, out var v) ? v : null;
+            if (cell is double or decimal or int or long) return new TargetValueDocument("≥", Number(row, column, rowNo)!.Value);
+            var s = Text(cell);
+            if (s is null) return null;
+            var sign = new[] { ">=", "<=", "≥", "≤", ">", "<", "=" }.FirstOrDefault(s.StartsWith);
+            var rest = sign is null ? s : s[sign.Length..].Trim();
+            if (decimal.TryParse(rest.Replace(',', '.'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n))
+                return new TargetValueDocument(Comparators.Parse(sign ?? "≥")!.Value.Symbol(), n);
+            problems.Add(new ImportProblem($"Mục tiêu '{s}' không hợp lệ (ví dụ: 9,5 hoặc >92).") { Row = rowNo, Column = column });
+            return null;
+        }
+
+        var nodes = new Dictionary<string, (CriterionDocument Doc, List<CriterionDocument> Children)>();
+        var roots = new List<CriterionDocument>();
+        var scores = new Dictionary<string, decimal>();
+        var missing = new Dictionary<string, string>();
+        var targets = new Dictionary<string, TargetValueDocument>();
+        var targetMissing = new Dictionary<string, string>();
+        decimal? totalMax = null, total = null;
+        TargetValueDocument? totalTarget = null;
+        for (var i = 0; i < table.Count; i++)
+        {
+            var row = table[i];
+            var rowNo = i + 2;
+            var code = Text(Cell(row, Code))?.TrimEnd('.');
+            var name = Text(Cell(row, Name));
+            if (code is null && name is null) continue;
+            var max = Number(row, Max, rowNo);
+            var result = Number(row, ResultHeader(year.Value), rowNo);
+            var target = Target(row, TargetHeader(year.Value + 1), rowNo);
+            if (code is null)
+            {
+                if (name is not null && name.StartsWith("Tổng", StringComparison.OrdinalIgnoreCase))
+                {
+                    totalMax = max; total = result; totalTarget = target;
+                }
+                else problems.Add(new ImportProblem($"Dòng '{name}' thiếu STT.") { Row = rowNo, Column = Code });
+                continue;
+            }
+            if (!rowOf.TryAdd(code, rowNo))
+            {
+                problems.Add(new ImportProblem($"Mã tiêu chí '{code}' bị trùng (đã có ở dòng {rowOf[code]}).") { Row = rowNo, Column = Code });
+                continue;
+            }
+            var children = new List<CriterionDocument>();
+            var doc = new CriterionDocument
+            {
+                Code = code, Name = name ?? "", NameEn = Text(Cell(row, NameEn)), Max = max,
+                Method = Text(Cell(row, Method)) ?? "appraisal", Notes = Text(Cell(row, Notes)),
+                Lead = Leads(Text(Cell(row, Lead))), Children = children,
+            };
+            nodes[code] = (doc, children);
+            var dot = code.LastIndexOf('.');
+            if (dot < 0) roots.Add(doc);
+            else if (nodes.TryGetValue(code[..dot], out var parent)) parent.Children.Add(doc);
+            else problems.Add(new ImportProblem($"Mã '{code}' không có tiêu chí cha '{code[..dot]}' ở các dòng trên (cây tiêu chí bị lỗi).") { Row = rowNo, Column = Code });
+            if (result is { } r) scores[code] = r;
+            if (target is not null) targets[code] = target;
+            foreach (var note in (Text(Cell(row, DataNote)) ?? "").Split("; ", StringSplitOptions.RemoveEmptyEntries))
+                if (note.StartsWith("Mục tiêu: ", StringComparison.Ordinal)) targetMissing[code] = note["Mục tiêu: ".Length..];
+                else missing[code] = note;
+        }
+        if (totalMax is null) problems.Add(new ImportProblem($"Thiếu dòng '{Total}' với điểm tối đa của bộ chỉ số.") { Column = Name });
+        if (problems.Count > 0) return (null, rowOf, problems);
+
+        var unit = Info("unit");
+        var versionLabel = Info("version")!;
+        var rankText = Info("rank");
+        int? rank = null, rankOf = null;
+        if (rankText is not null)
+        {
+            var parts = rankText.Split('/');
+            if (parts.Length is 1 or 2 && int.TryParse(parts[0], out var rk) && (parts.Length == 1 || int.TryParse(parts[1], out var _)))
+            {
+                rank = rk;
+                rankOf = parts.Length == 2 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : null;
+            }
+            else problems.Add(new ImportProblem($"Xếp hạng '{rankText}' không hợp lệ (ví dụ: 3/63).") { Column = InfoSheet });
+        }
+        DateOnly? publishedOn = null;
+        if (Info("publishedOn") is { } pub)
+        {
+            if (DateOnly.TryParseExact(pub, "dd/MM/yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) publishedOn = d;
+            else problems.Add(new ImportProblem($"Ngày công bố '{pub}' không đúng dạng dd/MM/yyyy.") { Column = InfoSheet });
+        }
+        var document = new FrameworkDocument
+        {
+            Key = Info("key")!, Name = Info("name") ?? "", NameEn = Info("nameEn"), Scale = Info("scale") ?? "points",
+            RollUp = Info("rollUp") ?? "sum", Publisher = Info("publisher"),
+            Versions =
+            [
+                new VersionDocument
+                {
+                    Label = versionLabel, Name = Info("versionName"), ValidFromYear = InfoInt("validFrom") ?? year.Value,
+                    ValidToYear = InfoInt("validTo"), Max = totalMax!.Value, Source = Info("versionSource"), Criteria = roots,
+                },
+            ],
+            Results = unit is null || (total is null && scores.Count == 0 && missing.Count == 0) ? [] :
+            [
+                new ResultDocument
+                {
+                    Unit = unit, Year = year.Value, Version = versionLabel, Total = total, Rank = rank, RankOf = rankOf,
+                    Band = Info("band"), Source = Info("resultSource"), PublishedOn = publishedOn, Notes = Info("resultNotes"),
+                    Scores = scores, Missing = missing,
+                },
+            ],
+            Targets = unit is null || (totalTarget is null && targets.Count == 0) ? [] :
+            [
+                new TargetDocument
+                {
+                    Unit = unit, Year = year.Value + 1, Version = versionLabel, Total = totalTarget, Source = Info("targetSource"),
+                    Criteria = targets, Missing = targetMissing,
+                },
+            ],
+        };
+        return (problems.Count > 0 ? null : document, rowOf, problems);
+    }
+
+    static List<LeadDocument> Leads(string? cell) =>
+        (cell ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
+        {
+            var open = part.IndexOf('(');
+            return open > 0 && part.EndsWith(')')
+                ? new LeadDocument(part[..open].Trim(), part[(open + 1)..^1].Trim())
+                : new LeadDocument(part, null);
+        }).ToList();
+
+    static object? Cell(IDictionary<string, object?> row, string column) => row.TryGetValue(column, out var v) ? v : null;
+
+    static string? Text(object? cell) => cell switch
+    {
+        null => null,
+        double d => d.ToString(CultureInfo.InvariantCulture),
+        _ => string.IsNullOrWhiteSpace(cell.ToString()) ? null : cell.ToString()!.Trim(),
+    };
+
+    /// <summary>The gap analysis as a workbook: leaves, leads, fields and the headline.</summary>
+    public static void WriteGaps(GapReport g, Stream output)
+    {
+        var sheets = new Dictionary<string, object>
+        {
+            ["Tổng quan"] = new List<Dictionary<string, object?>>
+            {
+                new() { ["Mục"] = "Bộ chỉ số", ["Giá trị"] = g.FrameworkName },
+                new() { ["Mục"] = "Đơn vị", ["Giá trị"] = g.UnitName },
+                new() { ["Mục"] = "Năm", ["Giá trị"] = g.Year },
+                new() { ["Mục"] = "Điểm tối đa", ["Giá trị"] = g.Max },
+                new() { ["Mục"] = "Kết quả", ["Giá trị"] = g.Result },
+                new() { ["Mục"] = "Điểm bị mất", ["Giá trị"] = g.PointsLost },
+                new() { ["Mục"] = $"Mục tiêu năm {g.Year + 1}", ["Giá trị"] = g.Target?.ToString() },
+                new() { ["Mục"] = "Dự kiến nếu đạt mọi mục tiêu", ["Giá trị"] = g.ProjectedIfTargetsMet },
+            },
+            ["Theo tiêu chí"] = g.Criteria.Select(c => new Dictionary<string, object?>
+            {
+                ["STT"] = c.Code, ["Tiêu chí"] = c.Name, ["Điểm tối đa"] = c.Max, [$"Kết quả năm {g.Year}"] = c.Result,
+                ["Điểm bị mất"] = c.PointsLost, [$"Kết quả năm {g.Year - 1}"] = c.Previous, ["Thay đổi"] = c.Change,
+                [$"Mục tiêu năm {g.Year + 1}"] = c.Target, ["Khoảng cách tới mục tiêu"] = c.DistanceToTarget,
+                ["Mục tiêu thấp hơn kết quả"] = c.TargetBelowResult ? "Có" : "", ["Đơn vị chủ trì"] = string.Join("; ", c.Lead),
+                ["Yếu"] = c.Weak ? "Có" : "",
+            }).ToList(),
+            ["Theo đơn vị chủ trì"] = g.ByLead.Select(l => new Dictionary<string, object?>
+            {
+                ["Đơn vị chủ trì"] = l.Lead, ["Điểm bị mất"] = l.PointsLost, ["Số tiêu chí bị mất điểm"] = l.WeakCriteria,
+                ["Các tiêu chí"] = string.Join(", ", l.Codes),
+            }).ToList(),
+            ["Theo lĩnh vực"] = g.ByField.Select(f => new Dictionary<string, object?>
+            {
+                ["STT"] = f.Code, ["Lĩnh vực"] = f.Name, ["Điểm tối đa"] = f.Max, ["Kết quả"] = f.Result, ["Điểm bị mất"] = f.PointsLost,
+            }).ToList(),
+        };
+        output.SaveAs(sheets);
+    }
+}

@@ -1,0 +1,103 @@
+using ChiSo.Features.Frameworks;
+using ChiSo.Features.Results;
+
+namespace ChiSo.Features.Gaps;
+
+/// <summary>Where a unit loses points in one framework and year, who leads each weak criterion, and what
+/// meeting every target would give.</summary>
+public sealed record GapReport(
+    string Framework,
+    string FrameworkName,
+    int Year,
+    string Unit,
+    string UnitName,
+    decimal Max,
+    decimal? Result,
+    decimal? PointsLost,
+    HeadlineTarget? Target,
+    decimal? ProjectedIfTargetsMet,
+    bool? ProjectionMeetsTarget,
+    IReadOnlyList<LeadGap> ByLead,
+    IReadOnlyList<FieldGap> ByField,
+    IReadOnlyList<CriterionGap> Criteria)
+{
+    public static GapReport From(IndexSnapshot s)
+    {
+        var leaves = s.Criteria.Where(s.IsLeaf).OrderBy(c => c.Order).Select(c => Leaf(s, c)).ToList();
+        var byLead = leaves.Where(l => l.PointsLost is not null)
+            .SelectMany(l => l.Lead.DefaultIfEmpty("(chưa phân công)").Select(lead => (lead, l)))
+            .GroupBy(x => x.lead)
+            .Select(g => new LeadGap(g.Key, g.Sum(x => x.l.PointsLost!.Value), g.Count(x => x.l.PointsLost > 0),
+                g.Where(x => x.l.PointsLost > 0).Select(x => x.l.Code).ToList()))
+            .OrderByDescending(g => g.PointsLost).ThenBy(g => g.Lead, StringComparer.Ordinal).ToList();
+        var byField = s.Roots.Select(f =>
+        {
+            var result = s.ResultOf(f);
+            var lost = f.Max is { } m && result is { } r ? m - r : (decimal?)null;
+            return new FieldGap(f.Code, f.Name, f.Max, result, lost);
+        }).ToList();
+
+        decimal? projected = s.Framework.RollUp == RollUp.Sum ? SumProjection(s, s.Roots) : null;
+        var target = HeadlineTarget.From(s.Target, s.Year + 1, null);
+        var total = s.Result?.Total;
+        return new GapReport(s.Framework.Key, s.Framework.Name, s.Year, s.Unit.Code, s.Unit.Name, s.Version.Max, total,
+            total is { } t ? s.Version.Max - t : null, target, projected,
+            projected is { } p && target is not null ? Comparators.Parse(target.Comparator)!.Value.IsMet(p, target.Value) : null,
+            byLead, byField, leaves);
+    }
+
+    static CriterionGap Leaf(IndexSnapshot s, Criterion c)
+    {
+        var result = s.ResultOf(c);
+        var previous = s.PreviousOf(c);
+        var target = s.TargetOf(c);
+        var lost = c.Max is { } m && result is { } r ? m - r : (decimal?)null;
+        var field = c.Code.Split('.')[0];
+        return new CriterionGap(c.Code, c.Name, field, c.Max, result, lost,
+            result is { } r2 && previous is { } p ? r2 - p : null, previous,
+            target?.Value, target?.Value is null ? null : target.Comparator.Symbol(),
+            target?.Value is { } tv && result is { } r3 ? tv - r3 : null,
+            target?.Value is { } tv2 && result is { } r4 && tv2 < r4,
+            s.EffectiveLeads(c).Select(IndexSnapshot.LeadName).ToList(),
+            IsWeak(c.Max, result, previous));
+    }
+
+    /// <summary>Weak: loses a tenth or more of its points, or fell against last year.</summary>
+    public static bool IsWeak(decimal? max, decimal? result, decimal? previous) =>
+        max is > 0 && result is { } r && (r < max.Value * 0.9m || (previous is { } p && r < p));
+
+    /// <summary>A node's projection is the sum of its children's when each has one, else its own target,
+    /// else its own result: targets are set at different depths in the appendices.</summary>
+    static decimal? SumProjection(IndexSnapshot s, IEnumerable<Criterion> nodes)
+    {
+        decimal sum = 0;
+        foreach (var n in nodes)
+        {
+            var children = s.ChildrenOf(n).ToList();
+            var value = (children.Count > 0 ? SumProjection(s, children) : null) ?? s.TargetOf(n)?.Value ?? s.ResultOf(n);
+            if (value is null) return null;
+            sum += value.Value;
+        }
+        return sum;
+    }
+}
+
+public sealed record LeadGap(string Lead, decimal PointsLost, int WeakCriteria, IReadOnlyList<string> Codes);
+
+public sealed record FieldGap(string Code, string Name, decimal? Max, decimal? Result, decimal? PointsLost);
+
+public sealed record CriterionGap(
+    string Code,
+    string Name,
+    string Field,
+    decimal? Max,
+    decimal? Result,
+    decimal? PointsLost,
+    decimal? Change,
+    decimal? Previous,
+    decimal? Target,
+    string? TargetComparator,
+    decimal? DistanceToTarget,
+    bool TargetBelowResult,
+    IReadOnlyList<string> Lead,
+    bool Weak);

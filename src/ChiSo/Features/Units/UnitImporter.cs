@@ -1,0 +1,97 @@
+using ChiSo.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChiSo.Features.Units;
+
+/// <summary>Writes a <see cref="UnitsDocument"/> into the registry, all or nothing. Units match by code;
+/// events by date, kind and the units they join, so importing the same document twice changes nothing.</summary>
+public sealed class UnitImporter(ChiSoDb db)
+{
+    public async Task<IReadOnlyList<string>> ImportAsync(UnitsDocument doc, CancellationToken ct = default)
+    {
+        var existing = await db.Units.Include(u => u.Aliases).ToDictionaryAsync(u => u.Code, ct);
+        var problems = Validate(doc, existing.Keys);
+        if (problems.Count > 0) return problems;
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var d in doc.Units)
+        {
+            if (!existing.TryGetValue(d.Code, out var u))
+            {
+                u = new Unit { Code = d.Code, Name = d.Name };
+                db.Units.Add(u);
+                existing[d.Code] = u;
+            }
+            u.Name = d.Name;
+            u.ShortName = d.ShortName;
+            u.NameEn = d.NameEn;
+            u.Kind = UnitKinds.Parse(d.Kind)!.Value;
+            u.ValidFrom = d.ValidFrom;
+            u.ValidTo = d.ValidTo;
+            var wanted = new[] { d.Name, d.ShortName }.Concat(d.Aliases).OfType<string>()
+                .Select(a => (Alias: a.Trim(), Normalized: UnitNames.Normalize(a))).DistinctBy(a => a.Normalized).ToList();
+            u.Aliases.RemoveAll(a => wanted.All(w => w.Normalized != a.Normalized));
+            foreach (var w in wanted.Where(w => u.Aliases.All(a => a.Normalized != w.Normalized)))
+                u.Aliases.Add(new UnitAlias { Alias = w.Alias, Normalized = w.Normalized });
+        }
+        await db.SaveChangesAsync(ct);
+        foreach (var d in doc.Units)
+            existing[d.Code].ParentId = d.Parent is null ? null : existing[d.Parent].Id;
+
+        var events = await db.UnitEvents.Include(e => e.Parts).ToListAsync(ct);
+        foreach (var e in doc.Events)
+        {
+            var kind = UnitKinds.ParseEvent(e.Kind)!.Value;
+            var parts = e.From.Select(c => (existing[c].Id, true)).Concat(e.To.Select(c => (existing[c].Id, false))).ToHashSet();
+            if (events.Any(x => x.Date == e.Date && x.Kind == kind && x.Parts.Select(p => (p.UnitId, p.IsPredecessor)).ToHashSet().SetEquals(parts)))
+                continue;
+            db.UnitEvents.Add(new UnitEvent
+            {
+                Date = e.Date, Kind = kind, Reference = e.Reference, Note = e.Note,
+                Parts = parts.Select(p => new UnitEventPart { UnitId = p.Item1, IsPredecessor = p.Item2 }).ToList(),
+            });
+        }
+
+        var groups = await db.UnitGroups.ToDictionaryAsync(g => g.Name, ct);
+        foreach (var g in doc.Groups)
+        {
+            if (!groups.TryGetValue(g.Name, out var group)) db.UnitGroups.Add(group = new UnitGroup { Name = g.Name });
+            group.Aliases = g.Aliases;
+            group.Kinds = g.Kinds.Select(k => UnitKinds.Parse(k)!.Value).ToList();
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return [];
+    }
+
+    static List<string> Validate(UnitsDocument doc, IEnumerable<string> existingCodes)
+    {
+        var p = new List<string>();
+        var codes = existingCodes.ToHashSet();
+        var seen = new HashSet<string>();
+        var aliases = new Dictionary<string, string>();
+        foreach (var u in doc.Units)
+        {
+            if (string.IsNullOrWhiteSpace(u.Code)) { p.Add($"Đơn vị '{u.Name}' thiếu mã."); continue; }
+            if (!seen.Add(u.Code)) p.Add($"Mã đơn vị '{u.Code}' bị trùng.");
+            codes.Add(u.Code);
+            if (UnitKinds.Parse(u.Kind) is null) p.Add($"{u.Code}: loại đơn vị '{u.Kind}' không hợp lệ.");
+            if (u.ValidFrom is { } f && u.ValidTo is { } t && t < f) p.Add($"{u.Code}: ngày kết thúc trước ngày bắt đầu.");
+            foreach (var a in new[] { u.Name, u.ShortName }.Concat(u.Aliases).OfType<string>().Select(UnitNames.Normalize).Distinct())
+                if (aliases.TryGetValue(a, out var other) && other != u.Code) p.Add($"Tên gọi '{a}' dùng cho cả {other} và {u.Code}.");
+                else aliases[a] = u.Code;
+        }
+        foreach (var u in doc.Units.Where(u => u.Parent is not null && !codes.Contains(u.Parent)))
+            p.Add($"{u.Code}: không có đơn vị cấp trên '{u.Parent}'.");
+        foreach (var e in doc.Events)
+        {
+            if (UnitKinds.ParseEvent(e.Kind) is null) p.Add($"Sự kiện {e.Date:dd/MM/yyyy}: loại '{e.Kind}' không hợp lệ.");
+            foreach (var c in e.From.Concat(e.To).Where(c => !codes.Contains(c)))
+                p.Add($"Sự kiện {e.Date:dd/MM/yyyy}: không có đơn vị '{c}'.");
+        }
+        foreach (var g in doc.Groups)
+            foreach (var k in g.Kinds.Where(k => UnitKinds.Parse(k) is null))
+                p.Add($"Nhóm '{g.Name}': loại đơn vị '{k}' không hợp lệ.");
+        return p;
+    }
+}
