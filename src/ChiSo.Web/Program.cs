@@ -1,27 +1,77 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using ChiSo;
+using ChiSo.Data;
+using ChiSo.Features.Audit;
+using ChiSo.Features.Frameworks;
+using ChiSo.Features.Gaps;
+using ChiSo.Features.Results;
+using ChiSo.Features.Units;
 using ChiSo.Web.Components;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Localization;
+using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
+// Static web assets (MudBlazor's CSS and JS) are served from the build output in every environment.
+builder.WebHost.UseStaticWebAssets();
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.Services.AddChiSoData(builder.Configuration);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddScoped<FrameworkImporter>();
+builder.Services.AddScoped<FrameworkExcel>();
+builder.Services.AddDataProtection().SetApplicationName("ChiSo").PersistKeysToDbContext<ChiSoDb>();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+});
+// Without this, server-rendered Vietnamese comes out as HTML entities.
+builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddCascadingValue(_ => CultureInfo.CurrentUICulture);
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
+if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
 {
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
+    await using var scope = app.Services.CreateAsyncScope();
+    await BuiltInData.MigrateAndSeedIfEmptyAsync(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), TimeProvider.System);
 }
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRequestLocalization(o =>
+{
+    // Vietnamese first; English on request (the language switch sets the culture cookie).
+    var cultures = new[] { new CultureInfo("vi-VN"), new CultureInfo("en-US") };
+    o.DefaultRequestCulture = new RequestCulture("vi-VN");
+    o.SupportedCultures = cultures;
+    o.SupportedUICultures = cultures;
+    o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+});
 app.UseAntiforgery();
 
+app.MapOpenApi();
 app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+app.MapFrameworksApi();
+app.MapResultsApi();
+app.MapGapsApi();
+app.MapUnitsApi();
+app.MapAuditApi();
+app.MapGet("/culture", (string culture, string? redirect, HttpContext http) =>
+{
+    var c = culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en-US" : "vi-VN";
+    http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+        CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(c)), new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true });
+    return Results.LocalRedirect(redirect is { Length: > 0 } r && r.StartsWith('/') ? r : "/");
+}).ExcludeFromDescription();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();
+
+public partial class Program;
