@@ -1,0 +1,62 @@
+using ChiSo.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Playwright;
+
+namespace ChiSo.BrowserTests;
+
+/// <summary>The real app on a real port (Kestrel) over a seeded SQLite database, and Debian's Chromium
+/// driven by Playwright. Never downloads a browser.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    TestDatabase? database;
+    WebApplicationFactory<Program>? app;
+    IPlaywright? playwright;
+    public IBrowser Browser { get; private set; } = default!;
+    public string BaseUrl { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        database = await TestDatabase.CreateAsync(Provider.Sqlite);
+        app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Production");
+            b.UseSetting("Database:Provider", "sqlite");
+            b.UseSetting("ConnectionStrings:ChiSo", database.ConnectionString);
+            b.UseSetting("Database:MigrateOnStartup", "false");
+        });
+        app.UseKestrel(0);
+        app.StartServer();
+        BaseUrl = app.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-quic", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A page whose Blazor circuit is up, so clicks are not lost before interactivity.</summary>
+    public async Task<IPage> OpenAsync(string path)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(BaseUrl + path);
+        await page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        return page;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        playwright?.Dispose();
+        if (app is not null) await app.DisposeAsync();
+        if (database is not null) await database.DisposeAsync();
+    }
+}
+
+[CollectionDefinition("browser")]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>;
