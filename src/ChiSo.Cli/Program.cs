@@ -162,4 +162,6 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
     root.Subcommands.Add(units);
 }
 
+PlanCommands.Add(root);
+
 return await root.Parse(args).InvokeAsync();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChiSo.Features.Frameworks;
+using ChiSo.Features.Plans;
 using ChiSo.Features.Units;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,7 +33,23 @@ public static class BuiltInData
             if (!report.Succeeded)
                 throw new InvalidOperationException($"Built-in {file} is invalid: " + string.Join("; ", report.Problems));
         }
+        var plans = new PlanImporter(db);
+        foreach (var plan in Plans())
+        {
+            // Plans are created once; after that they belong to their users (progress, edits).
+            if (await db.Plans.AnyAsync(p => p.Title == plan.Title && p.Year == plan.Year, ct)) continue;
+            var (_, problems) = await plans.ImportAsync(plan, ct);
+            if (problems.Count > 0)
+                throw new InvalidOperationException($"Built-in plan {plan.Number ?? plan.Title} is invalid: " + string.Join("; ", problems));
+        }
     }
+
+    /// <summary>The plans transcribed from the seeds, oldest first so that a unit's plan finds the plan it implements.</summary>
+    public static IEnumerable<PlanDocument> Plans() =>
+        typeof(BuiltInData).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("ChiSo.BuiltIn.plans/", StringComparison.Ordinal)).Order()
+            .Select(n => Read<PlanDocument>(n["ChiSo.BuiltIn.".Length..]))
+            .OrderBy(p => p.Year).ThenBy(p => p.IssuedOn);
 
     /// <summary>Migrates, then seeds an empty database (the first run of `./chiso serve`).</summary>
     public static async Task MigrateAndSeedIfEmptyAsync(ChiSoDb db, TimeProvider clock, CancellationToken ct = default)

@@ -1,5 +1,9 @@
 using ChiSo.Features.Audit;
+using ChiSo.Features.Files;
 using ChiSo.Features.Frameworks;
+using ChiSo.Features.Inspections;
+using ChiSo.Features.Reports;
+using ChiSo.Features.Plans;
 using ChiSo.Features.Results;
 using ChiSo.Features.Units;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -21,6 +25,14 @@ public abstract class ChiSoDb(DbContextOptions options) : DbContext(options), ID
     public DbSet<IndexResult> Results => Set<IndexResult>();
     public DbSet<IndexTarget> Targets => Set<IndexTarget>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+    public DbSet<StoredFile> Files => Set<StoredFile>();
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<PlanTask> PlanTasks => Set<PlanTask>();
+    public DbSet<PlanTarget> PlanTargets => Set<PlanTarget>();
+    public DbSet<ProgressUpdate> ProgressUpdates => Set<ProgressUpdate>();
+    public DbSet<ReminderSent> RemindersSent => Set<ReminderSent>();
+    public DbSet<PeriodicReport> PeriodicReports => Set<PeriodicReport>();
+    public DbSet<Inspection> Inspections => Set<Inspection>();
     // Shared by every app instance, so cookies and antiforgery tokens survive a second instance or a restart.
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -7,8 +7,13 @@ namespace ChiSo.Features.Units;
 public sealed class UnitDirectory
 {
     readonly Dictionary<string, Unit> byKey;
+    readonly Dictionary<string, UnitGroup> groups;
 
-    UnitDirectory(Dictionary<string, Unit> byKey) => this.byKey = byKey;
+    UnitDirectory(Dictionary<string, Unit> byKey, Dictionary<string, UnitGroup> groups)
+    {
+        this.byKey = byKey;
+        this.groups = groups;
+    }
 
     public static async Task<UnitDirectory> LoadAsync(ChiSoDb db, CancellationToken ct = default)
     {
@@ -19,7 +24,20 @@ public sealed class UnitDirectory
             byKey[u.Code.ToUpperInvariant()] = u;
             foreach (var a in u.Aliases) byKey[a.Normalized] = u;
         }
-        return new UnitDirectory(byKey);
+        var groups = new Dictionary<string, UnitGroup>();
+        foreach (var g in await db.UnitGroups.AsNoTracking().ToListAsync(ct))
+            foreach (var a in g.Aliases.Prepend(g.Name)) groups[UnitNames.Normalize(a)] = g;
+        return new UnitDirectory(byKey, groups);
+    }
+
+    /// <summary>A phrase that names several units ("Các sở, ban, ngành").</summary>
+    public UnitGroup? FindGroup(string phrase) => groups.GetValueOrDefault(UnitNames.Normalize(phrase));
+
+    /// <summary>An agency as a task names it: a unit, else a group; a trailing "(scope)" is ignored.</summary>
+    public (Unit? Unit, UnitGroup? Group) Resolve(string name)
+    {
+        var bare = name.IndexOf('(') is > 0 and var open && name.TrimEnd().EndsWith(')') ? name[..open].Trim() : name;
+        return (Find(name) ?? Find(bare), FindGroup(name) ?? FindGroup(bare));
     }
 
     public Unit? Find(string nameOrCode) =>

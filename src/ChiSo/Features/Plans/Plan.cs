@@ -1,0 +1,84 @@
+using ChiSo.Features.Units;
+
+namespace ChiSo.Features.Plans;
+
+/// <summary>A plan (Kế hoạch) with its targets and tasks: "430/KH-UBND, 15/6/2023".</summary>
+public sealed class Plan
+{
+    public int Id { get; set; }
+    /// <summary>Number as issued ("430/KH-UBND"); null while a draft has none.</summary>
+    public string? Number { get; set; }
+    public DateOnly? IssuedOn { get; set; }
+    public int? IssuerId { get; set; }
+    public Unit? Issuer { get; set; }
+    public required string Title { get; set; }
+    public int Year { get; set; }
+    public PlanKind Kind { get; set; }
+    public PlanStatus Status { get; set; }
+    /// <summary>The higher plan this one implements, when it is in the system.</summary>
+    public int? ParentId { get; set; }
+    /// <summary>The higher plan or decision as written, when it is not in the system ("6745/QĐ-UBND").</summary>
+    public string? Implements { get; set; }
+    public List<string> Frameworks { get; set; } = [];
+    public List<string> Purposes { get; set; } = [];
+    public List<string> Requirements { get; set; } = [];
+    public string? Source { get; set; }
+    public int? SourceFileId { get; set; }
+    public Guid Concurrency { get; set; } = Guid.NewGuid();
+    public List<PlanSection> Sections { get; set; } = [];
+    public List<PlanTask> Tasks { get; set; } = [];
+    public List<PlanTarget> Targets { get; set; } = [];
+
+    /// <summary>How the plan is named in lists: its number and date, or its title while a draft.</summary>
+    public string Label => Number is null ? Title : IssuedOn is { } d ? $"{Number}, {d:dd/MM/yyyy}" : Number;
+}
+
+public enum PlanKind { IndexImprovement, AnnualPar, UnitPlan }
+
+public enum PlanStatus { Draft, Issued }
+
+/// <summary>A heading tasks are grouped under ("A. PAR INDEX", "A.I").</summary>
+public sealed class PlanSection
+{
+    public int Id { get; set; }
+    public int PlanId { get; set; }
+    public required string Code { get; set; }
+    public required string Title { get; set; }
+    public string? Framework { get; set; }
+    public string? Notes { get; set; }
+    public int Order { get; set; }
+}
+
+/// <summary>A plan's target: a criterion of an index, or a free KPI ("≥ 70 % of dossiers handled online").</summary>
+public sealed class PlanTarget
+{
+    public int Id { get; set; }
+    public int PlanId { get; set; }
+    public PlanTargetKind Kind { get; set; }
+    public string? Framework { get; set; }
+    public string? Criterion { get; set; }
+    public required string Metric { get; set; }
+    public Results.Comparator? Comparator { get; set; }
+    public decimal? Threshold { get; set; }
+    public string? Unit { get; set; }
+    public string? Text { get; set; }
+    public List<string> Leads { get; set; } = [];
+    public int Order { get; set; }
+    public List<TargetActual> Actuals { get; set; } = [];
+}
+
+public enum PlanTargetKind { Criterion, Kpi }
+
+/// <summary>A target's actual value as reported for one period.</summary>
+public sealed class TargetActual
+{
+    public int Id { get; set; }
+    public int PlanTargetId { get; set; }
+    public int Year { get; set; }
+    public ReportingPeriodKind Period { get; set; }
+    public decimal Value { get; set; }
+    public DateTime RecordedAt { get; set; }
+    public required string RecordedBy { get; set; }
+}
+
+public enum ReportingPeriodKind { Q1, H1, Q3, Year }
