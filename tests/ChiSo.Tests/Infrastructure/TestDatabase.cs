@@ -32,7 +32,9 @@ public sealed class TestDatabase : IAsyncDisposable
     static readonly SemaphoreSlim TemplateLock = new(1, 1);
     static string? sqliteTemplate;
     static bool pgTemplateReady;
-    const string PgTemplate = "chiso_test_template";
+    // One template per test process, so that parallel runs (two test projects, two developers) never drop
+    // each other's template.
+    static readonly string PgTemplate = $"chiso_test_template_{Guid.NewGuid():N}";
 
     public static async Task<TestDatabase> CreateAsync(Provider provider, bool seeded = true)
     {
@@ -75,17 +77,31 @@ public sealed class TestDatabase : IAsyncDisposable
                 await using (var conn = new NpgsqlConnection(PostgresServer))
                 {
                     await conn.OpenAsync();
-                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {PgTemplate} WITH (FORCE)", conn);
-                    await drop.ExecuteNonQueryAsync();
                     await using var create = new NpgsqlCommand($"CREATE DATABASE {PgTemplate}", conn);
                     await create.ExecuteNonQueryAsync();
                 }
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => DropTemplate();
                 var t = new TestDatabase(provider, new NpgsqlConnectionStringBuilder(PostgresServer) { Database = PgTemplate, Pooling = false }.ConnectionString, null);
                 await using (var ctx = t.NewContext()) await BuiltInData.MigrateAndSeedIfEmptyAsync(ctx, TimeProvider.System);
                 pgTemplateReady = true;
             }
         }
         finally { TemplateLock.Release(); }
+    }
+
+    static void DropTemplate()
+    {
+        try
+        {
+            using var conn = new NpgsqlConnection(PostgresServer);
+            conn.Open();
+            using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {PgTemplate} WITH (FORCE)", conn);
+            cmd.ExecuteNonQuery();
+        }
+        catch (NpgsqlException)
+        {
+            // Best effort at exit: the test cluster is thrown away anyway.
+        }
     }
 
     public ChiSoDb NewContext()

@@ -24,6 +24,7 @@ public sealed record FrameworkDocument
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        Converters = { new DecimalJson() },
     };
 }
 

@@ -43,7 +43,7 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
                 target?.Criteria.TryGetValue(c.Code, out var t) == true ? TargetCell(t) : null,
                 string.Join("; ", c.Lead.Select(l => l.Scope is null ? l.Agency : $"{l.Agency} ({l.Scope})")),
                 c.Method, c.Notes,
-                Join(result?.Missing.GetValueOrDefault(c.Code), target?.Missing.GetValueOrDefault(c.Code) is { } tm ? "Mục tiêu: " + tm : null),
+                Join(result?.Missing.GetValueOrDefault(c.Code), target?.Missing.GetValueOrDefault(c.Code) is { } tm ? TargetNote + tm : null),
                 year));
 
         var info = new Dictionary<string, string?>
@@ -65,7 +65,19 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
         output.SaveAs(sheets);
     }
 
-    static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a}; {b}";
+    // A new line, not "; ": the notes themselves are sentences that use semicolons.
+    static string? Join(string? a, string? b) => a is null ? b : b is null ? a : $"{a}\n{b}";
+
+    const string TargetNote = "Mục tiêu: ";
+
+    /// <summary>Splits a data note cell back into the result's note and the target's ("Mục tiêu: ..." on its own line).</summary>
+    static (string? Result, string? Target) SplitNote(string? cell)
+    {
+        if (cell is null) return (null, null);
+        if (cell.StartsWith(TargetNote, StringComparison.Ordinal)) return (null, cell[TargetNote.Length..]);
+        var at = cell.IndexOf("\n" + TargetNote, StringComparison.Ordinal);
+        return at < 0 ? (cell, null) : (cell[..at].TrimEnd(), cell[(at + 1 + TargetNote.Length)..]);
+    }
 
     static Dictionary<string, object?> Row(string code, string name, string? nameEn, decimal? max, decimal? result, object? target,
         string lead, string method, string? notes, string? dataNote, int year) => new()
@@ -208,9 +220,9 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
             else problems.Add(new ImportProblem($"Mã '{code}' không có tiêu chí cha '{code[..dot]}' ở các dòng trên (cây tiêu chí bị lỗi).") { Row = rowNo, Column = Code });
             if (result is { } r) scores[code] = r;
             if (target is not null) targets[code] = target;
-            foreach (var note in (Text(Cell(row, DataNote)) ?? "").Split("; ", StringSplitOptions.RemoveEmptyEntries))
-                if (note.StartsWith("Mục tiêu: ", StringComparison.Ordinal)) targetMissing[code] = note["Mục tiêu: ".Length..];
-                else missing[code] = note;
+            var (resultNote, targetNote) = SplitNote(Text(Cell(row, DataNote)));
+            if (resultNote is not null) missing[code] = resultNote;
+            if (targetNote is not null) targetMissing[code] = targetNote;
         }
         if (totalMax is null) problems.Add(new ImportProblem($"Thiếu dòng '{Total}' với điểm tối đa của bộ chỉ số.") { Column = Name });
         if (problems.Count > 0) return (null, rowOf, problems);

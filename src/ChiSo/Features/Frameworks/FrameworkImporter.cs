@@ -154,8 +154,11 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
         var subject = $"target:{framework.Key}:{td.Year}:{unit.Code}";
         var total = td.Total is null ? null : $"{td.Total.Comparator} {td.Total.Value.ToString(CultureInfo.InvariantCulture)}";
         var oldTotal = target.TotalComparator is null ? null : $"{target.TotalComparator.Value.Symbol()} {target.TotalValue?.ToString(CultureInfo.InvariantCulture)}";
-        if (oldTotal != total) audit.Add(Entry(now, user, reason, subject, "total", oldTotal, total));
-        target.TotalComparator = td.Total is null ? null : Comparators.Parse(td.Total.Comparator);
+        var comparator = td.Total is null ? null : Comparators.Parse(td.Total.Comparator);
+        // Compare parsed values, not the texts: the database gives back 92.0000 for 92, and "≥" for ">=".
+        if (target.TotalComparator != comparator || target.TotalValue != td.Total?.Value)
+            audit.Add(Entry(now, user, reason, subject, "total", oldTotal, total));
+        target.TotalComparator = comparator;
         target.TotalValue = td.Total?.Value;
         target.Source = td.Source;
         target.Concurrency = Guid.NewGuid();

@@ -10,7 +10,7 @@ public sealed class UnitImporter(ChiSoDb db)
     public async Task<IReadOnlyList<string>> ImportAsync(UnitsDocument doc, CancellationToken ct = default)
     {
         var existing = await db.Units.Include(u => u.Aliases).ToDictionaryAsync(u => u.Code, ct);
-        var problems = Validate(doc, existing.Keys);
+        var problems = Validate(doc, existing.Values);
         if (problems.Count > 0) return problems;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -64,12 +64,16 @@ public sealed class UnitImporter(ChiSoDb db)
         return [];
     }
 
-    static List<string> Validate(UnitsDocument doc, IEnumerable<string> existingCodes)
+    static List<string> Validate(UnitsDocument doc, ICollection<Unit> existing)
     {
         var p = new List<string>();
-        var codes = existingCodes.ToHashSet();
+        var codes = existing.Select(u => u.Code).ToHashSet();
         var seen = new HashSet<string>();
-        var aliases = new Dictionary<string, string>();
+        // Names already held by units the document leaves alone are taken (unique in the database too);
+        // units in the document get their names replaced, so theirs are checked against the document only.
+        var replaced = doc.Units.Select(u => u.Code).ToHashSet();
+        var aliases = existing.Where(u => !replaced.Contains(u.Code))
+            .SelectMany(u => u.Aliases.Select(a => (a.Normalized, u.Code))).ToDictionary(a => a.Normalized, a => a.Code);
         foreach (var u in doc.Units)
         {
             if (string.IsNullOrWhiteSpace(u.Code)) { p.Add($"Đơn vị '{u.Name}' thiếu mã."); continue; }
