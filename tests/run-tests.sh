@@ -25,7 +25,7 @@ if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
   mkdir -p "$PGDATA_DIR"; [ "$(id -u)" = 0 ] && chown postgres "$PGDATA_DIR"
   as_pg "$PGBIN/initdb -D $PGDATA_DIR -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null || { echo "initdb failed"; exit 1; }
 fi
-if ! "$PGBIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+if ! as_pg "$PGBIN/pg_ctl -D $PGDATA_DIR status" >/dev/null 2>&1; then
   as_pg "$PGBIN/pg_ctl -D $PGDATA_DIR -o '-p $PGPORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300' -l $PGDATA_DIR/log -w start" >/dev/null \
     || { echo "PostgreSQL did not start"; cat "$PGDATA_DIR/log"; exit 1; }
 fi

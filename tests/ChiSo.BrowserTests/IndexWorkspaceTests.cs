@@ -68,3 +68,26 @@ public sealed class IndexWorkspaceTests(BrowserFixture fx)
         finally { File.Delete(path); }
     }
 }
+
+[Collection("browser")]
+public sealed class ScoreEditTests(BrowserFixture fx)
+{
+    [Fact]
+    public async Task A_score_edit_needs_a_reason_and_lands_in_the_change_log()
+    {
+        var page = await fx.OpenAsync("/?f=par-province&y=2023");
+        await page.Locator("tr[data-code='1.6'] a.edit-score").ClickAsync();
+        var value = page.GetByTestId("score-value").Locator("input");
+        await value.FillAsync("0,5");
+        await page.GetByTestId("score-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("score-error")).ToContainTextAsync("lý do");
+        await Assertions.Expect(page.Locator("tr[data-code='1.6'] a.edit-score")).ToHaveTextAsync("1");
+
+        await page.GetByTestId("score-reason").Locator("input").FillAsync("Kiểm tra sửa điểm");
+        await page.GetByTestId("score-save").ClickAsync();
+        await Assertions.Expect(page.Locator("tr[data-code='1.6'] a.edit-score")).ToHaveTextAsync("0,5");
+
+        var audit = await fx.OpenAsync("/audit");
+        await Assertions.Expect(audit.GetByTestId("audit")).ToContainTextAsync("Kiểm tra sửa điểm");
+    }
+}

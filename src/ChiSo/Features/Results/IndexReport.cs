@@ -21,7 +21,8 @@ public sealed record IndexReport(
     HeadlineTarget? Target,
     HeadlineTarget? TargetForYear,
     IReadOnlyList<Inconsistency> Inconsistencies,
-    IReadOnlyList<CriterionRow> Criteria)
+    IReadOnlyList<CriterionRow> Criteria,
+    Guid? Concurrency)
 {
     public static IndexReport From(IndexSnapshot s)
     {
@@ -33,7 +34,8 @@ public sealed record IndexReport(
             HeadlineTarget.From(s.Target, s.Year + 1, null),
             HeadlineTarget.From(s.TargetForYear, s.Year, s.Result?.Total),
             FindInconsistencies(s, rows),
-            rows);
+            rows,
+            s.Result?.Concurrency);
     }
 
     static CriterionRow Row(IndexSnapshot s, Criterion c)

@@ -1,6 +1,4 @@
-using System.Globalization;
 using ChiSo.Data;
-using ChiSo.Features.Audit;
 using ChiSo.Features.Frameworks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -51,39 +49,15 @@ public static class ResultsApi
     static async Task<Results<Ok<IndexReport>, NotFound, ValidationProblem, Conflict<ProblemDetailsBody>>> SetScore(
         string key, int year, string code, string? unit, ScoreChange change, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var s = await IndexSnapshot.LoadAsync(db, key, year, unit, ct);
-        if (s?.Result is null) return TypedResults.NotFound();
-        var criterion = s.Criteria.FirstOrDefault(c => c.Code == code);
-        if (criterion is null) return TypedResults.NotFound();
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(change.Reason)) errors["reason"] = ["Cần ghi lý do thay đổi điểm."];
-        if (change.Value is < 0) errors["value"] = ["Điểm không được âm."];
-        if (change.Value is { } v && criterion.Max is { } max && v > max)
-            errors["value"] = [$"Điểm {ViText.Num(v)} vượt điểm tối đa {ViText.Num(max)}."];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-
-        var result = await db.Results.Include(r => r.Scores).FirstAsync(r => r.Id == s.Result.Id, ct);
-        if (result.Concurrency != change.Concurrency)
-            return TypedResults.Conflict(new ProblemDetailsBody("Kết quả đã được người khác sửa", "Hãy tải lại để xem giá trị mới rồi sửa lại.", 409));
-        var score = result.Scores.FirstOrDefault(x => x.CriterionId == criterion.Id);
-        if (score is null) result.Scores.Add(score = new CriterionScore { CriterionId = criterion.Id });
-        db.Audit.Add(new AuditEntry
+        var outcome = await ScoreEditor.SetAsync(db, clock, key, year, unit, code, change, FrameworksApi.UserName(http), ct);
+        return outcome switch
         {
-            At = clock.GetUtcNow().UtcDateTime, User = FrameworksApi.UserName(http), Subject = $"result:{key}:{year}:{s.Unit.Code}", Field = code,
-            OldValue = score.Value?.ToString(CultureInfo.InvariantCulture), NewValue = change.Value?.ToString(CultureInfo.InvariantCulture), Reason = change.Reason,
-        });
-        score.Value = change.Value;
-        score.Note = null;
-        result.Concurrency = Guid.NewGuid();
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return TypedResults.Conflict(new ProblemDetailsBody("Kết quả đã được người khác sửa", "Hãy tải lại để xem giá trị mới rồi sửa lại.", 409));
-        }
-        return TypedResults.Ok(IndexReport.From((await IndexSnapshot.LoadAsync(db, key, year, unit, ct))!));
+            ScoreEdit.NotFound => TypedResults.NotFound(),
+            ScoreEdit.Invalid(var errors) => TypedResults.ValidationProblem(errors),
+            ScoreEdit.Conflict => TypedResults.Conflict(new ProblemDetailsBody("Kết quả đã được người khác sửa", "Hãy tải lại để xem giá trị mới rồi sửa lại.", 409)),
+            ScoreEdit.Saved(var report) => TypedResults.Ok(report),
+            _ => throw new InvalidOperationException(outcome.ToString()),
+        };
     }
 }
 
