@@ -77,13 +77,13 @@ public sealed class ScoreEditTests(BrowserFixture fx)
     {
         var page = await fx.OpenAsync("/?f=par-province&y=2023");
         await page.Locator("tr[data-code='1.6'] a.edit-score").ClickAsync();
-        var value = page.GetByTestId("score-value").Locator("input");
+        var value = page.GetByTestId("score-editor").Locator("input").First;
         await value.FillAsync("0,5");
         await page.GetByTestId("score-save").ClickAsync();
         await Assertions.Expect(page.GetByTestId("score-error")).ToContainTextAsync("lý do");
         await Assertions.Expect(page.Locator("tr[data-code='1.6'] a.edit-score")).ToHaveTextAsync("1");
 
-        await page.GetByTestId("score-reason").Locator("input").FillAsync("Kiểm tra sửa điểm");
+        await page.GetByTestId("score-editor").Locator("input").Nth(1).FillAsync("Kiểm tra sửa điểm");
         await page.GetByTestId("score-save").ClickAsync();
         await Assertions.Expect(page.Locator("tr[data-code='1.6'] a.edit-score")).ToHaveTextAsync("0,5");
 

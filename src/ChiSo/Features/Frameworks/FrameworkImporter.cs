@@ -110,6 +110,7 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
             db.Results.Add(result);
         }
         var subject = $"result:{framework.Key}:{rd.Year}:{unit.Code}";
+        var audited = audit.Count;
         Track(audit, now, user, reason, subject, "total", result.Total, rd.Total);
         result.Total = rd.Total;
         result.Rank = rd.Rank;
@@ -118,7 +119,6 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
         result.Source = rd.Source;
         result.PublishedOn = rd.PublishedOn;
         result.Notes = rd.Notes;
-        result.Concurrency = Guid.NewGuid();
 
         var byCriterion = result.Scores.ToDictionary(s => s.CriterionId);
         var codes = rd.Scores.Keys.Union(rd.Missing.Keys).ToList();
@@ -135,6 +135,8 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
             s.Value = value;
             s.Note = rd.Missing.GetValueOrDefault(code);
         }
+        // A copy read before this import goes stale only if a value really changed.
+        if (audit.Count > audited || db.Entry(result).State != EntityState.Unchanged) result.Concurrency = Guid.NewGuid();
         return codes.Count;
     }
 
@@ -155,13 +157,13 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
         var total = td.Total is null ? null : $"{td.Total.Comparator} {td.Total.Value.ToString(CultureInfo.InvariantCulture)}";
         var oldTotal = target.TotalComparator is null ? null : $"{target.TotalComparator.Value.Symbol()} {target.TotalValue?.ToString(CultureInfo.InvariantCulture)}";
         var comparator = td.Total is null ? null : Comparators.Parse(td.Total.Comparator);
+        var audited = audit.Count;
         // Compare parsed values, not the texts: the database gives back 92.0000 for 92, and "≥" for ">=".
         if (target.TotalComparator != comparator || target.TotalValue != td.Total?.Value)
             audit.Add(Entry(now, user, reason, subject, "total", oldTotal, total));
         target.TotalComparator = comparator;
         target.TotalValue = td.Total?.Value;
         target.Source = td.Source;
-        target.Concurrency = Guid.NewGuid();
 
         var byCriterion = target.Criteria.ToDictionary(s => s.CriterionId);
         var codes = td.Criteria.Keys.Union(td.Missing.Keys).ToList();
@@ -179,6 +181,7 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
             ct2.Value = t?.Value;
             ct2.Note = td.Missing.GetValueOrDefault(code);
         }
+        if (audit.Count > audited || db.Entry(target).State != EntityState.Unchanged) target.Concurrency = Guid.NewGuid();
         return codes.Count;
     }
 
