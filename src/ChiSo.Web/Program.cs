@@ -6,6 +6,9 @@ using ChiSo.Data;
 using ChiSo.Features.Audit;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Gaps;
+using ChiSo.Features.Inspections;
+using ChiSo.Features.Plans;
+using ChiSo.Features.Reports;
 using ChiSo.Features.Results;
 using ChiSo.Features.Units;
 using ChiSo.Web.Components;
@@ -21,6 +24,9 @@ builder.Services.AddChiSoData(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<FrameworkImporter>();
 builder.Services.AddScoped<FrameworkExcel>();
+// E-mail reminders; does nothing unless Smtp:Host is set.
+builder.Services.AddHostedService<RemindersMailer>();
+builder.Services.AddScoped<PlanService>();
 builder.Services.AddDataProtection().SetApplicationName("ChiSo").PersistKeysToDbContext<ChiSoDb>();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -64,6 +70,10 @@ app.MapResultsApi();
 app.MapGapsApi();
 app.MapUnitsApi();
 app.MapAuditApi();
+app.MapReportsApi();
+app.MapInspectionsApi();
+app.MapTasksApi();
+app.MapPlansApi();
 app.MapGet("/culture", (string culture, string? redirect, HttpContext http) =>
 {
     var c = culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en-US" : "vi-VN";

@@ -5,6 +5,7 @@ using ChiSo.Features.Inspections;
 using ChiSo.Features.Reports;
 using ChiSo.Features.Plans;
 using ChiSo.Features.Results;
+using ChiSo.Features.Surveys;
 using ChiSo.Features.Units;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -33,6 +34,13 @@ public abstract class ChiSoDb(DbContextOptions options) : DbContext(options), ID
     public DbSet<ReminderSent> RemindersSent => Set<ReminderSent>();
     public DbSet<PeriodicReport> PeriodicReports => Set<PeriodicReport>();
     public DbSet<Inspection> Inspections => Set<Inspection>();
+    public DbSet<Questionnaire> Questionnaires => Set<Questionnaire>();
+    public DbSet<Question> Questions => Set<Question>();
+    public DbSet<SurveyRound> SurveyRounds => Set<SurveyRound>();
+    public DbSet<SurveyResponse> SurveyResponses => Set<SurveyResponse>();
+    public DbSet<SurveyToken> SurveyTokens => Set<SurveyToken>();
+    public DbSet<UsedDossier> UsedDossiers => Set<UsedDossier>();
+    public DbSet<PaperBatch> PaperBatches => Set<PaperBatch>();
     // Shared by every app instance, so cookies and antiforgery tokens survive a second instance or a restart.
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

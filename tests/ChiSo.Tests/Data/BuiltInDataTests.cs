@@ -45,26 +45,27 @@ public abstract class BuiltInDataTests(Provider provider)
         Assert.DoesNotContain(report.Inconsistencies, i => i.Code == "total");
     }
 
-    [Theory]
-    // code, max, 2023 result, 2024 target (seed 003, Phụ lục 2)
-    [InlineData("2.4", 4, 3.45, 3.48)]
-    [InlineData("2.4.1", 1, 0.81, 0.83)]
-    [InlineData("3.2.1", 0.5, 0, 0.5)]
-    [InlineData("5.7.4", 1, 0.74, 0.85)]
-    [InlineData("6.1.3", 1, 0.98, 0.85)]
-    [InlineData("7.3.7", 1.5, 1.5, 1.5)]
-    [InlineData("8.1", 10, 8.37, 8.5)]
-    public async Task Par_criteria_match_the_published_appendix(string code, double max, double result, double target)
+    [Fact]
+    public async Task Par_criteria_match_the_published_appendix()
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var db = database.NewContext();
 
-        var row = (await Reports.IndexAsync(db, "par-province", 2023)).Node(code);
+        var report = await Reports.IndexAsync(db, "par-province", 2023);
 
-        Assert.Equal((decimal)max, row.Max);
-        Assert.Equal((decimal)result, row.Result);
-        Assert.Equal((decimal)target, row.Target);
-        Assert.Equal("≥", row.TargetComparator);
+        // code, max, 2023 result, 2024 target, as printed in seed 003, Phụ lục 2
+        (string Code, decimal Max, decimal Result, decimal Target)[] published =
+        [
+            ("2.4", 4, 3.45m, 3.48m),
+            ("2.4.1", 1, 0.81m, 0.83m),
+            ("3.2.1", 0.5m, 0, 0.5m),
+            ("5.7.4", 1, 0.74m, 0.85m),
+            ("6.1.3", 1, 0.98m, 0.85m),
+            ("7.3.7", 1.5m, 1.5m, 1.5m),
+            ("8.1", 10, 8.37m, 8.5m),
+        ];
+        Assert.Equal(published, published.Select(p => report.Node(p.Code)).Select(r => (r.Code, r.Max!.Value, r.Result!.Value, r.Target!.Value)));
+        Assert.All(published, p => Assert.Equal("≥", report.Node(p.Code).TargetComparator));
     }
 
     [Fact]
@@ -186,7 +187,8 @@ public abstract class BuiltInDataTests(Provider provider)
         var reports = new List<string>();
         foreach (var (key, years) in new[] { ("par-province", new[] { 2022, 2023, 2024 }), ("sipas", [2022, 2023, 2024]), ("papi", [2021, 2022, 2023, 2024]) })
             foreach (var year in years)
-                reports.Add(JsonSerializer.Serialize(await Reports.IndexAsync(db, key, year)));
+                // Every import hands out a new concurrency token (open editors must reload); the values are what count.
+                reports.Add(JsonSerializer.Serialize(await Reports.IndexAsync(db, key, year) with { Concurrency = null }));
         return (counts, reports);
     }
 }

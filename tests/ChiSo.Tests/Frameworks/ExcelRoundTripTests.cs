@@ -101,6 +101,27 @@ public abstract class ExcelRoundTripTests(Provider provider)
     }
 
     [Fact]
+    public async Task Codes_that_look_like_numbers_survive_the_sheet()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var doc = FrameworkBuilder.Framework(FrameworkBuilder.NewKey(), 10,
+            FrameworkBuilder.Node("1", 4, "Sở Nội vụ", FrameworkBuilder.Node("1.1", 1), FrameworkBuilder.Node("1.10", 3)),
+            FrameworkBuilder.Node("10", 6, "Sở Tư pháp (phần thể chế)"));
+        doc.Results.Add(FrameworkBuilder.Result(2023, 9, ("1", 3), ("1.1", 1), ("1.10", 2), ("10", 6)));
+        var xlsx = new MemoryStream();
+        await using (var db = database.NewContext()) Excel(db).Write(doc, 2023, xlsx);
+        xlsx.Position = 0;
+
+        var (read, _, problems) = FrameworkExcel.Read(xlsx);
+
+        Assert.Empty(problems);
+        Assert.NotNull(read);
+        Assert.Equal(["1", "1.1", "1.10", "10"], FrameworkImporter.Flatten(read.Versions[0].Criteria).Select(c => c.Code));
+        Assert.Equal(2m, read.Results[0].Scores["1.10"]);
+        Assert.Equal(new LeadDocument("Sở Tư pháp", "phần thể chế"), read.Versions[0].Criteria[1].Lead.Single());
+    }
+
+    [Fact]
     public async Task The_exported_workbook_is_the_appendix_layout_in_vietnamese()
     {
         await using var database = await TestDatabase.CreateAsync(provider);

@@ -203,6 +203,24 @@ public abstract class ImportTests(Provider provider)
     }
 
     [Fact]
+    public async Task Reimporting_a_changed_headline_target_records_it()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var doc = Small();
+        await using (var db = database.NewContext()) Assert.Empty((await ImportAsync(db, doc)).Problems);
+
+        doc.Targets[0] = doc.Targets[0] with { Total = new TargetValueDocument(">=", 9) };
+        await using (var db = database.NewContext()) Assert.Empty((await ImportAsync(db, doc, reason: "Kế hoạch mới")).Problems);
+
+        await using var fresh = database.NewContext();
+        var entry = Assert.Single(await fresh.Audit.Where(a => a.Reason == "Kế hoạch mới").ToListAsync());
+        Assert.Equal(($"target:{doc.Key}:2024:{CityCode}", "total", ">= 9"), (entry.Subject, entry.Field, entry.NewValue));
+        Assert.Matches(@"^> 8\.50*$", entry.OldValue);
+        var target = (await Reports.IndexAsync(fresh, doc.Key, 2023)).Target;
+        Assert.Equal(("≥", 9m), (target?.Comparator, target?.Value));
+    }
+
+    [Fact]
     public async Task Importing_the_same_document_twice_audits_nothing_the_second_time()
     {
         await using var database = await TestDatabase.CreateAsync(provider);

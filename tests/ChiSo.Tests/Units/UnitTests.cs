@@ -34,21 +34,16 @@ public abstract class UnitTests(Provider provider)
 
     static string NewCode() => "T" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
 
-    [Theory]
-    [InlineData("SNV")]
-    [InlineData("snv")]
-    [InlineData("Sở Nội vụ")]
-    [InlineData("sở  nội vụ")]
-    [InlineData("Sở NV")]
-    [InlineData("Sở Nội vụ Hà Nội")]
-    public async Task The_directory_finds_a_unit_by_code_name_or_alias(string written)
+    [Fact]
+    public async Task The_directory_finds_a_unit_by_code_name_or_alias()
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var db = database.NewContext();
 
         var units = await UnitDirectory.LoadAsync(db);
 
-        Assert.Equal("SNV", units.Find(written)?.Code);
+        string[] spellings = ["SNV", "snv", " SNV ", "Sở Nội vụ", "sở  nội vụ", "Sở NV", "Sở Nội vụ Hà Nội"];
+        Assert.All(spellings, written => Assert.Equal("SNV", units.Find(written)?.Code));
     }
 
     [Fact]

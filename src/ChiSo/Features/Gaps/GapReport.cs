@@ -66,6 +66,10 @@ public sealed record GapReport(
     public static bool IsWeak(decimal? max, decimal? result, decimal? previous) =>
         max is > 0 && result is { } r && (r < max.Value * 0.9m || (previous is { } p && r < p));
 
+    /// <summary>Meeting a target below what a criterion already scores keeps the score.</summary>
+    static decimal? Projected(decimal? target, decimal? result) =>
+        target is { } t && result is { } r ? Math.Max(t, r) : target ?? result;
+
     /// <summary>A node's projection is the sum of its children's when each has one, else its own target,
     /// else its own result: targets are set at different depths in the appendices.</summary>
     static decimal? SumProjection(IndexSnapshot s, IEnumerable<Criterion> nodes)
@@ -74,7 +78,7 @@ public sealed record GapReport(
         foreach (var n in nodes)
         {
             var children = s.ChildrenOf(n).ToList();
-            var value = (children.Count > 0 ? SumProjection(s, children) : null) ?? s.TargetOf(n)?.Value ?? s.ResultOf(n);
+            var value = (children.Count > 0 ? SumProjection(s, children) : null) ?? Projected(s.TargetOf(n)?.Value, s.ResultOf(n));
             if (value is null) return null;
             sum += value.Value;
         }

@@ -25,6 +25,9 @@ public sealed record ReportingPeriod(int Year, ReportingPeriodKind Kind, DateOnl
         _ => $"Year {Year}",
     };
 
+    /// <summary>The name inside a sentence or a title: "Báo cáo kết quả ... quý I năm 2024".</summary>
+    public string Phrase => char.ToLower(Name[0], ViText.Vi) + Name[1..];
+
     public bool IsLate(DateOnly asOf) => asOf > Due;
 }
 

@@ -46,7 +46,7 @@ public static class ResultsApi
     static async Task<Results<Ok<List<HeadlinePoint>>, NotFound>> History(string key, string? unit, ChiSoDb db, CancellationToken ct) =>
         await HistoryAsync(db, key, unit, ct) is { } h ? TypedResults.Ok(h) : TypedResults.NotFound();
 
-    static async Task<Results<Ok<IndexReport>, NotFound, ValidationProblem, Conflict<ProblemDetailsBody>>> SetScore(
+    static async Task<Results<Ok<IndexReport>, NotFound, ValidationProblem, ProblemHttpResult>> SetScore(
         string key, int year, string code, string? unit, ScoreChange change, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var outcome = await ScoreEditor.SetAsync(db, clock, key, year, unit, code, change, FrameworksApi.UserName(http), ct);
@@ -54,7 +54,8 @@ public static class ResultsApi
         {
             ScoreEdit.NotFound => TypedResults.NotFound(),
             ScoreEdit.Invalid(var errors) => TypedResults.ValidationProblem(errors),
-            ScoreEdit.Conflict => TypedResults.Conflict(new ProblemDetailsBody("Kết quả đã được người khác sửa", "Hãy tải lại để xem giá trị mới rồi sửa lại.", 409)),
+            // TypedResults.Problem, not Conflict(body): the body must go out as application/problem+json.
+            ScoreEdit.Conflict => TypedResults.Problem("Hãy tải lại để xem giá trị mới rồi sửa lại.", statusCode: 409, title: "Kết quả đã được người khác sửa"),
             ScoreEdit.Saved(var report) => TypedResults.Ok(report),
             _ => throw new InvalidOperationException(outcome.ToString()),
         };

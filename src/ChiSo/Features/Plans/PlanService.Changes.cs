@@ -1,0 +1,259 @@
+using System.Security.Cryptography;
+using ChiSo.Features.Files;
+using ChiSo.Features.Frameworks;
+using ChiSo.Features.Units;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChiSo.Features.Plans;
+
+/// <summary>A plan's header as the standing agency edits it, with the version it was read at.</summary>
+public sealed record PlanHeaderEdit(string Title, int Year, PlanKind Kind, string? Number, DateOnly? IssuedOn, string? Issuer,
+    string? Implements, List<string>? Purposes, List<string>? Requirements, Guid Concurrency);
+
+/// <summary>A task as edited: agencies as written (resolved again), the deadline as written (parsed again),
+/// criteria as "framework:code".</summary>
+public sealed record TaskEdit(string Number, string Description, List<string>? Lead, List<string>? Cooperating, string? Deadline,
+    string? Output, List<string>? Criteria, Guid Concurrency);
+
+public sealed record IssueRequest(string? Number, DateOnly? IssuedOn, Guid Concurrency);
+
+public sealed record ActualEntry(int Year, ReportingPeriodKind Period, decimal Value);
+
+public enum ChangeOutcome { Done, NotFound, Invalid, Stale }
+
+/// <summary>What a change came to: done with the new state, or why not. The API maps each outcome to its HTTP
+/// result; pages show the messages.</summary>
+public sealed record PlanChange<T>(ChangeOutcome Outcome, T? Value = default, Dictionary<string, string[]>? Errors = null)
+{
+    public static PlanChange<T> Done(T value) => new(ChangeOutcome.Done, value);
+    public static PlanChange<T> Missing() => new(ChangeOutcome.NotFound);
+    public static PlanChange<T> Invalid(Dictionary<string, string[]> errors) => new(ChangeOutcome.Invalid, default, errors);
+    public static PlanChange<T> Stale() => new(ChangeOutcome.Stale);
+    public string Message => Outcome switch
+    {
+        ChangeOutcome.Invalid => string.Join(" ", Errors!.Values.SelectMany(v => v)),
+        ChangeOutcome.Stale => "Dữ liệu đã được người khác sửa. Hãy tải lại rồi sửa lại.",
+        ChangeOutcome.NotFound => "Không tìm thấy.",
+        _ => "",
+    };
+}
+
+public sealed partial class PlanService
+{
+    /// <summary>The largest source file accepted: scanned plans with appendices run to a few megabytes.</summary>
+    public const long MaxSourceBytes = 20 * 1024 * 1024;
+
+    public async Task<PlanChange<PlanDetail>> EditHeaderAsync(int id, PlanHeaderEdit e, CancellationToken ct = default)
+    {
+        var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (plan is null) return PlanChange<PlanDetail>.Missing();
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(e.Title)) errors["title"] = ["Kế hoạch cần có tiêu đề."];
+        if (e.Year is < 2000 or > 2100) errors["year"] = [$"Năm kế hoạch {e.Year} không hợp lệ."];
+        if (!Enum.IsDefined(e.Kind)) errors["kind"] = ["Loại kế hoạch không hợp lệ."];
+        var number = Blank(e.Number);
+        if (number is not null && await db.Plans.AnyAsync(p => p.Id != id && p.Number == number && p.Year == e.Year, ct))
+            errors["number"] = [$"Kế hoạch {number} năm {e.Year} đã có trong hệ thống."];
+        if (plan.Status == PlanStatus.Issued && number is null) errors["number"] = ["Kế hoạch đã ban hành phải có số."];
+        Unit? issuer = null;
+        if (Blank(e.Issuer) is { } name && (issuer = (await UnitDirectory.LoadAsync(db, ct)).Find(name)) is null)
+            errors["issuer"] = [$"Không tìm thấy cơ quan ban hành '{name}'."];
+        if (errors.Count > 0) return PlanChange<PlanDetail>.Invalid(errors);
+        if (plan.Concurrency != e.Concurrency) return PlanChange<PlanDetail>.Stale();
+
+        if (plan.Year != e.Year)
+        {
+            // Deadlines that leave out the year ("Quý III", "Hằng quý") are read in the plan's year.
+            foreach (var task in await db.PlanTasks.Where(t => t.PlanId == id).ToListAsync(ct))
+                PlanTasks.ApplyDeadline(task, Deadline.Parse(task.DeadlineText, e.Year));
+        }
+        plan.Title = e.Title.Trim();
+        plan.Year = e.Year;
+        plan.Kind = e.Kind;
+        plan.Number = number;
+        plan.IssuedOn = e.IssuedOn;
+        plan.IssuerId = issuer?.Id;
+        plan.Implements = Blank(e.Implements);
+        if (e.Purposes is not null) plan.Purposes = Lines(e.Purposes);
+        if (e.Requirements is not null) plan.Requirements = Lines(e.Requirements);
+        plan.Concurrency = Guid.NewGuid();
+        return await SaveAsync(id, ct);
+    }
+
+    public async Task<PlanChange<TaskLine>> EditTaskAsync(int planId, int taskId, TaskEdit e, CancellationToken ct = default)
+    {
+        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct);
+        var task = await db.PlanTasks.Include(t => t.Agencies).Include(t => t.Criteria)
+            .FirstOrDefaultAsync(t => t.Id == taskId && t.PlanId == planId, ct);
+        if (plan is null || task is null) return PlanChange<TaskLine>.Missing();
+        var errors = new Dictionary<string, string[]>();
+        var number = Blank(e.Number);
+        if (number is null) errors["number"] = ["Nhiệm vụ cần có số thứ tự."];
+        else if (number.Length > 30) errors["number"] = ["Số thứ tự nhiệm vụ dài quá 30 ký tự."];
+        else if (await db.PlanTasks.AnyAsync(t => t.PlanId == planId && t.Id != taskId && t.Number == number, ct))
+            errors["number"] = [$"Số thứ tự nhiệm vụ '{number}' đã có trong kế hoạch."];
+        if (string.IsNullOrWhiteSpace(e.Description)) errors["description"] = ["Nhiệm vụ cần có nội dung."];
+        var criteria = await CriteriaAsync(e.Criteria ?? [], errors, ct);
+        if (errors.Count > 0) return PlanChange<TaskLine>.Invalid(errors);
+        if (task.Concurrency != e.Concurrency) return PlanChange<TaskLine>.Stale();
+
+        var units = await UnitDirectory.LoadAsync(db, ct);
+        task.Number = number!;
+        task.Description = e.Description.Trim();
+        task.Output = Blank(e.Output);
+        // The text is kept exactly as typed, even when it cannot be read; only what it means is recomputed.
+        PlanTasks.ApplyDeadline(task, Deadline.Parse(e.Deadline, plan.Year));
+        task.Agencies.Clear();
+        task.Agencies.AddRange(PlanImporter.Agencies(units, e.Lead ?? [], AgencyRole.Lead)
+            .Concat(PlanImporter.Agencies(units, e.Cooperating ?? [], AgencyRole.Cooperating)));
+        // Points at stake were set when the task was drafted from gaps; a criterion kept keeps them.
+        var stake = task.Criteria.ToDictionary(c => (c.Framework, c.Code), c => c.PointsAtStake);
+        task.Criteria.Clear();
+        task.Criteria.AddRange(criteria.Select(c => new TaskCriterion { Framework = c.Framework, Code = c.Code, PointsAtStake = stake.GetValueOrDefault(c) }));
+        task.Concurrency = Guid.NewGuid();
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return PlanChange<TaskLine>.Stale();
+        }
+        var detail = await GetAsync(planId, ct);
+        return PlanChange<TaskLine>.Done(detail!.Sections.SelectMany(s => s.Tasks).First(t => t.Id == taskId));
+    }
+
+    /// <summary>Issuing gives a draft its number and date; an issued plan is what units carry out.</summary>
+    public async Task<PlanChange<PlanDetail>> IssueAsync(int id, IssueRequest r, CancellationToken ct = default)
+    {
+        var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (plan is null) return PlanChange<PlanDetail>.Missing();
+        var errors = new Dictionary<string, string[]>();
+        var number = Blank(r.Number);
+        if (plan.Status == PlanStatus.Issued) errors["status"] = [$"Kế hoạch đã ban hành ({plan.Label})."];
+        if (number is null) errors["number"] = ["Cần ghi số kế hoạch, ví dụ 430/KH-UBND."];
+        else if (number.Length > 60) errors["number"] = ["Số kế hoạch dài quá 60 ký tự."];
+        else if (await db.Plans.AnyAsync(p => p.Id != id && p.Number == number && p.Year == plan.Year, ct))
+            errors["number"] = [$"Kế hoạch {number} năm {plan.Year} đã có trong hệ thống."];
+        if (r.IssuedOn is null) errors["issuedOn"] = ["Cần ghi ngày ban hành."];
+        if (errors.Count > 0) return PlanChange<PlanDetail>.Invalid(errors);
+        if (plan.Concurrency != r.Concurrency) return PlanChange<PlanDetail>.Stale();
+        plan.Number = number;
+        plan.IssuedOn = r.IssuedOn;
+        plan.Status = PlanStatus.Issued;
+        plan.Concurrency = Guid.NewGuid();
+        return await SaveAsync(id, ct);
+    }
+
+    /// <summary>Records a target's actual for one reporting period; a second entry for the period replaces the first.</summary>
+    public async Task<PlanChange<TargetStanding>> RecordActualAsync(int planId, int targetId, ActualEntry e, string user, CancellationToken ct = default)
+    {
+        var target = await db.PlanTargets.Include(t => t.Actuals).FirstOrDefaultAsync(t => t.Id == targetId && t.PlanId == planId, ct);
+        if (target is null) return PlanChange<TargetStanding>.Missing();
+        var errors = new Dictionary<string, string[]>();
+        if (e.Year is < 2000 or > 2100) errors["year"] = [$"Năm {e.Year} không hợp lệ."];
+        if (!Enum.IsDefined(e.Period)) errors["period"] = ["Kỳ báo cáo không hợp lệ (Q1, H1, Q3, Year)."];
+        if (Math.Abs(e.Value) >= 10_000_000_000m) errors["value"] = ["Giá trị quá lớn."];
+        if (errors.Count > 0) return PlanChange<TargetStanding>.Invalid(errors);
+        var actual = target.Actuals.FirstOrDefault(a => a.Year == e.Year && a.Period == e.Period);
+        if (actual is null) target.Actuals.Add(actual = new TargetActual { Year = e.Year, Period = e.Period, RecordedBy = user });
+        actual.Value = e.Value;
+        actual.RecordedBy = user;
+        actual.RecordedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        var detail = await GetAsync(planId, ct);
+        return PlanChange<TargetStanding>.Done(detail!.Targets.First(t => t.Id == targetId));
+    }
+
+    static readonly Dictionary<string, (string ContentType, byte[] Magic)> SourceTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".pdf"] = ("application/pdf", "%PDF-"u8.ToArray()),
+        [".docx"] = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", Zip),
+        [".xlsx"] = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Zip),
+        [".pptx"] = ("application/vnd.openxmlformats-officedocument.presentationml.presentation", Zip),
+        [".odt"] = ("application/vnd.oasis.opendocument.text", Zip),
+        [".ods"] = ("application/vnd.oasis.opendocument.spreadsheet", Zip),
+        [".doc"] = ("application/msword", Ole),
+        [".xls"] = ("application/vnd.ms-excel", Ole),
+        [".ppt"] = ("application/vnd.ms-powerpoint", Ole),
+        [".rtf"] = ("application/rtf", "{\\rtf"u8.ToArray()),
+    };
+    static byte[] Zip => [0x50, 0x4B, 0x03, 0x04];
+    static byte[] Ole => [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+    /// <summary>Attaches the plan's source document. The type is judged from the name and the file's first
+    /// bytes, not from what the browser claims; the same content uploaded twice is stored once.</summary>
+    public async Task<PlanChange<SourceFileInfo>> AttachSourceAsync(int id, string fileName, Stream content, string user, CancellationToken ct = default)
+    {
+        var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (plan is null) return PlanChange<SourceFileInfo>.Missing();
+        using var buffer = new MemoryStream();
+        // Reads one byte past the limit, so a too-large file is refused without reading all of it.
+        var read = new byte[81920];
+        int n;
+        while ((n = await content.ReadAsync(read, ct)) > 0 && buffer.Length <= MaxSourceBytes) buffer.Write(read, 0, n);
+        var bytes = buffer.ToArray();
+        var name = Path.GetFileName(fileName ?? "").Trim();
+        var errors = new Dictionary<string, string[]>();
+        if (!SourceTypes.TryGetValue(Path.GetExtension(name), out var type))
+            errors["file"] = ["Chỉ nhận tệp PDF hoặc Office (.pdf, .doc, .docx, .xls, .xlsx, .ppt, .pptx, .odt, .ods, .rtf)."];
+        else if (bytes.Length == 0) errors["file"] = ["Tệp rỗng."];
+        else if (bytes.Length > MaxSourceBytes) errors["file"] = ["Tệp lớn hơn 20 MB."];
+        else if (!bytes.AsSpan().StartsWith(type.Magic)) errors["file"] = [$"Nội dung tệp không phải {Path.GetExtension(name).TrimStart('.').ToUpperInvariant()}."];
+        if (name.Length > 300) errors["file"] = ["Tên tệp dài quá 300 ký tự."];
+        if (errors.Count > 0) return PlanChange<SourceFileInfo>.Invalid(errors);
+
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var file = await db.Files.FirstOrDefaultAsync(f => f.Sha256 == sha && f.Size == bytes.Length, ct);
+        if (file is null)
+        {
+            file = new StoredFile
+            {
+                Name = name, ContentType = type.ContentType, Size = bytes.Length, Sha256 = sha, Content = bytes,
+                UploadedAt = clock.GetUtcNow().UtcDateTime, UploadedBy = user,
+            };
+            db.Files.Add(file);
+            await db.SaveChangesAsync(ct);
+        }
+        plan.SourceFileId = file.Id;
+        await db.SaveChangesAsync(ct);
+        return PlanChange<SourceFileInfo>.Done(new SourceFileInfo(file.Name, file.ContentType, file.Size, file.Sha256, file.UploadedAt));
+    }
+
+    public async Task<StoredFile?> SourceFileAsync(int id, CancellationToken ct = default) =>
+        await db.Plans.Where(p => p.Id == id && p.SourceFileId != null)
+            .Join(db.Files, p => p.SourceFileId, f => f.Id, (_, f) => f).AsNoTracking().FirstOrDefaultAsync(ct);
+
+    /// <summary>Criteria as "framework:code", each checked against the framework's criteria of any version.</summary>
+    async Task<List<(string Framework, string Code)>> CriteriaAsync(List<string> refs, Dictionary<string, string[]> errors, CancellationToken ct)
+    {
+        var parsed = new List<(string, string)>();
+        var bad = new List<string>();
+        foreach (var r in refs.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct())
+        {
+            if (r.Split(':') is not [var key, { Length: > 0 } code]) { bad.Add($"Tiêu chí '{r}' không đúng dạng bộ-chỉ-số:mã, ví dụ par-province:3.2."); continue; }
+            var exists = await db.Criteria.AnyAsync(c => c.Code == code.Trim() && db.FrameworkVersions.Any(v => v.Id == c.VersionId && v.Framework!.Key == key.Trim()), ct);
+            if (!exists) bad.Add($"Không có tiêu chí '{code.Trim()}' trong bộ chỉ số '{key.Trim()}'.");
+            else parsed.Add((key.Trim(), code.Trim()));
+        }
+        if (bad.Count > 0) errors["criteria"] = [.. bad];
+        return parsed;
+    }
+
+    async Task<PlanChange<PlanDetail>> SaveAsync(int id, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return PlanChange<PlanDetail>.Stale();
+        }
+        return PlanChange<PlanDetail>.Done((await GetAsync(id, ct))!);
+    }
+
+    static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    static List<string> Lines(IEnumerable<string> lines) => lines.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()).ToList();
+}

@@ -1,0 +1,60 @@
+using ChiSo.Data;
+using ChiSo.Features.Units;
+
+namespace ChiSo.Features.Plans;
+
+public enum NotificationKind { Reminder, Overdue }
+
+/// <summary>An in-app notification for one unit: a deadline 7, 3 or 1 days ahead, or a task past due.</summary>
+public sealed record Notification(
+    NotificationKind Kind, string Unit, string UnitName, AgencyRole Role, int TaskId, string Plan, string Number,
+    string Description, DateOnly Due, int Days, string Message);
+
+/// <summary>Reminders are computed from the tasks and the day, never stored: the only table is
+/// <see cref="ReminderSent"/>, which keeps e-mail from going out twice.</summary>
+public static class Reminders
+{
+    public static readonly int[] DaysBefore = [7, 3, 1];
+
+    /// <summary>Every unit on a task whose due date (or next occurrence) is exactly 7, 3 or 1 days after
+    /// <paramref name="asOf"/> and that is not done. A lead's own share decides for a lead; the whole task for a
+    /// cooperating agency, which has no deadline of its own.</summary>
+    public static IEnumerable<Notification> For(TaskSet set, DateOnly asOf, int? unitId = null)
+    {
+        foreach (var task in set.Tasks)
+        {
+            var year = task.Plan!.Year;
+            var whole = TaskBoard.Evaluate(task, year, asOf);
+            foreach (var (unit, role) in set.Parties(task).Units)
+            {
+                if (unitId is { } only && unit.Id != only) continue;
+                var s = role == AgencyRole.Lead ? TaskBoard.EvaluateFor(task, year, asOf, unit.Id) : whole;
+                if (s.Status == ProgressStatus.Done && s.Missed.Count == 0) continue;
+                if (s.Due is { } due && DaysBefore.Contains(due.DayNumber - asOf.DayNumber) && s.Status != ProgressStatus.Done)
+                {
+                    var days = due.DayNumber - asOf.DayNumber;
+                    yield return Make(NotificationKind.Reminder, unit, role, task, due, days,
+                        $"Còn {days} ngày đến hạn {ViText.Date(due)}: nhiệm vụ {task.Number} ({task.Plan.Label}).");
+                }
+                if (s.Overdue)
+                {
+                    var late = s.Missed.Count > 0 ? s.Missed[0] : s.Due!.Value;
+                    yield return Make(NotificationKind.Overdue, unit, role, task, late, s.DaysLate,
+                        $"Quá hạn {s.DaysLate} ngày (hạn {ViText.Date(late)}): nhiệm vụ {task.Number} ({task.Plan.Label}).");
+                }
+            }
+        }
+    }
+
+    static Notification Make(NotificationKind kind, Unit unit, AgencyRole role, PlanTask task, DateOnly due, int days, string message) =>
+        new(kind, unit.Code, unit.Name, role, task.Id, task.Plan!.Label, task.Number, task.Description, due, days,
+            (role == AgencyRole.Lead ? "Chủ trì. " : "Phối hợp. ") + message);
+
+    public static async Task<List<Notification>?> ForUnitAsync(ChiSoDb db, string unit, DateOnly asOf, CancellationToken ct = default)
+    {
+        var set = await TaskBoardQueries.LoadAsync(db, new TaskFilter(Unit: unit), asOf, ct);
+        if (set is null) return null;
+        var id = set.Units.Values.First(u => string.Equals(u.Code, unit.Trim(), StringComparison.OrdinalIgnoreCase)).Id;
+        return For(set, asOf, id).OrderBy(n => n.Kind).ThenBy(n => n.Due).ToList();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Mail;
+using ChiSo.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ChiSo.Features.Plans;
+
+/// <summary>Sends the 7/3/1-day reminders by e-mail once an hour, only when <c>Smtp:Host</c> is configured.
+/// Units have no address in the registry yet, so addresses come from configuration:
+/// <c>Reminders:Recipients:SNV = "cchc@snv.hanoi.gov.vn"</c> (units without one get in-app notifications only).
+/// Other settings: Smtp:Port (25), Smtp:From, Smtp:User, Smtp:Password, Smtp:EnableSsl.
+/// Safe with several app instances: each reminder is inserted into <see cref="ReminderSent"/> first, and only
+/// the instance whose insert passed the unique key sends it.</summary>
+public sealed class RemindersMailer(IServiceScopeFactory scopes, IConfiguration config, TimeProvider clock, ILogger<RemindersMailer> log)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (string.IsNullOrWhiteSpace(config["Smtp:Host"])) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        do
+        {
+            try { await RunOnceAsync(stoppingToken); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A mail server that is down must not stop the app; the next hour tries again.
+                log.LogError(e, "Gửi nhắc hạn qua e-mail thất bại.");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass: returns how many reminders this instance sent.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var recipients = config.GetSection("Reminders:Recipients").GetChildren()
+            .Where(c => !string.IsNullOrWhiteSpace(c.Value)).ToDictionary(c => c.Key.ToUpperInvariant(), c => c.Value!);
+        if (recipients.Count == 0) return 0;
+        var today = TaskBoard.Today(clock);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
+        var set = await TaskBoardQueries.LoadAsync(db, new TaskFilter(), today, ct);
+        var sent = 0;
+        foreach (var n in Reminders.For(set!, today).Where(n => n.Kind == NotificationKind.Reminder))
+        {
+            if (!recipients.TryGetValue(n.Unit.ToUpperInvariant(), out var to)) continue;
+            var unitId = set!.Units.Values.First(u => u.Code == n.Unit).Id;
+            var row = new ReminderSent { TaskId = n.TaskId, UnitId = unitId, Due = n.Due, DaysBefore = n.Days, SentAt = clock.GetUtcNow().UtcDateTime };
+            db.RemindersSent.Add(row);
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateException)
+            {
+                // Another instance (or an earlier pass) has it.
+                db.ChangeTracker.Clear();
+                continue;
+            }
+            try
+            {
+                await SendAsync(to, n, ct);
+                sent++;
+            }
+            catch (Exception e) when (e is SmtpException or InvalidOperationException or IOException)
+            {
+                // Not sent: give the row back so that the next pass tries again.
+                db.RemindersSent.Remove(row);
+                await db.SaveChangesAsync(ct);
+                log.LogWarning(e, "Không gửi được nhắc hạn nhiệm vụ {Task} tới {To}.", n.TaskId, to);
+            }
+        }
+        return sent;
+    }
+
+    async Task SendAsync(string to, Notification n, CancellationToken ct)
+    {
+        using var smtp = new SmtpClient(config["Smtp:Host"], config.GetValue("Smtp:Port", 25))
+        {
+            EnableSsl = config.GetValue("Smtp:EnableSsl", false),
+        };
+        if (config["Smtp:User"] is { Length: > 0 } user) smtp.Credentials = new NetworkCredential(user, config["Smtp:Password"]);
+        using var mail = new MailMessage(config["Smtp:From"] ?? "chiso@localhost", to)
+        {
+            Subject = $"[ChiSo] Còn {n.Days} ngày đến hạn nhiệm vụ {n.Number} ({n.Plan})",
+            Body = $"Kính gửi {n.UnitName},\n\n{n.Message}\n\nNội dung: {n.Description}\n\nHạn: {ViText.Date(n.Due)}\n",
+            SubjectEncoding = System.Text.Encoding.UTF8,
+            BodyEncoding = System.Text.Encoding.UTF8,
+        };
+        await smtp.SendMailAsync(mail, ct);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Security.Cryptography;
+using ChiSo.Data;
+using ChiSo.Features.Files;
+using ChiSo.Features.Units;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChiSo.Features.Plans;
+
+/// <summary>A progress report as a unit files it (the API form and the "my tasks" form share it).
+/// <paramref name="Status"/>: NotStarted, InProgress, Done, Blocked (any case). The role is not asked for:
+/// it follows from how the task names the unit.</summary>
+public sealed record ProgressFiling(string? Unit, string? Status, int? Percent, string? Text, DateOnly? Date, DateOnly? Occurrence);
+
+/// <summary>An evidence file as uploaded: read at most <see cref="TaskBoardProgress.MaxFileBytes"/> + 1 bytes,
+/// so an oversized file is refused without being held whole.</summary>
+public sealed record EvidenceUpload(string Name, byte[] Content)
+{
+    public static async Task<EvidenceUpload> ReadAsync(string name, Stream stream, CancellationToken ct = default)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct)) > 0 && buffer.Length <= TaskBoardProgress.MaxFileBytes)
+            buffer.Write(chunk, 0, read);
+        return new EvidenceUpload(name, buffer.ToArray());
+    }
+}
+
+public enum FilingOutcome { Filed, NotFound, NotOnTask, Invalid }
+
+public sealed record FilingResult(FilingOutcome Outcome, ProgressEntry? Entry = null, Dictionary<string, string[]>? Errors = null, string? Detail = null);
+
+/// <summary>Files a progress update: all checks first, then the evidence files and the update in one
+/// transaction, so a refused filing writes nothing.</summary>
+public static class TaskBoardProgress
+{
+    public const long MaxFileBytes = 20 * 1024 * 1024;
+    public const int MaxText = 4000;
+
+    /// <summary>Accepted evidence: PDF, Office (old and new, and OpenDocument), images. The content is checked
+    /// against the extension so a renamed program is refused.</summary>
+    static readonly Dictionary<string, (string Type, string Magic)> Types = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".pdf"] = ("application/pdf", "%PDF"),
+        [".doc"] = ("application/msword", "OLE"),
+        [".xls"] = ("application/vnd.ms-excel", "OLE"),
+        [".ppt"] = ("application/vnd.ms-powerpoint", "OLE"),
+        [".docx"] = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "ZIP"),
+        [".xlsx"] = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "ZIP"),
+        [".pptx"] = ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "ZIP"),
+        [".odt"] = ("application/vnd.oasis.opendocument.text", "ZIP"),
+        [".ods"] = ("application/vnd.oasis.opendocument.spreadsheet", "ZIP"),
+        [".jpg"] = ("image/jpeg", "JPG"),
+        [".jpeg"] = ("image/jpeg", "JPG"),
+        [".png"] = ("image/png", "PNG"),
+        [".gif"] = ("image/gif", "GIF"),
+        [".webp"] = ("image/webp", "WEBP"),
+        [".tif"] = ("image/tiff", "TIFF"),
+        [".tiff"] = ("image/tiff", "TIFF"),
+    };
+
+    public static string Accept => string.Join(",", Types.Keys);
+
+    static bool Looks(byte[] c, string magic) => magic switch
+    {
+        "%PDF" => c is [0x25, 0x50, 0x44, 0x46, ..],
+        "OLE" => c is [0xD0, 0xCF, 0x11, 0xE0, ..],
+        "ZIP" => c is [0x50, 0x4B, 0x03, 0x04, ..],
+        "JPG" => c is [0xFF, 0xD8, 0xFF, ..],
+        "PNG" => c is [0x89, 0x50, 0x4E, 0x47, ..],
+        "GIF" => c is [0x47, 0x49, 0x46, 0x38, ..],
+        "WEBP" => c is [0x52, 0x49, 0x46, 0x46, _, _, _, _, 0x57, 0x45, 0x42, 0x50, ..],
+        "TIFF" => c is [0x49, 0x49, 0x2A, 0x00, ..] or [0x4D, 0x4D, 0x00, 0x2A, ..],
+        _ => false,
+    };
+
+    public static ProgressStatus? ParseStatus(string? s) =>
+        Enum.TryParse<ProgressStatus>(s?.Trim().Replace("-", "").Replace("_", ""), ignoreCase: true, out var v) && Enum.IsDefined(v) ? v : null;
+
+    public static async Task<FilingResult> FileAsync(ChiSoDb db, int taskId, ProgressFiling f, IReadOnlyList<EvidenceUpload> files,
+        string user, TimeProvider clock, CancellationToken ct = default)
+    {
+        var task = await db.PlanTasks.AsNoTracking().Include(t => t.Plan).Include(t => t.Agencies).FirstOrDefaultAsync(t => t.Id == taskId, ct);
+        if (task is null) return new(FilingOutcome.NotFound);
+        var errors = new Dictionary<string, string[]>();
+        void Error(string field, string message) => errors[field] = errors.TryGetValue(field, out var m) ? [.. m, message] : [message];
+
+        Unit? unit = null;
+        if (string.IsNullOrWhiteSpace(f.Unit)) Error("unit", "Cần chọn đơn vị báo cáo.");
+        else if ((unit = await TaskBoardQueries.FindUnitAsync(db, f.Unit, ct)) is null) Error("unit", $"Không có đơn vị mã '{f.Unit}'.");
+
+        var status = ParseStatus(f.Status);
+        if (status is null) Error("status", "Tình trạng phải là một trong: NotStarted (chưa triển khai), InProgress (đang thực hiện), Done (hoàn thành), Blocked (vướng mắc).");
+        var percent = f.Percent ?? (status == ProgressStatus.Done ? 100 : 0);
+        if (percent is < 0 or > 100) Error("percent", "Tỷ lệ hoàn thành phải từ 0 đến 100 %.");
+        else if (status == ProgressStatus.Done && percent != 100) Error("percent", "Nhiệm vụ đã hoàn thành thì tỷ lệ phải là 100 %.");
+        else if (status == ProgressStatus.NotStarted && percent != 0) Error("percent", "Nhiệm vụ chưa triển khai thì tỷ lệ phải là 0 %.");
+        var text = string.IsNullOrWhiteSpace(f.Text) ? null : f.Text.Trim();
+        if (text?.Length > MaxText) Error("text", $"Nội dung báo cáo dài quá {MaxText} ký tự.");
+        if (status == ProgressStatus.Blocked && text is null) Error("text", "Cần nêu vướng mắc và kiến nghị.");
+
+        var today = TaskBoard.Today(clock);
+        var date = f.Date ?? today;
+        if (date > today) Error("date", $"Ngày báo cáo {ViText.Date(date)} ở tương lai (hôm nay là {ViText.Date(today)}).");
+        if (date.Year < task.Plan!.Year - 1) Error("date", $"Ngày báo cáo {ViText.Date(date)} trước năm của kế hoạch ({task.Plan.Year}).");
+
+        var deadline = TaskBoard.DeadlineOf(task, task.Plan.Year);
+        DateOnly? occurrence = null;
+        if (deadline.Kind == DeadlineKind.Recurring)
+        {
+            occurrence = f.Occurrence ?? TaskBoard.NextOccurrence(deadline, date);
+            if (occurrence is { } o && !deadline.Occurrences(o, o).Any())
+                Error("occurrence", $"Ngày {ViText.Date(o)} không phải một kỳ của nhiệm vụ ({deadline.Describe(ViText.Vi)}).");
+        }
+        else if (f.Occurrence is not null) Error("occurrence", "Chỉ nhiệm vụ định kỳ mới báo cáo theo kỳ.");
+
+        var stored = new List<StoredFile>();
+        foreach (var file in files)
+        {
+            var ext = Path.GetExtension(file.Name);
+            if (file.Content.Length == 0) Error("files", $"Tệp '{file.Name}' rỗng.");
+            else if (file.Content.Length > MaxFileBytes) Error("files", $"Tệp '{file.Name}' lớn hơn 20 MB.");
+            else if (!Types.TryGetValue(ext, out var type)) Error("files", $"Tệp '{file.Name}' không được nhận: chỉ nhận PDF, Word, Excel, PowerPoint, OpenDocument và ảnh.");
+            else if (!Looks(file.Content, type.Magic)) Error("files", $"Nội dung tệp '{file.Name}' không phải tệp {ext.TrimStart('.').ToUpperInvariant()}.");
+            else stored.Add(new StoredFile
+            {
+                Name = Path.GetFileName(file.Name), ContentType = type.Type, Size = file.Content.Length,
+                Sha256 = Convert.ToHexStringLower(SHA256.HashData(file.Content)), Content = file.Content,
+                UploadedAt = clock.GetUtcNow().UtcDateTime, UploadedBy = user,
+            });
+        }
+        if (errors.Count > 0) return new(FilingOutcome.Invalid, Errors: errors);
+
+        var set = new TaskSet
+        {
+            Tasks = [task],
+            Units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, ct),
+            Groups = await db.UnitGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct),
+        };
+        if (set.RoleOf(task, unit!.Id) is not { } role)
+            return new(FilingOutcome.NotOnTask, Detail: $"{unit.Name} không chủ trì hay phối hợp nhiệm vụ {task.Number} ({task.Plan.Label}).");
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ids = new List<int>();
+        foreach (var s in stored)
+        {
+            // The same content uploaded again is the same evidence: keep one copy.
+            var existing = await db.Files.Where(x => x.Sha256 == s.Sha256 && x.Size == s.Size).Select(x => (int?)x.Id).FirstOrDefaultAsync(ct);
+            if (existing is { } id) { ids.Add(id); continue; }
+            db.Files.Add(s);
+            await db.SaveChangesAsync(ct);
+            ids.Add(s.Id);
+        }
+        var update = new ProgressUpdate
+        {
+            TaskId = task.Id, UnitId = unit.Id, Role = role, Status = status!.Value, Percent = percent, Text = text, Date = date,
+            Occurrence = occurrence, FiledAt = clock.GetUtcNow().UtcDateTime, FiledBy = user, EvidenceFileIds = ids.Distinct().ToList(),
+        };
+        db.ProgressUpdates.Add(update);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        var evidence = stored.Where(s => s.Id != 0).Select(s => new EvidenceFile(s.Id, s.Name, s.ContentType, s.Size, s.Sha256))
+            .ToDictionary(e => e.Id);
+        foreach (var id in ids.Where(i => !evidence.ContainsKey(i)))
+            if (await db.Files.AsNoTracking().Where(x => x.Id == id).Select(x => new EvidenceFile(x.Id, x.Name, x.ContentType, x.Size, x.Sha256)).FirstOrDefaultAsync(ct) is { } e)
+                evidence[id] = e;
+        return new(FilingOutcome.Filed, TaskBoardQueries.Entry(update, unit, evidence));
+    }
+}

@@ -1,0 +1,284 @@
+using ChiSo.Data;
+using ChiSo.Features.Units;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChiSo.Features.Plans;
+
+/// <summary>What the task list shows. <paramref name="Plan"/> is a plan number ("164/KH-UBND"); numbers repeat
+/// across years, so <paramref name="Year"/> picks one and without it the newest is taken.
+/// <paramref name="Criterion"/> is "framework:code" and also matches the code's sub-criteria.</summary>
+public sealed record TaskFilter(
+    int? PlanId = null,
+    string? Plan = null,
+    int? Year = null,
+    string? Unit = null,
+    bool? Overdue = null,
+    bool? AtRisk = null,
+    string? Criterion = null,
+    ProgressStatus? Status = null);
+
+/// <summary>A task on the board. With a unit in the filter, <see cref="Role"/> is that unit's role and a lead
+/// unit's row shows its own share (<see cref="TaskBoard.EvaluateFor"/>); otherwise the whole task.</summary>
+public sealed record TaskRow(
+    int Id,
+    int PlanId,
+    string Plan,
+    int PlanYear,
+    string? Section,
+    string Number,
+    string Description,
+    IReadOnlyList<string> Lead,
+    IReadOnlyList<string> Cooperating,
+    string? DeadlineText,
+    string Deadline,
+    DateOnly? Start,
+    string? Output,
+    IReadOnlyList<string> Criteria,
+    AgencyRole? Role,
+    TaskStanding Standing);
+
+/// <summary>One update as the history lists it.</summary>
+public sealed record ProgressEntry(
+    int Id, string Unit, string UnitName, AgencyRole Role, ProgressStatus Status, int Percent, string? Text,
+    DateOnly Date, DateOnly? Occurrence, DateTime FiledAt, string FiledBy, IReadOnlyList<EvidenceFile> Evidence);
+
+public sealed record EvidenceFile(int Id, string Name, string ContentType, long Size, string Sha256);
+
+/// <summary>An agency's share of one task: its latest update (as of the day) and where it stands.</summary>
+public sealed record AgencyShare(string Name, AgencyRole Role, string? Unit, bool Registered, ProgressEntry? Latest, TaskStanding Standing);
+
+/// <summary>One occurrence of a recurring task in its plan year, and whether its leads had done it.</summary>
+public sealed record OccurrenceRow(DateOnly Due, bool Done, bool Missed);
+
+public sealed record TaskDetail(TaskRow Task, string? Event, DateOnly? EventDate, IReadOnlyList<AgencyShare> Agencies,
+    IReadOnlyList<OccurrenceRow> Occurrences, IReadOnlyList<ProgressEntry> History);
+
+/// <summary>Tasks loaded with everything the rules need, and the registry to see which units a group names.</summary>
+public sealed class TaskSet
+{
+    public required List<PlanTask> Tasks { get; init; }
+    public required Dictionary<int, Unit> Units { get; init; }
+    public required Dictionary<int, UnitGroup> Groups { get; init; }
+
+    /// <summary>The units an agency entry names: the unit itself, or each unit of the group's kinds that existed
+    /// during the plan year (a district abolished in 2025 still answers for its 2024 tasks).</summary>
+    public IEnumerable<Unit> Members(TaskAgency a, int planYear)
+    {
+        if (a.UnitId is { } id) return Units.TryGetValue(id, out var u) ? [u] : [];
+        if (a.GroupId is not { } gid || !Groups.TryGetValue(gid, out var g) || g.Kinds.Count == 0) return [];
+        var (first, last) = (new DateOnly(planYear, 1, 1), new DateOnly(planYear, 12, 31));
+        return Units.Values.Where(u => g.Kinds.Contains(u.Kind) && (u.ValidFrom is null || u.ValidFrom <= last) && (u.ValidTo is null || u.ValidTo >= first));
+    }
+
+    /// <summary>The unit's role on the task: lead wins when it is named both ways.</summary>
+    public AgencyRole? RoleOf(PlanTask task, int unitId)
+    {
+        AgencyRole? role = null;
+        foreach (var a in task.Agencies)
+            if (Members(a, task.Plan!.Year).Any(u => u.Id == unitId))
+                if (a.Role == AgencyRole.Lead) return AgencyRole.Lead; else role = AgencyRole.Cooperating;
+        return role;
+    }
+
+    /// <summary>Every unit on the task with its role (lead wins), and the entries no unit answers for.</summary>
+    public (List<(Unit Unit, AgencyRole Role)> Units, List<TaskAgency> Unregistered) Parties(PlanTask task)
+    {
+        var roles = new Dictionary<int, (Unit, AgencyRole)>();
+        var unregistered = new List<TaskAgency>();
+        foreach (var a in task.Agencies.OrderBy(a => a.Role))
+        {
+            var members = Members(a, task.Plan!.Year).ToList();
+            if (members.Count == 0) unregistered.Add(a);
+            foreach (var u in members) roles.TryAdd(u.Id, (u, a.Role));
+        }
+        return (roles.Values.ToList(), unregistered);
+    }
+}
+
+public static class TaskBoardQueries
+{
+    public static async Task<Plan?> FindPlanAsync(ChiSoDb db, string number, int? year, CancellationToken ct = default)
+    {
+        var n = number.Trim();
+        var q = db.Plans.AsNoTracking().Where(p => p.Number == n || p.Number!.StartsWith(n + "/"));
+        if (year is { } y) q = q.Where(p => p.Year == y);
+        return await q.OrderByDescending(p => p.Year).ThenByDescending(p => p.Id).FirstOrDefaultAsync(ct);
+    }
+
+    public static async Task<Unit?> FindUnitAsync(ChiSoDb db, string code, CancellationToken ct = default)
+    {
+        var c = code.Trim().ToUpperInvariant();
+        return await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == c, ct);
+    }
+
+    /// <summary>Loads the tasks the filter's plan, unit and criterion select (the standing filters need the rules,
+    /// so <see cref="ListAsync"/> applies them). Null when the filter names a plan or unit that does not exist.</summary>
+    public static async Task<TaskSet?> LoadAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, CancellationToken ct = default)
+    {
+        var units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, ct);
+        var groups = await db.UnitGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct);
+        var q = db.PlanTasks.AsNoTracking();
+        if (filter.PlanId is { } planId) q = q.Where(t => t.PlanId == planId);
+        else if (filter.Plan is { Length: > 0 } number)
+        {
+            if (await FindPlanAsync(db, number, filter.Year, ct) is not { } plan) return null;
+            q = q.Where(t => t.PlanId == plan.Id);
+        }
+        else if (filter.Year is { } year) q = q.Where(t => t.Plan!.Year == year);
+        Unit? unit = null;
+        if (filter.Unit is { Length: > 0 } code)
+        {
+            unit = units.Values.FirstOrDefault(u => string.Equals(u.Code, code.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (unit is null) return null;
+            var id = unit.Id;
+            var inGroups = groups.Values.Where(g => g.Kinds.Contains(unit.Kind)).Select(g => (int?)g.Id).ToList();
+            q = q.Where(t => t.Agencies.Any(a => a.UnitId == id || inGroups.Contains(a.GroupId)));
+        }
+        if (filter.Criterion is { Length: > 0 } criterion)
+        {
+            var (fw, cc) = criterion.Split(':', 2) is [var f, var c] ? (f.Trim(), c.Trim()) : ("", criterion.Trim());
+            var sub = cc + ".";
+            q = q.Where(t => t.Criteria.Any(x => (fw == "" || x.Framework == fw) && (x.Code == cc || x.Code.StartsWith(sub))));
+        }
+        var tasks = await q
+            .Include(t => t.Plan)
+            .Include(t => t.Agencies)
+            .Include(t => t.Criteria)
+            .Include(t => t.Progress.Where(p => p.Date <= asOf))
+            .AsSplitQuery()
+            .OrderByDescending(t => t.Plan!.Year).ThenBy(t => t.PlanId).ThenBy(t => t.Order)
+            .ToListAsync(ct);
+        var set = new TaskSet { Tasks = tasks, Units = units, Groups = groups };
+        // A group's year-bound membership is only known in memory: drop tasks the unit was not yet (or no longer) on.
+        if (unit is not null) set.Tasks.RemoveAll(t => set.RoleOf(t, unit.Id) is null);
+        return set;
+    }
+
+    public static async Task<List<TaskRow>?> ListAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, CancellationToken ct = default)
+    {
+        var set = await LoadAsync(db, filter, asOf, ct);
+        if (set is null) return null;
+        var unit = filter.Unit is { Length: > 0 } code
+            ? set.Units.Values.First(u => string.Equals(u.Code, code.Trim(), StringComparison.OrdinalIgnoreCase)) : null;
+        var sections = await SectionsAsync(db, set, ct);
+        return set.Tasks.Select(t => Row(set, t, asOf, unit, sections))
+            .Where(r => filter.Overdue is not { } o || r.Standing.Overdue == o)
+            .Where(r => filter.AtRisk is not { } a || r.Standing.AtRisk == a)
+            .Where(r => filter.Status is not { } s || r.Standing.Status == s)
+            .ToList();
+    }
+
+    static async Task<Dictionary<int, string>> SectionsAsync(ChiSoDb db, TaskSet set, CancellationToken ct)
+    {
+        var planIds = set.Tasks.Select(t => t.PlanId).Distinct().ToList();
+        return await db.Set<PlanSection>().AsNoTracking().Where(s => planIds.Contains(s.PlanId))
+            .ToDictionaryAsync(s => s.Id, s => s.Code, ct);
+    }
+
+    public static TaskRow Row(TaskSet set, PlanTask t, DateOnly asOf, Unit? unit, IReadOnlyDictionary<int, string>? sections = null)
+    {
+        var year = t.Plan!.Year;
+        var role = unit is null ? null : set.RoleOf(t, unit.Id);
+        var standing = role == AgencyRole.Lead ? TaskBoard.EvaluateFor(t, year, asOf, unit!.Id) : TaskBoard.Evaluate(t, year, asOf);
+        return new TaskRow(t.Id, t.PlanId, t.Plan.Label, year,
+            t.SectionId is { } s && sections is not null ? sections.GetValueOrDefault(s) : null,
+            t.Number, t.Description,
+            t.Agencies.Where(a => a.Role == AgencyRole.Lead).Select(a => a.Name).ToList(),
+            t.Agencies.Where(a => a.Role == AgencyRole.Cooperating).Select(a => a.Name).ToList(),
+            t.DeadlineText, TaskBoard.DeadlineOf(t, year).Describe(ViText.Vi), t.Start, t.Output,
+            t.Criteria.Select(c => $"{c.Framework}:{c.Code}").ToList(), role, standing);
+    }
+
+    public static async Task<TaskDetail?> DetailAsync(ChiSoDb db, int id, DateOnly asOf, CancellationToken ct = default)
+    {
+        var task = await db.PlanTasks.AsNoTracking().Include(t => t.Plan).Include(t => t.Agencies).Include(t => t.Criteria)
+            .Include(t => t.Progress.Where(p => p.Date <= asOf)).AsSplitQuery().FirstOrDefaultAsync(t => t.Id == id, ct);
+        if (task is null) return null;
+        var set = new TaskSet
+        {
+            Tasks = [task],
+            Units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, ct),
+            Groups = await db.UnitGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct),
+        };
+        var fileIds = task.Progress.SelectMany(p => p.EvidenceFileIds).Distinct().ToList();
+        var files = await db.Files.AsNoTracking().Where(f => fileIds.Contains(f.Id))
+            .Select(f => new EvidenceFile(f.Id, f.Name, f.ContentType, f.Size, f.Sha256)).ToDictionaryAsync(f => f.Id, ct);
+        var history = task.Progress.OrderByDescending(p => p.Date).ThenByDescending(p => p.FiledAt).ThenByDescending(p => p.Id)
+            .Select(p => Entry(p, set.Units[p.UnitId], files)).ToList();
+        var year = task.Plan!.Year;
+
+        var (parties, unregistered) = set.Parties(task);
+        var shares = parties
+            // Group members are many (30 districts): list those that reported, and every unit named on its own.
+            .Where(p => task.Agencies.Any(a => a.UnitId == p.Unit.Id) || history.Any(h => h.Unit == p.Unit.Code))
+            .Select(p => new AgencyShare(p.Unit.Name, p.Role, p.Unit.Code, true, history.FirstOrDefault(h => h.Unit == p.Unit.Code),
+                TaskBoard.EvaluateFor(task, year, asOf, p.Unit.Id)))
+            .Concat(task.Agencies.Where(a => a.UnitId is null).Select(a => new AgencyShare(a.Name, a.Role, null, !unregistered.Contains(a), null,
+                TaskBoard.EvaluateUnreported(task, year, asOf))))
+            .OrderBy(s => s.Role).ToList();
+
+        var d = TaskBoard.DeadlineOf(task, year);
+        var occurrences = new List<OccurrenceRow>();
+        if (d.Kind == DeadlineKind.Recurring)
+        {
+            var whole = TaskBoard.Evaluate(task, year, asOf);
+            foreach (var o in d.Occurrences(new DateOnly(year, 1, 1), new DateOnly(year, 12, 31)))
+            {
+                var missed = whole.Missed.Contains(o);
+                var done = o < asOf ? !missed : whole.Due == o && whole.Status == ProgressStatus.Done;
+                occurrences.Add(new OccurrenceRow(o, done, missed));
+            }
+        }
+        var sections = await SectionsAsync(db, set, ct);
+        return new TaskDetail(Row(set, task, asOf, null, sections), task.Event, task.EventDate, shares, occurrences, history);
+    }
+
+    public static ProgressEntry Entry(ProgressUpdate p, Unit unit, IReadOnlyDictionary<int, EvidenceFile> files) =>
+        new(p.Id, unit.Code, unit.Name, p.Role, p.Status, p.Percent, p.Text, p.Date, p.Occurrence, p.FiledAt, p.FiledBy,
+            p.EvidenceFileIds.Where(files.ContainsKey).Select(id => files[id]).ToList());
+}
+
+/// <summary>A task as `./chiso tasks --json` prints it: the fields first, then the rest of the standing.</summary>
+public sealed record TaskListItem(
+    string Number, string Description, IReadOnlyList<string> Lead, IReadOnlyList<string> Cooperating, string? DeadlineText,
+    DateOnly? Due, ProgressStatus Status, bool Overdue,
+    int Id, string Plan, int PlanYear, string? Section, string Deadline, DeadlineKind Kind, int Percent, bool AtRisk,
+    int DaysLate, IReadOnlyList<DateOnly> Missed, DateOnly? DoneOn, bool NeedsDeadline, IReadOnlyList<string> Criteria)
+{
+    public static TaskListItem From(TaskRow r) => new(r.Number, r.Description, r.Lead, r.Cooperating, r.DeadlineText,
+        r.Standing.Due, r.Standing.Status, r.Standing.Overdue, r.Id, r.Plan, r.PlanYear, r.Section, r.Deadline, r.Standing.Kind,
+        r.Standing.Percent, r.Standing.AtRisk, r.Standing.DaysLate, r.Standing.Missed, r.Standing.DoneOn, r.Standing.NeedsDeadline, r.Criteria);
+}
+
+/// <summary>A bar of the Gantt-style timeline: from the start of the deadline's period (or the plan year for
+/// recurring and continuous work) to its due date.</summary>
+public sealed record TimelineBar(int TaskId, string Plan, string Number, string Description, string Lead, DateOnly Start, DateOnly End,
+    ProgressStatus Status, int Percent, bool Overdue);
+
+public static class TaskTimeline
+{
+    /// <summary>The tasks of a year's plans as bars ordered by start, then end. Tasks with no date to show
+    /// (awaiting an event, unparsed) are left out: they are listed on the board with their flag.</summary>
+    public static async Task<List<TimelineBar>> ForYearAsync(ChiSoDb db, int year, DateOnly asOf, CancellationToken ct = default)
+    {
+        var set = (await TaskBoardQueries.LoadAsync(db, new TaskFilter(Year: year), asOf, ct))!;
+        var (first, last) = (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
+        var bars = new List<TimelineBar>();
+        foreach (var t in set.Tasks)
+        {
+            var d = TaskBoard.DeadlineOf(t, year);
+            (DateOnly, DateOnly)? span = d.Kind switch
+            {
+                DeadlineKind.Recurring or DeadlineKind.Continuous => (first, last),
+                _ when d.Due is { } due => (d.Start ?? due, due),
+                _ => null,
+            };
+            if (span is not { } s) continue;
+            var standing = TaskBoard.Evaluate(t, year, asOf);
+            bars.Add(new TimelineBar(t.Id, t.Plan!.Label, t.Number, t.Description,
+                string.Join("; ", t.Agencies.Where(a => a.Role == AgencyRole.Lead).Select(a => a.Name)),
+                s.Item1, s.Item2, standing.Status, standing.Percent, standing.Overdue));
+        }
+        return bars.OrderBy(b => b.Start).ThenBy(b => b.End).ThenBy(b => b.TaskId).ToList();
+    }
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text.Json;
+using ChiSo.Data;
+using ChiSo.Features.Frameworks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChiSo.Features.Plans;
+
+/// <summary>Tasks, progress, accountability, reminders and deadline calendars. Every read takes an optional
+/// <c>asOf</c> (yyyy-mm-dd, default today in Hà Nội) so that any past day can be replayed.</summary>
+public static class TasksApi
+{
+    public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/tasks").WithTags("Tasks");
+        g.MapGet("/", List).WithSummary("Danh sách nhiệm vụ với tình trạng tính đến một ngày (lọc theo kế hoạch, đơn vị, quá hạn, nguy cơ chậm, tiêu chí, tình trạng)");
+        g.MapGet("/{id:int}", Get).WithSummary("Một nhiệm vụ: tình trạng của từng đơn vị, các kỳ (nhiệm vụ định kỳ) và lịch sử báo cáo");
+        g.MapPost("/{id:int}/progress", FileProgress).DisableAntiforgery()
+            .Accepts<ProgressFiling>("multipart/form-data", "application/json")
+            .WithSummary("Báo cáo tiến độ (multipart kèm tệp minh chứng, hoặc JSON); vai trò suy ra từ nhiệm vụ");
+        g.MapGet("/{id:int}/evidence/{fileId:int}", Evidence).WithSummary("Tải tệp minh chứng của một báo cáo tiến độ");
+
+        var other = app.MapGroup("/api").WithTags("Tasks");
+        other.MapGet("/accountability", Accountability).WithSummary("Trách nhiệm theo đơn vị và danh sách thủ trưởng chịu trách nhiệm, tính đến một ngày");
+        other.MapGet("/accountability.xlsx", AccountabilityXlsx).WithSummary("Xuất trách nhiệm theo đơn vị ra Excel");
+        other.MapGet("/notifications", Notifications).WithSummary("Thông báo của một đơn vị: nhắc hạn trước 7, 3, 1 ngày và nhiệm vụ quá hạn");
+        other.MapGet("/agencies/{code}/calendar.ics", Calendar).WithSummary("Lịch hạn nhiệm vụ của một đơn vị (iCal)");
+        return app;
+    }
+
+    static Dictionary<string, string[]> Invalid(string field, string message) => new() { [field] = [message] };
+
+    /// <summary>yyyy-mm-dd (or dd/mm/yyyy); none means today in Hà Nội.</summary>
+    static bool TryAsOf(string? text, TimeProvider clock, out DateOnly asOf)
+    {
+        asOf = TaskBoard.Today(clock);
+        return string.IsNullOrWhiteSpace(text)
+            || DateOnly.TryParseExact(text.Trim(), ["yyyy-MM-dd", "dd/MM/yyyy", "d/M/yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out asOf);
+    }
+
+    const string BadDate = "Ngày phải có dạng yyyy-mm-dd, ví dụ 2024-06-30.";
+
+    static async Task<Results<Ok<List<TaskRow>>, NotFound<string>, ValidationProblem>> List(
+        int? planId, string? plan, int? year, string? unit, string? asOf, bool? overdue, bool? atRisk, string? criterion, string? status,
+        ChiSoDb db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!TryAsOf(asOf, clock, out var day)) return TypedResults.ValidationProblem(Invalid("asOf", BadDate));
+        ProgressStatus? s = null;
+        if (status is { Length: > 0 } && (s = TaskBoardProgress.ParseStatus(status)) is null)
+            return TypedResults.ValidationProblem(Invalid("status", "Tình trạng phải là NotStarted, InProgress, Done hoặc Blocked."));
+        var rows = await TaskBoardQueries.ListAsync(db, new TaskFilter(planId, plan, year, unit, overdue, atRisk, criterion, s), day, ct);
+        return rows is null
+            ? TypedResults.NotFound(plan is not null ? $"Không có kế hoạch {plan}{(year is null ? "" : $" năm {year}")}." : $"Không có đơn vị mã '{unit}'.")
+            : TypedResults.Ok(rows);
+    }
+
+    static async Task<Results<Ok<TaskDetail>, NotFound, ValidationProblem>> Get(int id, string? asOf, ChiSoDb db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!TryAsOf(asOf, clock, out var day)) return TypedResults.ValidationProblem(Invalid("asOf", BadDate));
+        return await TaskBoardQueries.DetailAsync(db, id, day, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound();
+    }
+
+    static async Task<Results<Created<ProgressEntry>, NotFound, ValidationProblem, ProblemHttpResult>> FileProgress(
+        int id, HttpRequest request, ChiSoDb db, TimeProvider clock, CancellationToken ct)
+    {
+        ProgressFiling filing;
+        var files = new List<EvidenceUpload>();
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(ct);
+            var errors = new Dictionary<string, string[]>();
+            int? percent = null;
+            if (form["percent"].ToString() is { Length: > 0 } p)
+            {
+                if (int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) percent = v;
+                else errors["percent"] = ["Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100."];
+            }
+            DateOnly? Date(string field)
+            {
+                if (form[field].ToString() is not { Length: > 0 } t) return null;
+                if (TryAsOf(t, clock, out var d)) return d;
+                errors[field] = [BadDate];
+                return null;
+            }
+            filing = new ProgressFiling(form["unit"], form["status"], percent, form["text"], Date("date"), Date("occurrence"));
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+            foreach (var f in form.Files)
+            {
+                // Refused without reading: the size is known from the multipart headers.
+                if (f.Length > TaskBoardProgress.MaxFileBytes)
+                    return TypedResults.ValidationProblem(Invalid("files", $"Tệp '{f.FileName}' lớn hơn 20 MB."));
+                await using var stream = f.OpenReadStream();
+                files.Add(await EvidenceUpload.ReadAsync(f.FileName, stream, ct));
+            }
+        }
+        else
+        {
+            try
+            {
+                filing = await request.ReadFromJsonAsync<ProgressFiling>(ct)
+                    ?? throw new JsonException();
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                return TypedResults.ValidationProblem(Invalid("body",
+                    "Nội dung gửi lên phải là multipart/form-data hoặc JSON: {unit, status, percent, text, date, occurrence}."));
+            }
+        }
+        var result = await TaskBoardProgress.FileAsync(db, id, filing, files, FrameworksApi.UserName(request.HttpContext), clock, ct);
+        return result.Outcome switch
+        {
+            FilingOutcome.NotFound => TypedResults.NotFound(),
+            FilingOutcome.Invalid => TypedResults.ValidationProblem(result.Errors!, title: "Báo cáo tiến độ chưa hợp lệ, chưa ghi gì."),
+            FilingOutcome.NotOnTask => TypedResults.Problem(result.Detail, statusCode: StatusCodes.Status403Forbidden,
+                title: "Đơn vị không được giao nhiệm vụ này"),
+            _ => TypedResults.Created($"/api/tasks/{id}", result.Entry!),
+        };
+    }
+
+    static async Task<Results<FileContentHttpResult, NotFound>> Evidence(int id, int fileId, ChiSoDb db, CancellationToken ct)
+    {
+        // Only a file that one of this task's updates cites: evidence ids are not a way to browse every upload.
+        var cited = await db.ProgressUpdates.AsNoTracking().Where(p => p.TaskId == id).Select(p => p.EvidenceFileIds).ToListAsync(ct);
+        if (!cited.Any(ids => ids.Contains(fileId))) return TypedResults.NotFound();
+        var file = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == fileId, ct);
+        return file is null ? TypedResults.NotFound() : TypedResults.File(file.Content, file.ContentType, file.Name);
+    }
+
+    static async Task<Results<Ok<AccountabilityReport>, ValidationProblem>> Accountability(string? asOf, int? planId, ChiSoDb db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!TryAsOf(asOf, clock, out var day)) return TypedResults.ValidationProblem(Invalid("asOf", BadDate));
+        return TypedResults.Ok(await TaskBoardAccountability.BuildAsync(db, day, planId, ct));
+    }
+
+    static async Task<Results<FileContentHttpResult, ValidationProblem>> AccountabilityXlsx(string? asOf, int? planId, ChiSoDb db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!TryAsOf(asOf, clock, out var day)) return TypedResults.ValidationProblem(Invalid("asOf", BadDate));
+        var report = await TaskBoardAccountability.BuildAsync(db, day, planId, ct);
+        using var stream = new MemoryStream();
+        TaskBoardAccountability.WriteExcel(report, stream);
+        return TypedResults.File(stream.ToArray(), TaskBoardAccountability.Xlsx, $"trach-nhiem-{day:yyyy-MM-dd}.xlsx");
+    }
+
+    static async Task<Results<Ok<List<Notification>>, NotFound<string>, ValidationProblem>> Notifications(string? unit, string? asOf,
+        ChiSoDb db, TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(unit)) return TypedResults.ValidationProblem(Invalid("unit", "Cần mã đơn vị (unit)."));
+        if (!TryAsOf(asOf, clock, out var day)) return TypedResults.ValidationProblem(Invalid("asOf", BadDate));
+        return await Reminders.ForUnitAsync(db, unit, day, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound($"Không có đơn vị mã '{unit}'.");
+    }
+
+    static async Task<Results<ContentHttpResult, NotFound>> Calendar(string code, ChiSoDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var feed = await TaskBoardCalendar.FeedAsync(db, code, clock, ct);
+        return feed is { } f ? TypedResults.Text(f.Ics, TaskBoardCalendar.ContentType) : TypedResults.NotFound();
+    }
+}

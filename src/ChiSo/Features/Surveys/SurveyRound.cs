@@ -1,0 +1,88 @@
+using ChiSo.Features.Units;
+
+namespace ChiSo.Features.Surveys;
+
+/// <summary>A survey round: a year, a questionnaire, the period it is open, and the sample plan.</summary>
+public sealed class SurveyRound
+{
+    public int Id { get; set; }
+    public int Year { get; set; }
+    public required string Name { get; set; }
+    public int QuestionnaireId { get; set; }
+    public Questionnaire? Questionnaire { get; set; }
+    public DateOnly OpensOn { get; set; }
+    public DateOnly ClosesOn { get; set; }
+    public RoundStatus Status { get; set; }
+    /// <summary>The margin of error e of the sample plan (n = N / (1 + N·e²)).</summary>
+    public decimal Margin { get; set; } = 0.05m;
+    public List<RoundQuota> Quotas { get; set; } = [];
+}
+
+public enum RoundStatus { Draft, Open, Closed }
+
+/// <summary>How many answers a round wants from one respondent group of one unit.</summary>
+public sealed class RoundQuota
+{
+    public int Id { get; set; }
+    public int RoundId { get; set; }
+    public int UnitId { get; set; }
+    public Unit? Unit { get; set; }
+    public required string Group { get; set; }
+    /// <summary>Size of the group (N), when known; the target then defaults to the ministry's formula.</summary>
+    public int? Population { get; set; }
+    public int Target { get; set; }
+}
+
+/// <summary>One completed questionnaire. Answers are packed in one row (code → value) so that intake and
+/// scoring read and write one row per respondent. Nothing here can be joined to a token or a dossier:
+/// only the day is kept, and tokens and dossiers record use without a link.</summary>
+public sealed class SurveyResponse
+{
+    public long Id { get; set; }
+    public int RoundId { get; set; }
+    public int UnitId { get; set; }
+    public required string Group { get; set; }
+    public ResponseChannel Channel { get; set; }
+    public DateOnly SubmittedOn { get; set; }
+    /// <summary>JSON object: question code → answer ("4", "Có", "A;B" for several choices).</summary>
+    public required string Answers { get; set; }
+    public int? Seconds { get; set; }
+    public ResponseReview Review { get; set; }
+    public string? Flags { get; set; }
+    public int? BatchId { get; set; }
+}
+
+public enum ResponseChannel { Online, Api, Paper }
+
+/// <summary>Flagged answers (straight-lining, speeders, duplicates) wait for a reviewer to accept or exclude them.</summary>
+public enum ResponseReview { Accepted, Flagged, Excluded }
+
+/// <summary>A one-time token for a closed group; stored as a hash, marked used without saying by which answer.</summary>
+public sealed class SurveyToken
+{
+    public int Id { get; set; }
+    public int RoundId { get; set; }
+    public int UnitId { get; set; }
+    public required string Group { get; set; }
+    public required string Hash { get; set; }
+    public bool Used { get; set; }
+}
+
+/// <summary>A dossier (hồ sơ) that has answered a round's open SIPAS link: one answer per dossier.</summary>
+public sealed class UsedDossier
+{
+    public int Id { get; set; }
+    public int RoundId { get; set; }
+    public required string Hash { get; set; }
+}
+
+/// <summary>A batch of paper forms imported from a file; with double entry, two batches of the same forms.</summary>
+public sealed class PaperBatch
+{
+    public int Id { get; set; }
+    public int RoundId { get; set; }
+    public required string FileName { get; set; }
+    public DateTime ImportedAt { get; set; }
+    public required string ImportedBy { get; set; }
+    public int Rows { get; set; }
+}

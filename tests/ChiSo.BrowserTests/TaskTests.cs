@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace ChiSo.BrowserTests;
+
+[Collection("browser")]
+public sealed class TaskTests(BrowserFixture fx)
+{
+    [Fact]
+    public async Task Progress_filed_from_my_tasks_shows_on_the_board()
+    {
+        var page = await fx.OpenAsync("/my-tasks?unit=SNV");
+        // Task 1 of 164/KH-UBND (2024): Sở Nội vụ leads it.
+        var row = page.Locator("[data-testid=my-tasks] tr[data-number='1']").Filter(new() { HasText = "164/KH-UBND, 30/05/2024" });
+        var id = await row.GetAttributeAsync("data-task-id");
+        await row.GetByTestId("file-progress").ClickAsync();
+
+        var form = page.GetByTestId("progress-form");
+        await Assertions.Expect(form).ToContainTextAsync("Báo cáo tiến độ");
+        await form.GetByTestId("form-status").SelectOptionAsync("InProgress");
+        await form.GetByTestId("form-percent").FillAsync("40");
+        await form.GetByTestId("form-text").FillAsync("Đã xây dựng dự thảo kế hoạch hội nghị");
+        await form.GetByTestId("form-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("filing-result")).ToContainTextAsync("Đã ghi báo cáo tiến độ nhiệm vụ 1");
+
+        var board = await fx.OpenAsync("/tasks?unit=SNV");
+        var onBoard = board.Locator($"[data-testid=board] tr[data-task-id='{id}']");
+        await Assertions.Expect(onBoard.GetByTestId("status")).ToHaveTextAsync(new Regex("Đang thực hiện 40 %"));
+    }
+
+    [Fact]
+    public async Task Accountability_page_lists_heads_and_offers_Excel()
+    {
+        var page = await fx.OpenAsync("/accountability?asOf=2024-07-01");
+        await Assertions.Expect(page.GetByTestId("heads")).ToContainTextAsync("Thủ trưởng Sở Nội vụ");
+        await Assertions.Expect(page.GetByTestId("xlsx")).ToHaveAttributeAsync("href", new Regex("/api/accountability.xlsx\\?asOf=2024-07-01"));
+    }
+
+    [Fact]
+    public async Task Calendar_shows_deadlines_of_the_month_with_the_iCal_link()
+    {
+        var page = await fx.OpenAsync("/tasks/calendar?unit=SNV&m=2024-05&asOf=2024-05-01");
+        await Assertions.Expect(page.Locator("[data-testid=calendar] td[data-date='2024-05-31']")).ToContainTextAsync("Sở Nội vụ");
+        await Assertions.Expect(page.GetByTestId("ical")).ToHaveAttributeAsync("href", "/api/agencies/SNV/calendar.ics");
+    }
+}
