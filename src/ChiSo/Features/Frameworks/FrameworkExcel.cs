@@ -62,7 +62,7 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
             [TableSheet] = rows,
             [InfoSheet] = InfoRows.Select(i => new Dictionary<string, object?> { ["Mục"] = i.Label, ["Giá trị"] = info[i.Key], ["Mã"] = i.Key }).ToList(),
         };
-        output.SaveAs(sheets);
+        output.WriteXlsx(sheets);
     }
 
     // A new line, not "; ": the notes themselves are sentences that use semicolons.
@@ -332,6 +332,6 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
                 ["STT"] = f.Code, ["Lĩnh vực"] = f.Name, ["Điểm tối đa"] = f.Max, ["Kết quả"] = f.Result, ["Điểm bị mất"] = f.PointsLost,
             }).ToList(),
         };
-        output.SaveAs(sheets);
+        output.WriteXlsx(sheets);
     }
 }

@@ -96,7 +96,7 @@ public static class TaskBoardAccountability
                 ["Tình trạng"] = StatusText(h.Status), ["Lý do"] = h.Reason, ["Tính đến ngày"] = date,
             }).ToList(),
         };
-        output.SaveAs(sheets);
+        output.WriteXlsx(sheets);
     }
 
     public static string StatusText(ProgressStatus s) => s switch

@@ -46,6 +46,6 @@ public static class ReportExcel
             ["Cập nhật ngày"] = ViText.Date(t.Task.UpdatedOn),
             ["Quá hạn"] = t.Task.Overdue ? "Có" : "",
         }).ToList();
-        stream.SaveAs(new Dictionary<string, object> { [Filing] = filing, [Kpis] = kpis, [Tasks] = tasks });
+        stream.WriteXlsx(new Dictionary<string, object> { [Filing] = filing, [Kpis] = kpis, [Tasks] = tasks });
     }
 }
