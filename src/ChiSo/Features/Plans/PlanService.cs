@@ -47,6 +47,7 @@ public sealed partial class PlanService(ChiSoDb db, TimeProvider clock)
         var parent = plan.ParentId is { } pid ? await db.Plans.AsNoTracking().Where(p => p.Id == pid).Select(p => new { p.Id, p.Number, p.IssuedOn, p.Title }).FirstOrDefaultAsync(ct) : null;
 
         var scores = await CriterionScoresAsync(plan, tasks, ct);
+        var published = await PublishedAsync(plan, ct);
         var numbers = tasks.ToDictionary(t => t.Id, t => t.Number);
         var lines = tasks.Select(t => Line(t, plan.Year, numbers, scores)).ToList();
         // A task without a section belongs under the plan's unnamed heading (code ""), when it has one.
@@ -61,7 +62,26 @@ public sealed partial class PlanService(ChiSoDb db, TimeProvider clock)
         return new PlanDetail(plan.Id, plan.Number, plan.IssuedOn, plan.Issuer?.Name, plan.Issuer?.Code, plan.Title, plan.Year, plan.Kind,
             plan.Status, parent?.Id, parent is null ? null : parent.Number ?? parent.Title, plan.Implements, plan.Frameworks, plan.Purposes,
             plan.Requirements, plan.Source, file, plan.Concurrency,
-            plan.Targets.OrderBy(t => t.Order).Select(t => Standing(t, plan.Year)).ToList(), sections, tasks.Count);
+            plan.Targets.OrderBy(t => t.Order).Select(t => Standing(t, plan.Year, published.GetValueOrDefault(t.Id))).ToList(), sections, tasks.Count);
+    }
+
+    /// <summary>For criterion targets, the index result published for the plan's year (the headline, or the
+    /// criterion's score), read from the issuer's results (the city when the issuer has none): once the
+    /// ministry publishes, the target stands on the published figure without anyone typing it in again.</summary>
+    async Task<Dictionary<int, ActualValue>> PublishedAsync(Plan plan, CancellationToken ct)
+    {
+        var found = new Dictionary<int, ActualValue>();
+        // Only targets stated in the index's own measure: a rank or a group ("nhóm 1") is not a score.
+        foreach (var t in plan.Targets.Where(t => t.Kind == PlanTargetKind.Criterion && t.Framework is not null && t.Unit is "điểm" or "%"))
+        {
+            var s = await Results.IndexSnapshot.LoadAsync(db, t.Framework!, plan.Year, plan.Issuer?.Code, ct);
+            if (s?.Result is not { } r) continue;
+            var value = t.Criterion is null ? r.Total : s.Criteria.FirstOrDefault(c => c.Code == t.Criterion) is { } c ? s.ResultOf(c) : null;
+            if (value is { } v)
+                found[t.Id] = new ActualValue(plan.Year, ReportingPeriodKind.Year, v,
+                    r.PublishedOn?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) ?? default, r.Source ?? "Kết quả công bố");
+        }
+        return found;
     }
 
     /// <summary>Each linked criterion's score in the plan's year and the year before, read from the index
@@ -123,11 +143,11 @@ public sealed partial class PlanService(ChiSoDb db, TimeProvider clock)
         return Math.Abs(latest.Value - t) < Math.Abs(t) * 0.1m ? TargetStatus.AtRisk : TargetStatus.NotMet;
     }
 
-    static TargetStanding Standing(PlanTarget t, int planYear)
+    static TargetStanding Standing(PlanTarget t, int planYear, ActualValue? published = null)
     {
         var actuals = t.Actuals.OrderBy(a => a.Year).ThenBy(a => a.Period)
             .Select(a => new ActualValue(a.Year, a.Period, a.Value, a.RecordedAt, a.RecordedBy)).ToList();
-        var latest = actuals.LastOrDefault(a => a.Year == planYear);
+        var latest = published ?? actuals.LastOrDefault(a => a.Year == planYear);
         return new TargetStanding(t.Id, t.Kind, t.Framework, t.Criterion, t.Metric, t.Comparator?.Symbol(), t.Threshold, t.Unit, t.Text,
             t.Leads, actuals, latest, StatusOf(t.Comparator, t.Threshold, latest));
     }

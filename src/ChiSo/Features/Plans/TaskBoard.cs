@@ -52,6 +52,32 @@ public static class TaskBoard
     public static DateOnly? NextOccurrence(Deadline d, DateOnly from) =>
         d.Occurrences(from, from.AddYears(1).AddDays(1)).Select(x => (DateOnly?)x).FirstOrDefault();
 
+    /// <summary>A heading task with no lead of its own (task 5 of 164/KH-UBND 2022 and its sub-items) stands as
+    /// its sub-tasks do: done when all are, overdue when any is.</summary>
+    public static TaskStanding RollUp(TaskStanding own, IReadOnlyList<TaskStanding> parts)
+    {
+        if (parts.Count == 0) return own;
+        var done = parts.All(p => p.Status == ProgressStatus.Done);
+        var status = done ? ProgressStatus.Done
+            : parts.Any(p => p.Status == ProgressStatus.Blocked) ? ProgressStatus.Blocked
+            : parts.Any(p => p.Status != ProgressStatus.NotStarted) ? ProgressStatus.InProgress
+            : ProgressStatus.NotStarted;
+        var overdue = parts.Any(p => p.Overdue);
+        return own with
+        {
+            Status = status,
+            Percent = (int)Math.Round(parts.Average(p => p.Percent)),
+            Missed = parts.SelectMany(p => p.Missed).Distinct().Order().ToList(),
+            Overdue = overdue,
+            DaysLate = parts.Max(p => p.DaysLate),
+            AtRisk = !overdue && !done && parts.Any(p => p.AtRisk),
+            DoneOn = done ? parts.Max(p => p.DoneOn) : null,
+            DoneOnTime = done && parts.All(p => p.DoneOnTime),
+            DoneLate = done && parts.Any(p => p.DoneLate),
+            LastUpdate = parts.Max(p => p.LastUpdate),
+        };
+    }
+
     /// <summary>The whole task: its leads decide. With several named lead units every one of them must be done
     /// (the least advanced decides); a task led only by a group ("UBND cấp huyện") or an unresolved name has
     /// no single lead, so the lead units that did report decide. Each unit's own share is

@@ -180,6 +180,8 @@ public static class TaskBoardQueries
         var year = t.Plan!.Year;
         var role = unit is null ? null : set.RoleOf(t, unit.Id);
         var standing = role == AgencyRole.Lead ? TaskBoard.EvaluateFor(t, year, asOf, unit!.Id) : TaskBoard.Evaluate(t, year, asOf);
+        if (t.Agencies.All(a => a.Role != AgencyRole.Lead))
+            standing = TaskBoard.RollUp(standing, set.Tasks.Where(c => c.ParentId == t.Id).Select(c => TaskBoard.Evaluate(c, year, asOf)).ToList());
         return new TaskRow(t.Id, t.PlanId, t.Plan.Label, year,
             t.SectionId is { } s && sections is not null ? sections.GetValueOrDefault(s) : null,
             t.Number, t.Description,
