@@ -61,9 +61,3 @@ public static class ResultsApi
         };
     }
 }
-
-/// <summary>A problem+json body for expected conflicts.</summary>
-public sealed record ProblemDetailsBody(string Title, string Detail, int Status)
-{
-    public string Type => "https://tools.ietf.org/html/rfc9110#section-15.5.10";
-}
