@@ -162,6 +162,18 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
     root.Subcommands.Add(units);
 }
 
+{
+    var output = new Option<string>("--out", "-o") { Description = "Tệp sao lưu (SQLite: .db; PostgreSQL: định dạng pg_dump)", Required = true };
+    var backup = new Command("backup", "Sao lưu toàn bộ cơ sở dữ liệu khi ứng dụng vẫn chạy.") { output };
+    backup.SetAction(async p => await WithDb(async (db, _) =>
+    {
+        var bytes = await ChiSo.Features.Backups.Backup.WriteAsync(db, p.GetValue(output)!);
+        Console.WriteLine($"Đã sao lưu {bytes:N0} byte vào {p.GetValue(output)}");
+        return 0;
+    }));
+    root.Subcommands.Add(backup);
+}
+
 PlanCommands.Add(root);
 ReportCommands.Add(root);
 
