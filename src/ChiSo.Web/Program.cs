@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using System.Threading.RateLimiting;
 using ChiSo;
 using ChiSo.Data;
 using ChiSo.Features.Audit;
@@ -10,8 +11,10 @@ using ChiSo.Features.Inspections;
 using ChiSo.Features.Plans;
 using ChiSo.Features.Reports;
 using ChiSo.Features.Results;
+using ChiSo.Features.Surveys;
 using ChiSo.Features.Units;
 using ChiSo.Web.Components;
+using ChiSo.Web.Components.Surveys;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
@@ -27,6 +30,16 @@ builder.Services.AddScoped<FrameworkExcel>();
 // E-mail reminders; does nothing unless Smtp:Host is set.
 builder.Services.AddHostedService<RemindersMailer>();
 builder.Services.AddScoped<PlanService>();
+builder.Services.AddSurveyCollection();
+// Public survey submissions: per client address, generous, because a service counter's tablets and the citizens'
+// phones on its Wi-Fi share one public address; 120 a minute stops a script, not a crowded counter.
+builder.Services.AddRateLimiter(o =>
+{
+    o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    o.AddPolicy(SurveyCollectionApi.FormRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+        http.Connection.RemoteIpAddress?.ToString() ?? "?",
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = 120, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+});
 builder.Services.AddDataProtection().SetApplicationName("ChiSo").PersistKeysToDbContext<ChiSoDb>();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -62,6 +75,7 @@ app.UseRequestLocalization(o =>
     o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
 });
 app.UseAntiforgery();
+app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapStaticAssets();
@@ -74,6 +88,10 @@ app.MapReportsApi();
 app.MapInspectionsApi();
 app.MapTasksApi();
 app.MapPlansApi();
+app.MapSurveyDesignApi();
+app.MapSurveyCollectionApi();
+app.MapPublicSurveyForms();
+app.MapSurveyScoringApi();
 app.MapGet("/culture", (string culture, string? redirect, HttpContext http) =>
 {
     var c = culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en-US" : "vi-VN";

@@ -7,7 +7,7 @@ namespace ChiSo;
 /// headers when the file opens in Excel or LibreOffice.</summary>
 public static class Spreadsheets
 {
-    static readonly OpenXmlConfiguration Readable = new() { EnableAutoWidth = true };
+    static readonly OpenXmlConfiguration Readable = new() { EnableAutoWidth = true, FastMode = true };
 
     public static void WriteXlsx(this Stream output, IDictionary<string, object> sheets) =>
         output.SaveAs(sheets, configuration: Readable);

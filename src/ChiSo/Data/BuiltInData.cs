@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Plans;
+using ChiSo.Features.Surveys;
 using ChiSo.Features.Units;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,6 +33,16 @@ public static class BuiltInData
             var report = await importer.ImportAsync(Read<FrameworkDocument>(file), "system", "Dữ liệu có sẵn (" + file + ")", ct);
             if (!report.Succeeded)
                 throw new InvalidOperationException($"Built-in {file} is invalid: " + string.Join("; ", report.Problems));
+        }
+        var questionnaires = new QuestionnaireImporter(db);
+        foreach (var file in QuestionnaireImporter.BuiltInFiles)
+        {
+            // A questionnaire version is never changed once stored (answers refer to it): only missing ones are added.
+            var doc = Read<QuestionnaireDocument>("questionnaires/" + file);
+            if (await db.Questionnaires.AnyAsync(q => q.Key == doc.Key && q.Version == doc.Version, ct)) continue;
+            var report = await questionnaires.ImportAsync(doc, ct);
+            if (!report.Succeeded)
+                throw new InvalidOperationException($"Built-in questionnaire {file} is invalid: " + string.Join("; ", report.Problems));
         }
         var plans = new PlanImporter(db);
         foreach (var plan in Plans())

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using ChiSo.Features.Surveys;
+
+// In the global namespace, like the other verbs.
+
+/// <summary>`./chiso survey import &lt;round&gt; &lt;file&gt; [--second file] [--user name]`: paper forms from CSV or Excel, all or
+/// nothing, with the row-by-row report; with --second, the double entry must match cell for cell first.</summary>
+public static class SurveyImportCommand
+{
+    public static void Add(Command survey)
+    {
+        var round = new Argument<int>("round") { Description = "Số đợt khảo sát" };
+        var file = new Argument<string>("file") { Description = "Tệp .csv hoặc .xlsx: cột Đơn vị, Nhóm, rồi một cột cho mỗi mã câu hỏi" };
+        var second = new Option<string?>("--second") { Description = "Tệp nhập lần 2 của cùng tập phiếu (nhập kép): phải khớp từng ô" };
+        var user = new Option<string>("--user") { Description = "Người nhập", DefaultValueFactory = _ => Environment.UserName };
+        var cmd = new Command("import", "Nhập phiếu giấy từ CSV/Excel; tệp có lỗi bị từ chối toàn bộ kèm báo cáo từng dòng.") { round, file, second, user };
+        cmd.SetAction(async (p, ct) => await SurveyCommands.WithDbAsync(async db =>
+        {
+            var path = p.GetValue(file)!;
+            await using var stream = File.OpenRead(path);
+            await using var other = p.GetValue(second) is { } s ? File.OpenRead(s) : null;
+            var report = await PaperImport.ImportAsync(db, p.GetValue(round), path, stream, p.GetValue(user)!, TimeProvider.System, other, ct);
+            if (report.Succeeded)
+            {
+                Console.WriteLine($"Đã nhập {report.Rows} phiếu giấy (lô số {report.BatchId}); {report.Flagged} phiếu bị gắn cờ chờ xem xét.");
+                return 0;
+            }
+            if (report.Differences.Count > 0)
+            {
+                Console.Error.WriteLine($"Hai lần nhập khác nhau ở {report.Differences.Count} ô; không có gì được ghi:");
+                foreach (var d in report.Differences) Console.Error.WriteLine("  " + d);
+            }
+            else
+            {
+                Console.Error.WriteLine($"Tệp bị từ chối, không có gì được ghi. {report.Problems.Count} lỗi:");
+                foreach (var problem in report.Problems) Console.Error.WriteLine("  " + problem);
+            }
+            return 1;
+        }, ct));
+        survey.Subcommands.Add(cmd);
+    }
+}

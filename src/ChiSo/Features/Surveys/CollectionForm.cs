@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using ChiSo.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChiSo.Features.Surveys;
+
+/// <summary>One question as the form and the validator see it: its skip rule already parsed.</summary>
+public sealed record FormQuestion(string Code, string Text, QuestionType Type, IReadOnlyList<string> Options, bool Required,
+    IReadOnlyList<string> Groups, string? SkipCode, string? SkipValue, string Section)
+{
+    public bool IsScale => Type is QuestionType.Scale5 or QuestionType.Likert5;
+    public bool For(string group) => Groups.Count == 0 || Groups.Contains(group);
+
+    /// <summary>The choices a respondent can pick: the five levels of a scale, Có/Không, or the listed options.</summary>
+    public IReadOnlyList<(string Value, string Label)> Choices => Type switch
+    {
+        QuestionType.Scale5 => Levels(ScaleLabels),
+        QuestionType.Likert5 => Levels(LikertLabels),
+        QuestionType.YesNo => (Options.Count > 0 ? Options : ["Có", "Không"]).Select(o => (o, o)).ToList(),
+        QuestionType.Single or QuestionType.Multiple => Options.Select(o => (o, o)).ToList(),
+        _ => [],
+    };
+
+    public static readonly string[] ScaleLabels = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"];
+    public static readonly string[] LikertLabels = ["Hoàn toàn không đồng ý", "Không đồng ý", "Phân vân", "Đồng ý", "Hoàn toàn đồng ý"];
+    static List<(string, string)> Levels(string[] labels) => labels.Select((l, i) => ((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), l)).ToList();
+}
+
+public sealed record FormSection(string Code, string Title, IReadOnlyList<FormQuestion> Questions);
+
+/// <summary>Everything the intake needs about a round, read once and kept for a few seconds: at thousands of
+/// submissions a second, reading the questionnaire, units and quotas per submission would cost more than storing
+/// the answer.</summary>
+public sealed record CollectionForm(int RoundId, string RoundName, int Year, RoundStatus Status, DateOnly OpensOn, DateOnly ClosesOn,
+    string Title, string? Intro, SurveyKind Kind, IReadOnlyDictionary<string, RespondentGroup> Groups, IReadOnlyList<FormSection> Sections,
+    IReadOnlyDictionary<string, (int Id, string Name)> Units, IReadOnlySet<(int UnitId, string Group)> Quotas)
+{
+    public IEnumerable<FormQuestion> Questions => Sections.SelectMany(s => s.Questions);
+
+    /// <summary>The questions one group answers, sections without any left out.</summary>
+    public IReadOnlyList<FormSection> SectionsFor(string group) =>
+        Sections.Select(s => s with { Questions = s.Questions.Where(q => q.For(group)).ToList() }).Where(s => s.Questions.Count > 0).ToList();
+
+    /// <summary>When the round lists quotas, only its units × groups are surveyed; without quotas any unit may answer.</summary>
+    public bool Surveys(int unitId, string group) => Quotas.Count == 0 || Quotas.Contains((unitId, group));
+
+    public bool IsOpen(DateOnly today) => Rounds.RoundIsOpen(Status, OpensOn, ClosesOn, today);
+}
+
+/// <summary>Cache of <see cref="CollectionForm"/> per round (a singleton). A change to the round (closing it, a
+/// new quota) reaches the intake within <see cref="Lifetime"/>.</summary>
+public sealed class CollectionForms(TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
+    readonly ConcurrentDictionary<int, (DateTimeOffset Loaded, CollectionForm? Form)> cache = new();
+
+    public async Task<CollectionForm?> GetAsync(ChiSoDb db, int roundId, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        if (cache.TryGetValue(roundId, out var hit) && now - hit.Loaded < Lifetime) return hit.Form;
+        var form = await LoadAsync(db, roundId, ct);
+        cache[roundId] = (now, form);
+        return form;
+    }
+
+    public void Forget(int roundId) => cache.TryRemove(roundId, out _);
+
+    readonly ConcurrentDictionary<(int, string), (DateTimeOffset Loaded, double? Median)> medians = new();
+
+    /// <summary>The median time taken by a round's group, refreshed once a minute; null until 20 timed answers exist,
+    /// because a median of a handful would flag honest respondents.</summary>
+    public async Task<double?> MedianSecondsAsync(ChiSoDb db, int roundId, string group, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        if (medians.TryGetValue((roundId, group), out var hit) && now - hit.Loaded < TimeSpan.FromMinutes(1)) return hit.Median;
+        var timed = db.SurveyResponses.Where(r => r.RoundId == roundId && r.Group == group && r.Seconds != null && r.Channel != ResponseChannel.Paper);
+        var n = await timed.CountAsync(ct);
+        double? median = n < 20 ? null : await timed.OrderBy(r => r.Seconds).Skip(n / 2).Select(r => (double)r.Seconds!).FirstAsync(ct);
+        medians[(roundId, group)] = (now, median);
+        return median;
+    }
+
+    public static async Task<CollectionForm?> LoadAsync(ChiSoDb db, int roundId, CancellationToken ct = default)
+    {
+        var round = await db.SurveyRounds.AsNoTracking().Include(r => r.Quotas).FirstOrDefaultAsync(r => r.Id == roundId, ct);
+        if (round is null) return null;
+        var q = await db.Questionnaires.AsNoTracking().AsSplitQuery()
+            .Include(x => x.Groups).Include(x => x.Sections).Include(x => x.Questions)
+            .FirstAsync(x => x.Id == round.QuestionnaireId, ct);
+        var sections = q.Sections.OrderBy(s => s.Order).ThenBy(s => s.Id).Select(s => new FormSection(s.Code, s.Title,
+            q.Questions.Where(x => x.SectionId == s.Id).OrderBy(x => x.Order).ThenBy(x => x.Id).Select(x =>
+            {
+                var skip = QuestionnaireImporter.ParseSkip(x.SkipIf);
+                return new FormQuestion(x.Code, x.Text, x.Type, x.Options, x.Required, x.Groups, skip?.Code, skip?.Value, s.Code);
+            }).ToList())).ToList();
+        var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
+        return new CollectionForm(round.Id, round.Name, round.Year, round.Status, round.OpensOn, round.ClosesOn, q.Name, q.Intro, q.Kind,
+            q.Groups.ToDictionary(g => g.Code, StringComparer.OrdinalIgnoreCase), sections,
+            units.ToDictionary(u => u.Code, u => (u.Id, u.Name), StringComparer.OrdinalIgnoreCase),
+            round.Quotas.Select(x => (x.UnitId, x.Group)).ToHashSet());
+    }
+}

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using System.Text;
+using ChiSo.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChiSo.Features.Surveys;
+
+/// <summary>One respondent's answers as a channel received them. <see cref="Token"/> and <see cref="Dossier"/> are
+/// checked and then forgotten: nothing of them reaches the stored response.</summary>
+public sealed record Submission(int RoundId, string Unit, string Group, IReadOnlyDictionary<string, string?> Answers,
+    string? Token = null, string? Dossier = null, int? Seconds = null, ResponseChannel Channel = ResponseChannel.Api);
+
+public enum IntakeOutcome { Stored, Invalid, NotFound, NotOpen, TokenRefused, DossierUsed }
+
+/// <summary>What became of a submission. <see cref="Errors"/> maps a question code (or "unit", "group", "token") to
+/// a Vietnamese message shown next to it.</summary>
+public sealed record IntakeResult(IntakeOutcome Outcome, IReadOnlyDictionary<string, string> Errors, IReadOnlyList<string> Flags)
+{
+    public static IntakeResult Fail(IntakeOutcome outcome, string key, string message) => new(outcome, new Dictionary<string, string> { [key] = message }, []);
+}
+
+/// <summary>The intake: every channel (public form, API) stores answers through <see cref="SubmitAsync"/>. One INSERT
+/// per response with the answers packed as JSON, so a batching writer can later group-commit without changing it.</summary>
+public sealed class CollectionService(ChiSoDb db, CollectionForms forms, TimeProvider clock)
+{
+    public async Task<IntakeResult> SubmitAsync(Submission s, CancellationToken ct = default)
+    {
+        var form = await forms.GetAsync(db, s.RoundId, ct);
+        if (form is null) return IntakeResult.Fail(IntakeOutcome.NotFound, "round", "Không có đợt khảo sát này.");
+        var today = Rounds.Today(clock);
+        if (!form.IsOpen(today)) return IntakeResult.Fail(IntakeOutcome.NotOpen, "round", "Đợt khảo sát chưa mở hoặc đã kết thúc.");
+        var (unitId, group, refusal) = Resolve(form, s.Unit, s.Group);
+        if (refusal is not null) return refusal;
+        var closed = form.Groups[group].Closed;
+        if (closed && string.IsNullOrWhiteSpace(s.Token))
+            return IntakeResult.Fail(IntakeOutcome.TokenRefused, "token", "Nhóm này trả lời bằng mã phiếu dùng một lần; đường dẫn thiếu mã.");
+
+        var (answers, errors) = CollectionRules.Check(form, group, s.Answers);
+        if (errors.Count > 0) return new IntakeResult(IntakeOutcome.Invalid, errors, []);
+
+        var packed = answers.Pack();
+        var flags = CollectionRules.Flags(answers, s.Seconds, await forms.MedianSecondsAsync(db, form.RoundId, group, ct));
+        // Two identical answers racing in the same instant are both stored unflagged; a reviewer still sees them in the list.
+        if (await db.SurveyResponses.AnyAsync(r => r.RoundId == form.RoundId && r.UnitId == unitId && r.Group == group
+                && r.SubmittedOn == today && r.Answers == packed, ct))
+            flags.Add(CollectionRules.Duplicate);
+
+        var response = new SurveyResponse
+        {
+            RoundId = form.RoundId, UnitId = unitId, Group = group, Channel = s.Channel, SubmittedOn = today, Answers = packed,
+            Seconds = s.Seconds is >= 0 ? s.Seconds : null,
+            Review = flags.Count > 0 ? ResponseReview.Flagged : ResponseReview.Accepted,
+            Flags = flags.Count > 0 ? string.Join(',', flags) : null,
+        };
+        db.SurveyResponses.Add(response);
+        var dossier = !closed && !string.IsNullOrWhiteSpace(s.Dossier) ? DossierHash(form.RoundId, s.Dossier) : null;
+        if (dossier is not null) db.UsedDossiers.Add(new UsedDossier { RoundId = form.RoundId, Hash = dossier });
+
+        if (!closed && dossier is null)
+        {
+            await db.SaveChangesAsync(ct);
+            return new IntakeResult(IntakeOutcome.Stored, errors, flags);
+        }
+        // The token is spent and the answer stored in one transaction: a failed insert gives the token back. The token
+        // row only turns Used; nothing records which response spent it.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (closed)
+        {
+            var owner = await Tokens.TryUseTokenAsync(db, form.RoundId, s.Token!, ct);
+            if (owner is not { } o || o.UnitId != unitId || !string.Equals(o.Group, group, StringComparison.OrdinalIgnoreCase))
+            {
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return IntakeResult.Fail(IntakeOutcome.TokenRefused, "token", "Mã phiếu không hợp lệ, không thuộc đơn vị và nhóm này, hoặc đã được dùng.");
+            }
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException) when (dossier is not null)
+        {
+            // The unique index (round, dossier hash) settles two submissions of one dossier racing each other.
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            if (!await db.UsedDossiers.AnyAsync(d => d.RoundId == form.RoundId && d.Hash == dossier, ct)) throw;
+            return IntakeResult.Fail(IntakeOutcome.DossierUsed, "dossier", "Hồ sơ này đã được đánh giá trong đợt khảo sát; mỗi hồ sơ chỉ trả lời một lần.");
+        }
+        return new IntakeResult(IntakeOutcome.Stored, errors, flags);
+    }
+
+    /// <summary>The unit and group of a submission, checked against the round: both must exist and be surveyed.</summary>
+    public static (int UnitId, string Group, IntakeResult? Refusal) Resolve(CollectionForm form, string unit, string group)
+    {
+        if (!form.Units.TryGetValue(unit?.Trim() ?? "", out var u))
+            return (0, "", IntakeResult.Fail(IntakeOutcome.Invalid, "unit", $"Không có đơn vị mã “{unit}”."));
+        if (!form.Groups.TryGetValue(group?.Trim() ?? "", out var g))
+            return (0, "", IntakeResult.Fail(IntakeOutcome.Invalid, "group", $"Phiếu không có nhóm người trả lời “{group}”."));
+        if (!form.Surveys(u.Id, g.Code))
+            return (0, "", IntakeResult.Fail(IntakeOutcome.Invalid, "unit", $"Đợt khảo sát không khảo sát nhóm “{g.Name}” của {u.Name}."));
+        return (u.Id, g.Code, null);
+    }
+
+    /// <summary>SHA-256 of round and dossier code: proves a dossier has answered without keeping its code.</summary>
+    public static string DossierHash(int roundId, string dossier) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{roundId}:{dossier.Trim().ToUpperInvariant()}")));
+}

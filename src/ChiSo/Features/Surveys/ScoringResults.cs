@@ -1,0 +1,41 @@
+namespace ChiSo.Features.Surveys;
+
+/// <summary>One figure as the scores page, the API and the export show it: n, the value, its 95 % interval and
+/// margin, the sample plan and whether n falls short of it. Null values where there were no answers (JSON has no NaN).</summary>
+public sealed record Figure(int N, double? Value, double? Low, double? High, double? Margin, int? Planned, bool Warning)
+{
+    public static readonly Figure Empty = new(0, null, null, null, null, null, false);
+
+    public static Figure From(Estimate e, int digits) => new(e.N, Round(e.Mean, digits), Round(e.Low, digits), Round(e.High, digits),
+        Round(e.MarginOfError, digits), e.Planned, e.BelowPlan);
+
+    static double? Round(double v, int digits) => double.IsNaN(v) || double.IsInfinity(v) ? null : Math.Round(v, digits, MidpointRounding.AwayFromZero);
+}
+
+/// <summary>The scores of a round: per unit and respondent group, per question and criterion; SIPAS percentages.</summary>
+public sealed record RoundScores(int RoundId, string Name, int Year, SurveyKind Kind, string? Framework, string? Version,
+    long Responses, string Method, IReadOnlyList<UnitScores> Units, SipasScores? City);
+
+public sealed record UnitScores(int UnitId, string Code, string Name, int Responses, int? Planned, bool Warning,
+    IReadOnlyList<GroupScores> Groups, IReadOnlyList<CriterionPoints> Criteria, SipasScores? Sipas)
+{
+    /// <summary>Survey points of the unit: the sum over the scored criteria (informative; not published as a total).</summary>
+    public decimal? Points => Criteria.Count == 0 ? null : Criteria.Sum(c => c.Points ?? 0);
+}
+
+public sealed record GroupScores(string Code, string Name, int Responses, int? Planned, bool Warning,
+    IReadOnlyList<QuestionScore> Questions, IReadOnlyList<GroupCriterion> Criteria);
+
+/// <summary>A question in one group: the mean answer (1–5) and the share satisfied (top two levels, in %).</summary>
+public sealed record QuestionScore(string Code, string? Criterion, Figure Mean, Figure Satisfied);
+
+/// <summary>A criterion in one group: the mean of all its questions' answers and the points it gives.</summary>
+public sealed record GroupCriterion(string Code, string Name, decimal? Max, Figure Mean, decimal? Points, double? PointsMargin);
+
+/// <summary>A criterion of a unit: the groups' points combined with weights (equal by default).</summary>
+public sealed record CriterionPoints(string Code, string Name, decimal? Max, int N, int Groups, decimal? Points, double? Margin, bool Warning);
+
+/// <summary>SIPAS percent satisfied per question, component, area and overall.</summary>
+public sealed record SipasScores(Figure Overall, IReadOnlyList<SipasLine> Areas, IReadOnlyList<SipasLine> Components, IReadOnlyList<SipasLine> Questions);
+
+public sealed record SipasLine(string Code, string Name, Figure Percent);

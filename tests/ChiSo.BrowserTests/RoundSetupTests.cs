@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace ChiSo.BrowserTests;
+
+/// <summary>Designing a round in the back office: create it, plan a quota from N, issue tokens, open it.</summary>
+[Collection("browser")]
+public sealed class RoundSetupTests(BrowserFixture fx)
+{
+    // MudBlazor puts a text field's attributes on its input.
+    static ILocator Input(IPage page, string testId) => page.Locator($"[data-testid={testId}] input, input[data-testid={testId}]").First;
+
+    [Fact]
+    public async Task A_round_is_created_planned_from_N_given_tokens_and_opened()
+    {
+        var page = await fx.OpenAsync("/surveys/rounds");
+        var name = $"ĐT XHH thử {Guid.NewGuid():N}"[..20];
+        await Input(page, "round-name").FillAsync(name);
+        await Input(page, "round-name").PressAsync("Tab");
+        await page.GetByTestId("round-questionnaire").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { NameRegex = new Regex("^par-sociological 2024") }).ClickAsync();
+        await page.GetByTestId("round-create").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/surveys/rounds/\d+$"));
+        await page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await Assertions.Expect(page.GetByTestId("round-status")).ToHaveTextAsync("Nháp");
+
+        // Opening without a sample plan is refused.
+        await page.GetByTestId("round-open").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("round-error")).ToContainTextAsync("Chưa có kế hoạch mẫu");
+
+        await page.GetByTestId("quota-unit").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Sở Nội vụ (SNV)" }).ClickAsync();
+        await page.GetByTestId("quota-group").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Cán bộ, công chức, viên chức thuộc sở" }).ClickAsync();
+        await Input(page, "quota-population").FillAsync("400");
+        await Input(page, "quota-population").PressAsync("Tab");
+        await page.GetByTestId("quota-save").ClickAsync();
+        var row = page.Locator("tr[data-unit='SNV'][data-group='dept-civil-servants']");
+        await Assertions.Expect(row.Locator("td").Nth(3)).ToHaveTextAsync("200");
+
+        await row.GetByTestId("tokens-for").ClickAsync();
+        await Input(page, "token-count").FillAsync("3");
+        await Input(page, "token-count").PressAsync("Tab");
+        await page.GetByTestId("token-issue").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("token-result")).ToContainTextAsync("Đã cấp 3 mã");
+        await Assertions.Expect(page.GetByTestId("tokens").Locator("tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("token-download")).ToHaveAttributeAsync("href", new Regex("^data:text/csv"));
+        await Assertions.Expect(row.Locator("td").Nth(4)).ToHaveTextAsync("3 / 0");
+
+        await page.GetByTestId("round-open").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("round-status")).ToHaveTextAsync("Đang mở");
+    }
+}

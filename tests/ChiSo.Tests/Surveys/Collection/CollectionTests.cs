@@ -1,0 +1,365 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChiSo.Data;
+using ChiSo.Features.Surveys;
+using ChiSo.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChiSo.Tests.Surveys.Collection;
+
+/// <summary>The intake through real HTTP (API and the public form with its antiforgery token) over a seeded database of
+/// the test's own, on both providers.</summary>
+public abstract class CollectionTests(Provider provider)
+{
+    sealed class Running(TestDatabase database, ChiSoApp app) : IAsyncDisposable
+    {
+        public TestDatabase Database { get; } = database;
+        public HttpClient Client { get; } = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await app.DisposeAsync();
+            await Database.DisposeAsync();
+        }
+    }
+
+    async Task<(Running Run, OpenRound Round)> StartAsync(string key = "sipas", string[]? groups = null, RoundStatus status = RoundStatus.Open)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.NewContext();
+        var round = await CollectionBuilder.OpenRoundAsync(db, key, groups ?? ["citizens", "organisations"], status: status);
+        return (new Running(database, new ChiSoApp(database)), round);
+    }
+
+    static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{(int)response.StatusCode}: {body}");
+        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
+    }
+
+    static Task<HttpResponseMessage> PostAnswer(HttpClient client, OpenRound round, IReadOnlyDictionary<string, string?> answers,
+        string group = "citizens", string? token = null, string? dossier = null, int? seconds = 600, string? unit = null) =>
+        client.PostAsJsonAsync($"/api/surveys/rounds/{round.Id}/responses",
+            new { unit = unit ?? round.Unit, group, answers, token, dossier, seconds });
+
+    static async Task<List<SurveyResponse>> StoredAsync(ChiSoDb db, int roundId) =>
+        await db.SurveyResponses.AsNoTracking().Where(r => r.RoundId == roundId).OrderBy(r => r.Id).ToListAsync();
+
+    [Fact]
+    public async Task A_valid_answer_through_the_API_is_stored_as_one_packed_row_with_only_the_day()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        var answers = CollectionBuilder.ValidAnswers(round.Form, "citizens");
+        answers["A9"] = "Chính sách khám chữa bệnh;Chính sách phát triển kinh tế";
+        var created = await JsonAsync(await PostAnswer(run.Client, round, answers), HttpStatusCode.Created);
+        Assert.Equal(0, created.GetProperty("flags").GetArrayLength());
+
+        await using var db = run.Database.NewContext();
+        var row = Assert.Single(await StoredAsync(db, round.Id));
+        Assert.Equal(ResponseChannel.Api, row.Channel);
+        Assert.Equal(ResponseReview.Accepted, row.Review);
+        Assert.Equal(Rounds.Today(TimeProvider.System), row.SubmittedOn);
+        var stored = JsonSerializer.Deserialize<Dictionary<string, string>>(row.Answers)!;
+        Assert.Equal(answers.Count, stored.Count);
+        Assert.Equal("Bộ phận một cửa", stored["A7"]);
+        // Several choices are kept in the questionnaire's order, whatever order they were sent in.
+        Assert.Equal("Chính sách phát triển kinh tế;Chính sách khám chữa bệnh", stored["A9"]);
+    }
+
+    [Fact]
+    public async Task Invalid_answers_are_refused_with_a_message_per_question_and_nothing_is_stored()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        var answers = CollectionBuilder.ValidAnswers(round.Form, "citizens");
+        answers.Remove("1.1.1");            // required
+        answers["1.1.2"] = "6";             // out of the 1–5 scale
+        answers["A1"] = "Không rõ";         // not an option
+        answers["A8"] = "Không";            // 2.1.4 is then skipped ...
+        answers["2.1.4"] = "4";             // ... so it must be empty
+        answers["A5"] = "Doanh nghiệp nhà nước"; // organisations only
+        answers["Z9"] = "1";                // no such question
+        var problem = await JsonAsync(await PostAnswer(run.Client, round, answers), HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        Assert.Equal("Xin trả lời câu này.", errors.GetProperty("1.1.1")[0].GetString());
+        Assert.Contains("từ 1 đến 5", errors.GetProperty("1.1.2")[0].GetString());
+        Assert.Contains("phương án", errors.GetProperty("A1")[0].GetString());
+        Assert.Contains("bỏ qua", errors.GetProperty("2.1.4")[0].GetString());
+        Assert.True(errors.TryGetProperty("A5", out var _));
+        Assert.True(errors.TryGetProperty("Z9", out var _));
+
+        // Skipped and left empty: accepted, even though 2.1.4 is required.
+        answers = CollectionBuilder.ValidAnswers(round.Form, "citizens");
+        answers["A8"] = "Không";
+        answers.Remove("2.1.4");
+        await JsonAsync(await PostAnswer(run.Client, round, answers), HttpStatusCode.Created);
+
+        // Unknown unit, group outside the round's plan.
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAnswer(run.Client, round, answers, unit: "KHONG-CO")).StatusCode);
+        await using var db = run.Database.NewContext();
+        Assert.Single(await StoredAsync(db, round.Id));
+    }
+
+    [Fact]
+    public async Task A_round_that_is_not_open_takes_no_answers()
+    {
+        var (run, round) = await StartAsync(status: RoundStatus.Draft);
+        await using var _ = run;
+        Assert.Equal(HttpStatusCode.Conflict, (await PostAnswer(run.Client, round, CollectionBuilder.ValidAnswers(round.Form, "citizens"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await run.Client.GetAsync($"/khao-sat/{round.Id}/{round.Unit}?g=citizens")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await run.Client.GetAsync($"/khao-sat/{round.Id + 1000}/{round.Unit}?g=citizens")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_public_form_posts_with_its_antiforgery_token_and_redisplays_errors_keeping_the_answers()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        var url = $"/khao-sat/{round.Id}/{round.Unit}?g=citizens";
+        var page = await run.Client.GetAsync(url);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Rất không hài lòng", html);
+        Assert.Contains("data-skip=\"A8\" data-skip-value=\"Không\"", html);
+        Assert.DoesNotContain("MudBlazor", html);
+        Assert.DoesNotContain("blazor.web.js", html);
+        var antiforgery = CollectionBuilder.AntiforgeryToken(html);
+        var post = $"/khao-sat/{round.Id}/{round.Unit}/gui";
+
+        // Without the antiforgery field: refused before anything is read.
+        var answers = CollectionBuilder.ValidAnswers(round.Form, "citizens");
+        var forged = CollectionBuilder.FormFields(antiforgery, "citizens", answers).Where(f => f.Key != "__RequestVerificationToken").ToList();
+        Assert.Equal(HttpStatusCode.BadRequest, (await run.Client.PostAsync(post, new FormUrlEncodedContent(forged))).StatusCode);
+
+        // A required question missing: the form comes back with the message next to it and the answers kept.
+        answers.Remove("2.2.1");
+        var bad = await run.Client.PostAsync(post, new FormUrlEncodedContent(CollectionBuilder.FormFields(antiforgery, "citizens", answers)));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        var again = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"e-2.2.1\">Xin trả lời câu này.", again);
+        Assert.Contains(">Bộ phận một cửa</textarea>", again);
+        Assert.Contains($"name=\"a:1.1.1\" value=\"{answers["1.1.1"]}\" checked", again);
+
+        answers["2.2.1"] = "4";
+        var good = await run.Client.PostAsync(post, new FormUrlEncodedContent(
+            CollectionBuilder.FormFields(CollectionBuilder.AntiforgeryToken(again), "citizens", answers, started: DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 300)));
+        Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
+        Assert.Equal("/khao-sat/cam-on", good.Headers.Location!.ToString());
+        Assert.Contains("Cảm ơn", await run.Client.GetStringAsync("/khao-sat/cam-on"));
+
+        await using var db = run.Database.NewContext();
+        var row = Assert.Single(await StoredAsync(db, round.Id));
+        Assert.Equal(ResponseChannel.Online, row.Channel);
+        Assert.InRange(row.Seconds!.Value, 299, 330);
+    }
+
+    [Fact]
+    public async Task A_closed_group_answers_once_per_token_through_the_form()
+    {
+        var (run, round) = await StartAsync("par-sociological", ["dept-civil-servants", "residents"]);
+        await using var _ = run;
+        string token;
+        await using (var db = run.Database.NewContext())
+            token = (await Tokens.GenerateAsync(db, round.Id, round.Unit, "dept-civil-servants", 2)).Value!.Tokens[0].Token;
+        var answers = CollectionBuilder.ValidAnswers(round.Form, "dept-civil-servants");
+
+        // No token, a wrong one: no form.
+        Assert.Equal(HttpStatusCode.Forbidden, (await run.Client.GetAsync($"/khao-sat/{round.Id}/{round.Unit}?g=dept-civil-servants")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await run.Client.GetAsync($"/khao-sat/{round.Id}/{round.Unit}?g=dept-civil-servants&t=sai")).StatusCode);
+        // The token of one unit does not open another unit's form.
+        Assert.Equal(HttpStatusCode.Forbidden, (await run.Client.GetAsync($"/khao-sat/{round.Id}/{round.OtherUnit}?g=dept-civil-servants&t={token}")).StatusCode);
+
+        // An invalid answer does not spend the token.
+        var incomplete = answers.Where(a => a.Key != "B1").ToDictionary();
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAnswer(run.Client, round, incomplete, "dept-civil-servants", token: token)).StatusCode);
+
+        var url = $"/khao-sat/{round.Id}/{round.Unit}?g=dept-civil-servants&t={token}";
+        var html = await run.Client.GetStringAsync(url);
+        var fields = CollectionBuilder.FormFields(CollectionBuilder.AntiforgeryToken(html), "dept-civil-servants", answers, token: token);
+        var post = $"/khao-sat/{round.Id}/{round.Unit}/gui";
+        Assert.Equal(HttpStatusCode.Redirect, (await run.Client.PostAsync(post, new FormUrlEncodedContent(fields))).StatusCode);
+        // The same token again, by the form or the API: refused.
+        Assert.Equal(HttpStatusCode.Forbidden, (await run.Client.PostAsync(post, new FormUrlEncodedContent(fields))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAnswer(run.Client, round, answers, "dept-civil-servants", token: token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await run.Client.GetAsync(url)).StatusCode);
+        await using (var db = run.Database.NewContext())
+        {
+            Assert.Single(await StoredAsync(db, round.Id));
+            Assert.Equal(1, await db.SurveyTokens.CountAsync(t => t.RoundId == round.Id && t.Used));
+            Assert.DoesNotContain(token, (await StoredAsync(db, round.Id))[0].Answers);
+        }
+    }
+
+    [Fact]
+    public async Task A_dossier_answers_an_open_SIPAS_link_once_and_is_kept_only_as_a_hash()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        const string dossier = "000.00.12.H26-240115-0042";
+        var url = $"/khao-sat/{round.Id}/{round.Unit}?g=citizens&d={dossier}";
+        var answers = CollectionBuilder.ValidAnswers(round.Form, "citizens");
+        var fields = CollectionBuilder.FormFields(CollectionBuilder.AntiforgeryToken(await run.Client.GetStringAsync(url)), "citizens", answers, dossier: dossier);
+        var post = $"/khao-sat/{round.Id}/{round.Unit}/gui";
+        Assert.Equal(HttpStatusCode.Redirect, (await run.Client.PostAsync(post, new FormUrlEncodedContent(fields))).StatusCode);
+        var refused = await run.Client.PostAsync(post, new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("Hồ sơ này đã được đánh giá", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, (await run.Client.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await PostAnswer(run.Client, round, answers, dossier: dossier.ToLowerInvariant())).StatusCode);
+        // Another dossier, and no dossier at all, still answer.
+        await JsonAsync(await PostAnswer(run.Client, round, CollectionBuilder.ValidAnswers(round.Form, "citizens", 1), dossier: "KHAC-1"), HttpStatusCode.Created);
+        await JsonAsync(await PostAnswer(run.Client, round, CollectionBuilder.ValidAnswers(round.Form, "citizens", 2)), HttpStatusCode.Created);
+
+        await using var db = run.Database.NewContext();
+        var rows = await StoredAsync(db, round.Id);
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.DoesNotContain(dossier, JsonSerializer.Serialize(r)));
+        var used = await db.UsedDossiers.Where(d => d.RoundId == round.Id).ToListAsync();
+        Assert.Equal(2, used.Count);
+        Assert.Contains(used, d => d.Hash == CollectionService.DossierHash(round.Id, dossier));
+        Assert.DoesNotContain(used, d => d.Hash.Contains("0042"));
+    }
+
+    [Fact]
+    public async Task Answers_cannot_be_joined_to_tokens_or_dossiers()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        await using var db = run.Database.NewContext();
+        var response = db.Model.FindEntityType(typeof(SurveyResponse))!;
+        var linked = new[] { typeof(SurveyToken), typeof(UsedDossier) };
+        Assert.DoesNotContain(response.GetForeignKeys(), fk => linked.Contains(fk.PrincipalEntityType.ClrType));
+        Assert.DoesNotContain(response.GetNavigations(), n => linked.Contains(n.TargetEntityType.ClrType));
+        foreach (var t in linked)
+        {
+            var e = db.Model.FindEntityType(t)!;
+            Assert.DoesNotContain(e.GetForeignKeys(), fk => fk.PrincipalEntityType.ClrType == typeof(SurveyResponse));
+            Assert.DoesNotContain(e.GetProperties(), p => p.Name.Contains("Response", StringComparison.OrdinalIgnoreCase));
+        }
+        // Nothing that could carry a token, a dossier, an address or a time of day.
+        Assert.DoesNotContain(response.GetProperties(), p => p.ClrType == typeof(DateTime) || p.ClrType == typeof(DateTimeOffset)
+            || p.ClrType == typeof(TimeOnly) || new[] { "token", "dossier", "hash", "ip", "address", "time" }.Any(w => p.Name.Contains(w, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    [Fact]
+    public async Task Speeders_straight_lining_and_duplicates_are_flagged_then_accepted_or_excluded_by_a_reviewer()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        var same = CollectionBuilder.ValidAnswers(round.Form, "citizens");
+        foreach (var q in round.Form.Questions.Where(q => q.IsScale && same.ContainsKey(q.Code))) same[q.Code] = "5";
+        var straight = await JsonAsync(await PostAnswer(run.Client, round, same), HttpStatusCode.Created);
+        Assert.Equal(["straight-line"], straight.GetProperty("flags").EnumerateArray().Select(f => f.GetString()));
+
+        var answers = CollectionBuilder.ValidAnswers(round.Form, "citizens", 3);
+        Assert.True(answers.Count >= 30);
+        var fast = await JsonAsync(await PostAnswer(run.Client, round, answers, seconds: 40), HttpStatusCode.Created);
+        Assert.Equal(["speeder"], fast.GetProperty("flags").EnumerateArray().Select(f => f.GetString()));
+        var duplicate = await JsonAsync(await PostAnswer(run.Client, round, answers, seconds: 500), HttpStatusCode.Created);
+        Assert.Equal(["duplicate"], duplicate.GetProperty("flags").EnumerateArray().Select(f => f.GetString()));
+        // The same answers for another unit are not a duplicate.
+        Assert.Equal(0, (await JsonAsync(await PostAnswer(run.Client, round, answers, unit: round.OtherUnit), HttpStatusCode.Created)).GetProperty("flags").GetArrayLength());
+
+        var flagged = await JsonAsync(await run.Client.GetAsync($"/api/surveys/rounds/{round.Id}/flagged"), HttpStatusCode.OK);
+        Assert.Equal(3, flagged.GetArrayLength());
+        var ids = flagged.EnumerateArray().Select(f => f.GetProperty("id").GetInt64()).ToList();
+        await JsonAsync(await run.Client.PostAsJsonAsync($"/api/surveys/rounds/{round.Id}/responses/{ids[0]}/review", new { accept = true }), HttpStatusCode.NoContent);
+        await JsonAsync(await run.Client.PostAsJsonAsync($"/api/surveys/rounds/{round.Id}/responses/{ids[1]}/review", new { accept = false }), HttpStatusCode.NoContent);
+        await JsonAsync(await run.Client.PostAsJsonAsync($"/api/surveys/rounds/{round.Id + 1}/responses/{ids[2]}/review", new { accept = false }), HttpStatusCode.NotFound);
+        Assert.Equal(1, (await JsonAsync(await run.Client.GetAsync($"/api/surveys/rounds/{round.Id}/flagged"), HttpStatusCode.OK)).GetArrayLength());
+
+        var progress = await JsonAsync(await run.Client.GetAsync($"/api/surveys/rounds/{round.Id}/progress"), HttpStatusCode.OK);
+        Assert.Equal(40, progress.GetProperty("target").GetInt32());
+        Assert.Equal(3, progress.GetProperty("answers").GetInt32());
+        Assert.Equal(1, progress.GetProperty("flagged").GetInt32());
+        Assert.Equal(1, progress.GetProperty("excluded").GetInt32());
+        var line = progress.GetProperty("quotas").EnumerateArray().Single(q => q.GetProperty("unitCode").GetString() == round.Unit && q.GetProperty("group").GetString() == "citizens");
+        Assert.Equal(2, line.GetProperty("answers").GetInt32());
+        Assert.Equal(0.2, line.GetProperty("filled").GetDouble(), 6);
+    }
+
+    static MultipartFormDataContent Files(string csv, string? second = null)
+    {
+        var content = new MultipartFormDataContent { { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(csv)), "file", "phieu.csv" } };
+        if (second is not null) content.Add(new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(second)), "second", "phieu-lan2.csv");
+        return content;
+    }
+
+    static string Csv(OpenRound round, params (string Unit, Dictionary<string, string?> Answers)[] rows)
+    {
+        var codes = round.Form.Questions.Where(q => q.For("citizens")).Select(q => q.Code).ToList();
+        static string Cell(string? v) => v is null ? "" : v.Contains(',') || v.Contains('"') ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
+        return "Đơn vị,Nhóm," + string.Join(',', codes) + "\n"
+            + string.Join("\n", rows.Select(r => $"{r.Unit},citizens," + string.Join(',', codes.Select(c => Cell(r.Answers.GetValueOrDefault(c)))))) + "\n";
+    }
+
+    [Fact]
+    public async Task A_bad_paper_batch_is_refused_with_its_report_and_a_good_one_is_imported_whole()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        var good1 = CollectionBuilder.ValidAnswers(round.Form, "citizens", 1);
+        var good2 = CollectionBuilder.ValidAnswers(round.Form, "citizens", 2);
+        var bad = CollectionBuilder.ValidAnswers(round.Form, "citizens", 3);
+        bad["2.3.1"] = "7";
+        bad.Remove("A7");
+        var csv = Csv(round, (round.Unit, good1), (round.Unit, bad), ("KHONG-CO", good2));
+        var report = await JsonAsync(await run.Client.PostAsync($"/api/surveys/rounds/{round.Id}/paper", Files(csv)), HttpStatusCode.UnprocessableEntity);
+        var problems = report.GetProperty("problems").EnumerateArray().Select(p => (p.GetProperty("row").GetInt32(), p.GetProperty("column").GetString())).ToList();
+        Assert.Contains((3, "2.3.1"), problems);
+        Assert.Contains((3, "A7"), problems);
+        Assert.Contains((4, "Đơn vị"), problems);
+        Assert.DoesNotContain(problems, p => p.Item1 == 2);
+        await using (var db = run.Database.NewContext())
+        {
+            Assert.Empty(await StoredAsync(db, round.Id));
+            Assert.False(await db.PaperBatches.AnyAsync(b => b.RoundId == round.Id));
+        }
+
+        csv = Csv(round, (round.Unit, good1), (round.OtherUnit, good2));
+        var ok = await JsonAsync(await run.Client.PostAsync($"/api/surveys/rounds/{round.Id}/paper", Files(csv)), HttpStatusCode.OK);
+        Assert.Equal(2, ok.GetProperty("rows").GetInt32());
+        await using (var db = run.Database.NewContext())
+        {
+            var rows = await StoredAsync(db, round.Id);
+            Assert.Equal(2, rows.Count);
+            Assert.All(rows, r => Assert.Equal(ResponseChannel.Paper, r.Channel));
+            var batch = await db.PaperBatches.SingleAsync(b => b.RoundId == round.Id);
+            Assert.Equal(2, batch.Rows);
+            Assert.All(rows, r => Assert.Equal(batch.Id, r.BatchId));
+        }
+    }
+
+    [Fact]
+    public async Task Double_entry_reports_the_cells_that_differ_and_imports_only_matching_entries()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        var a = CollectionBuilder.ValidAnswers(round.Form, "citizens", 1);
+        var b = CollectionBuilder.ValidAnswers(round.Form, "citizens", 2);
+        var first = Csv(round, (round.Unit, a), (round.Unit, b));
+        var typo = new Dictionary<string, string?>(b) { ["2.4.1"] = b["2.4.1"] == "1" ? "2" : "1" };
+        var second = Csv(round, (round.Unit, a), (round.Unit, typo));
+
+        var diffs = await JsonAsync(await run.Client.PostAsync($"/api/surveys/rounds/{round.Id}/paper/reconcile", Files(first, second)), HttpStatusCode.OK);
+        var d = Assert.Single(diffs.EnumerateArray());
+        Assert.Equal(3, d.GetProperty("row").GetInt32());
+        Assert.Equal("2.4.1", d.GetProperty("column").GetString());
+
+        var refused = await JsonAsync(await run.Client.PostAsync($"/api/surveys/rounds/{round.Id}/paper", Files(first, second)), HttpStatusCode.UnprocessableEntity);
+        Assert.Single(refused.GetProperty("differences").EnumerateArray());
+        await using (var db = run.Database.NewContext()) Assert.Empty(await StoredAsync(db, round.Id));
+
+        await JsonAsync(await run.Client.PostAsync($"/api/surveys/rounds/{round.Id}/paper", Files(first, first)), HttpStatusCode.OK);
+        await using (var db = run.Database.NewContext()) Assert.Equal(2, (await StoredAsync(db, round.Id)).Count);
+    }
+}
+
+public sealed class CollectionSqliteTests() : CollectionTests(Provider.Sqlite);
+
+public sealed class CollectionPostgresTests() : CollectionTests(Provider.Postgres);
