@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ChiSo.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteChiSoDb))]
-    [Migration("20261123135004_Surveys")]
-    partial class Surveys
+    [Migration("20261123143347_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
