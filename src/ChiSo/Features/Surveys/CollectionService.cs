@@ -19,9 +19,9 @@ public sealed record IntakeResult(IntakeOutcome Outcome, IReadOnlyDictionary<str
     public static IntakeResult Fail(IntakeOutcome outcome, string key, string message) => new(outcome, new Dictionary<string, string> { [key] = message }, []);
 }
 
-/// <summary>The intake: every channel (public form, API) stores answers through <see cref="SubmitAsync"/>. One INSERT
-/// per response with the answers packed as JSON, so a batching writer can later group-commit without changing it.</summary>
-public sealed class CollectionService(ChiSoDb db, CollectionForms forms, TimeProvider clock)
+/// <summary>The intake: every channel (public form, API) stores answers through <see cref="SubmitAsync"/>. It validates
+/// here, in the request, then hands the row (answers packed as JSON) to <see cref="IntakeWriter"/>, which group-commits.</summary>
+public sealed class CollectionService(ChiSoDb db, CollectionForms forms, IntakeWriter writer, TimeProvider clock)
 {
     public async Task<IntakeResult> SubmitAsync(Submission s, CancellationToken ct = default)
     {
@@ -52,42 +52,17 @@ public sealed class CollectionService(ChiSoDb db, CollectionForms forms, TimePro
             Review = flags.Count > 0 ? ResponseReview.Flagged : ResponseReview.Accepted,
             Flags = flags.Count > 0 ? string.Join(',', flags) : null,
         };
-        db.SurveyResponses.Add(response);
         var dossier = !closed && !string.IsNullOrWhiteSpace(s.Dossier) ? DossierHash(form.RoundId, s.Dossier) : null;
-        if (dossier is not null) db.UsedDossiers.Add(new UsedDossier { RoundId = form.RoundId, Hash = dossier });
-
-        if (!closed && dossier is null)
+        // The writer spends the token, records the dossier and stores the answer in one transaction (shared with other
+        // answers: group commit), so a refused token or dossier stores nothing. The token row only turns Used; nothing
+        // records which response spent it.
+        var outcome = await writer.WriteAsync(new PendingResponse(response, closed ? s.Token : null, dossier), ct);
+        return outcome switch
         {
-            await db.SaveChangesAsync(ct);
-            return new IntakeResult(IntakeOutcome.Stored, errors, flags);
-        }
-        // The token is spent and the answer stored in one transaction: a failed insert gives the token back. The token
-        // row only turns Used; nothing records which response spent it.
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (closed)
-        {
-            var owner = await Tokens.TryUseTokenAsync(db, form.RoundId, s.Token!, ct);
-            if (owner is not { } o || o.UnitId != unitId || !string.Equals(o.Group, group, StringComparison.OrdinalIgnoreCase))
-            {
-                await tx.RollbackAsync(ct);
-                db.ChangeTracker.Clear();
-                return IntakeResult.Fail(IntakeOutcome.TokenRefused, "token", "Mã phiếu không hợp lệ, không thuộc đơn vị và nhóm này, hoặc đã được dùng.");
-            }
-        }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateException) when (dossier is not null)
-        {
-            // The unique index (round, dossier hash) settles two submissions of one dossier racing each other.
-            await tx.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            if (!await db.UsedDossiers.AnyAsync(d => d.RoundId == form.RoundId && d.Hash == dossier, ct)) throw;
-            return IntakeResult.Fail(IntakeOutcome.DossierUsed, "dossier", "Hồ sơ này đã được đánh giá trong đợt khảo sát; mỗi hồ sơ chỉ trả lời một lần.");
-        }
-        return new IntakeResult(IntakeOutcome.Stored, errors, flags);
+            IntakeOutcome.TokenRefused => IntakeResult.Fail(IntakeOutcome.TokenRefused, "token", "Mã phiếu không hợp lệ, không thuộc đơn vị và nhóm này, hoặc đã được dùng."),
+            IntakeOutcome.DossierUsed => IntakeResult.Fail(IntakeOutcome.DossierUsed, "dossier", "Hồ sơ này đã được đánh giá trong đợt khảo sát; mỗi hồ sơ chỉ trả lời một lần."),
+            _ => new IntakeResult(IntakeOutcome.Stored, errors, flags),
+        };
     }
 
     /// <summary>The unit and group of a submission, checked against the round: both must exist and be surveyed.</summary>

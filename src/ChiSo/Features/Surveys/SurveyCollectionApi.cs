@@ -21,7 +21,8 @@ public static class SurveyCollectionApi
     public const string FormRateLimit = "survey-form";
 
     public static IServiceCollection AddSurveyCollection(this IServiceCollection services) =>
-        services.AddSingleton<CollectionForms>().AddScoped<CollectionService>();
+        services.AddSingleton<CollectionForms>().AddScoped<CollectionService>()
+            .AddSingleton<IntakeWriter>().AddHostedService(sp => sp.GetRequiredService<IntakeWriter>());
 
     public static RouteGroupBuilder MapSurveyCollectionApi(this IEndpointRouteBuilder app)
     {
