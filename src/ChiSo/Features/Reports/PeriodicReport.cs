@@ -38,6 +38,8 @@ internal sealed class PeriodicReportConfiguration : IEntityTypeConfiguration<Per
     public void Configure(EntityTypeBuilder<PeriodicReport> b)
     {
         b.HasIndex(r => new { r.UnitId, r.Year, r.Period, r.Area }).IsUnique();
+        // NULL is distinct in a unique index, so the general report (Area null) needs one of its own.
+        b.HasIndex(r => new { r.UnitId, r.Year, r.Period }).IsUnique().HasFilter("\"Area\" IS NULL").HasDatabaseName("IX_PeriodicReports_General");
         b.Property(r => r.Period).HasConversion<string>().HasMaxLength(10);
         b.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(r => r.Area).HasMaxLength(40);

@@ -808,6 +808,11 @@ namespace ChiSo.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("UnitId", "Year", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("IX_PeriodicReports_General")
+                        .HasFilter("\"Area\" IS NULL");
+
                     b.HasIndex("UnitId", "Year", "Period", "Area")
                         .IsUnique();
 

@@ -766,6 +766,11 @@ namespace ChiSo.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("UnitId", "Year", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("IX_PeriodicReports_General")
+                        .HasFilter("\"Area\" IS NULL");
+
                     b.HasIndex("UnitId", "Year", "Period", "Area")
                         .IsUnique();
 

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ChiSo.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresChiSoDb))]
-    [Migration("20261123143411_Initial")]
+    [Migration("20261123145437_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -810,6 +810,11 @@ namespace ChiSo.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("UnitId", "Year", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("IX_PeriodicReports_General")
+                        .HasFilter("\"Area\" IS NULL");
 
                     b.HasIndex("UnitId", "Year", "Period", "Area")
                         .IsUnique();

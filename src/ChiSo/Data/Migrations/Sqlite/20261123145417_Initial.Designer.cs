@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ChiSo.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteChiSoDb))]
-    [Migration("20261123143347_Initial")]
+    [Migration("20261123145417_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -768,6 +768,11 @@ namespace ChiSo.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("UnitId", "Year", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("IX_PeriodicReports_General")
+                        .HasFilter("\"Area\" IS NULL");
 
                     b.HasIndex("UnitId", "Year", "Period", "Area")
                         .IsUnique();

@@ -1118,6 +1118,13 @@ namespace ChiSo.Data.Migrations.Sqlite
                 column: "RoundId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_PeriodicReports_General",
+                table: "PeriodicReports",
+                columns: new[] { "UnitId", "Year", "Period" },
+                unique: true,
+                filter: "\"Area\" IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PeriodicReports_UnitId_Year_Period_Area",
                 table: "PeriodicReports",
                 columns: new[] { "UnitId", "Year", "Period", "Area" },
