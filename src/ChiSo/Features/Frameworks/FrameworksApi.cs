@@ -14,7 +14,7 @@ public sealed record VersionSummary(string Label, string? Name, int ValidFromYea
 
 public static class FrameworksApi
 {
-    const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    const string Xlsx = ChiSo.Features.Files.ContentTypes.Xlsx;
 
     public static RouteGroupBuilder MapFrameworksApi(this IEndpointRouteBuilder app)
     {

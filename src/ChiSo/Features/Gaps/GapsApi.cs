@@ -26,6 +26,6 @@ public static class GapsApi
         if (await IndexSnapshot.LoadAsync(db, key, year, unit, ct) is not { } s) return TypedResults.NotFound();
         var stream = new MemoryStream();
         FrameworkExcel.WriteGaps(GapReport.From(s), stream);
-        return TypedResults.File(stream.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"diem-bi-mat-{key}-{year}.xlsx");
+        return TypedResults.File(stream.ToArray(), ChiSo.Features.Files.ContentTypes.Xlsx, $"diem-bi-mat-{key}-{year}.xlsx");
     }
 }

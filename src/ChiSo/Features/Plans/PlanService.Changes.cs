@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ChiSo.Features.Files;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Units;
@@ -41,7 +40,7 @@ public sealed record PlanChange<T>(ChangeOutcome Outcome, T? Value = default, Di
 public sealed partial class PlanService
 {
     /// <summary>The largest source file accepted: scanned plans with appendices run to a few megabytes.</summary>
-    public const long MaxSourceBytes = 20 * 1024 * 1024;
+    public const long MaxSourceBytes = UploadedFiles.MaxBytes;
 
     public async Task<PlanChange<PlanDetail>> EditHeaderAsync(int id, PlanHeaderEdit e, CancellationToken ct = default)
     {
@@ -165,22 +164,6 @@ public sealed partial class PlanService
         return PlanChange<TargetStanding>.Done(detail!.Targets.First(t => t.Id == targetId));
     }
 
-    static readonly Dictionary<string, (string ContentType, byte[] Magic)> SourceTypes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".pdf"] = ("application/pdf", "%PDF-"u8.ToArray()),
-        [".docx"] = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", Zip),
-        [".xlsx"] = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Zip),
-        [".pptx"] = ("application/vnd.openxmlformats-officedocument.presentationml.presentation", Zip),
-        [".odt"] = ("application/vnd.oasis.opendocument.text", Zip),
-        [".ods"] = ("application/vnd.oasis.opendocument.spreadsheet", Zip),
-        [".doc"] = ("application/msword", Ole),
-        [".xls"] = ("application/vnd.ms-excel", Ole),
-        [".ppt"] = ("application/vnd.ms-powerpoint", Ole),
-        [".rtf"] = ("application/rtf", "{\\rtf"u8.ToArray()),
-    };
-    static byte[] Zip => [0x50, 0x4B, 0x03, 0x04];
-    static byte[] Ole => [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-
     /// <summary>Attaches the plan's source document. The type is judged from the name and the file's first
     /// bytes, not from what the browser claims; the same content uploaded twice is stored once.</summary>
     public async Task<PlanChange<SourceFileInfo>> AttachSourceAsync(int id, string fileName, Stream content, string user, CancellationToken ct = default)
@@ -192,29 +175,10 @@ public sealed partial class PlanService
         var read = new byte[81920];
         int n;
         while ((n = await content.ReadAsync(read, ct)) > 0 && buffer.Length <= MaxSourceBytes) buffer.Write(read, 0, n);
-        var bytes = buffer.ToArray();
-        var name = Path.GetFileName(fileName ?? "").Trim();
-        var errors = new Dictionary<string, string[]>();
-        if (!SourceTypes.TryGetValue(Path.GetExtension(name), out var type))
-            errors["file"] = ["Chỉ nhận tệp PDF hoặc Office (.pdf, .doc, .docx, .xls, .xlsx, .ppt, .pptx, .odt, .ods, .rtf)."];
-        else if (bytes.Length == 0) errors["file"] = ["Tệp rỗng."];
-        else if (bytes.Length > MaxSourceBytes) errors["file"] = ["Tệp lớn hơn 20 MB."];
-        else if (!bytes.AsSpan().StartsWith(type.Magic)) errors["file"] = [$"Nội dung tệp không phải {Path.GetExtension(name).TrimStart('.').ToUpperInvariant()}."];
-        if (name.Length > 300) errors["file"] = ["Tên tệp dài quá 300 ký tự."];
-        if (errors.Count > 0) return PlanChange<SourceFileInfo>.Invalid(errors);
-
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var file = await db.Files.FirstOrDefaultAsync(f => f.Sha256 == sha && f.Size == bytes.Length, ct);
-        if (file is null)
-        {
-            file = new StoredFile
-            {
-                Name = name, ContentType = type.ContentType, Size = bytes.Length, Sha256 = sha, Content = bytes,
-                UploadedAt = clock.GetUtcNow().UtcDateTime, UploadedBy = user,
-            };
-            db.Files.Add(file);
-            await db.SaveChangesAsync(ct);
-        }
+        var (candidate, error) = UploadedFiles.Check(fileName ?? "", buffer.ToArray(), images: false, user, clock.GetUtcNow().UtcDateTime);
+        if (error is not null) return PlanChange<SourceFileInfo>.Invalid(new() { ["file"] = [error] });
+        var file = await UploadedFiles.KeepOnceAsync(db, candidate!, ct);
+        await db.SaveChangesAsync(ct);
         plan.SourceFileId = file.Id;
         await db.SaveChangesAsync(ct);
         return PlanChange<SourceFileInfo>.Done(new SourceFileInfo(file.Name, file.ContentType, file.Size, file.Sha256, file.UploadedAt));

@@ -20,7 +20,7 @@ public sealed record AccountabilityReport(DateOnly AsOf, IReadOnlyList<AgencyAcc
 /// ("UBND cấp huyện") makes each member unit answer for its own share.</summary>
 public static class TaskBoardAccountability
 {
-    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public const string Xlsx = ChiSo.Features.Files.ContentTypes.Xlsx;
 
     public static async Task<AccountabilityReport> BuildAsync(ChiSoDb db, DateOnly asOf, int? planId = null, CancellationToken ct = default)
     {

@@ -34,45 +34,11 @@ public sealed record FilingResult(FilingOutcome Outcome, ProgressEntry? Entry = 
 /// transaction, so a refused filing writes nothing.</summary>
 public static class TaskBoardProgress
 {
-    public const long MaxFileBytes = 20 * 1024 * 1024;
+    public const long MaxFileBytes = UploadedFiles.MaxBytes;
     public const int MaxText = 4000;
 
-    /// <summary>Accepted evidence: PDF, Office (old and new, and OpenDocument), images. The content is checked
-    /// against the extension so a renamed program is refused.</summary>
-    static readonly Dictionary<string, (string Type, string Magic)> Types = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".pdf"] = ("application/pdf", "%PDF"),
-        [".doc"] = ("application/msword", "OLE"),
-        [".xls"] = ("application/vnd.ms-excel", "OLE"),
-        [".ppt"] = ("application/vnd.ms-powerpoint", "OLE"),
-        [".docx"] = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "ZIP"),
-        [".xlsx"] = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "ZIP"),
-        [".pptx"] = ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "ZIP"),
-        [".odt"] = ("application/vnd.oasis.opendocument.text", "ZIP"),
-        [".ods"] = ("application/vnd.oasis.opendocument.spreadsheet", "ZIP"),
-        [".jpg"] = ("image/jpeg", "JPG"),
-        [".jpeg"] = ("image/jpeg", "JPG"),
-        [".png"] = ("image/png", "PNG"),
-        [".gif"] = ("image/gif", "GIF"),
-        [".webp"] = ("image/webp", "WEBP"),
-        [".tif"] = ("image/tiff", "TIFF"),
-        [".tiff"] = ("image/tiff", "TIFF"),
-    };
-
-    public static string Accept => string.Join(",", Types.Keys);
-
-    static bool Looks(byte[] c, string magic) => magic switch
-    {
-        "%PDF" => c is [0x25, 0x50, 0x44, 0x46, ..],
-        "OLE" => c is [0xD0, 0xCF, 0x11, 0xE0, ..],
-        "ZIP" => c is [0x50, 0x4B, 0x03, 0x04, ..],
-        "JPG" => c is [0xFF, 0xD8, 0xFF, ..],
-        "PNG" => c is [0x89, 0x50, 0x4E, 0x47, ..],
-        "GIF" => c is [0x47, 0x49, 0x46, 0x38, ..],
-        "WEBP" => c is [0x52, 0x49, 0x46, 0x46, _, _, _, _, 0x57, 0x45, 0x42, 0x50, ..],
-        "TIFF" => c is [0x49, 0x49, 0x2A, 0x00, ..] or [0x4D, 0x4D, 0x00, 0x2A, ..],
-        _ => false,
-    };
+    /// <summary>Evidence may be a document or an image (a photo of a signed page).</summary>
+    public static string Accept => UploadedFiles.Accept(images: true);
 
     public static ProgressStatus? ParseStatus(string? s) =>
         Enum.TryParse<ProgressStatus>(s?.Trim().Replace("-", "").Replace("_", ""), ignoreCase: true, out var v) && Enum.IsDefined(v) ? v : null;
@@ -117,17 +83,9 @@ public static class TaskBoardProgress
         var stored = new List<StoredFile>();
         foreach (var file in files)
         {
-            var ext = Path.GetExtension(file.Name);
-            if (file.Content.Length == 0) Error("files", $"Tệp '{file.Name}' rỗng.");
-            else if (file.Content.Length > MaxFileBytes) Error("files", $"Tệp '{file.Name}' lớn hơn 20 MB.");
-            else if (!Types.TryGetValue(ext, out var type)) Error("files", $"Tệp '{file.Name}' không được nhận: chỉ nhận PDF, Word, Excel, PowerPoint, OpenDocument và ảnh.");
-            else if (!Looks(file.Content, type.Magic)) Error("files", $"Nội dung tệp '{file.Name}' không phải tệp {ext.TrimStart('.').ToUpperInvariant()}.");
-            else stored.Add(new StoredFile
-            {
-                Name = Path.GetFileName(file.Name), ContentType = type.Type, Size = file.Content.Length,
-                Sha256 = Convert.ToHexStringLower(SHA256.HashData(file.Content)), Content = file.Content,
-                UploadedAt = clock.GetUtcNow().UtcDateTime, UploadedBy = user,
-            });
+            var (checkedFile, error) = UploadedFiles.Check(file.Name, file.Content, images: true, user, clock.GetUtcNow().UtcDateTime);
+            if (error is not null) Error("files", error);
+            else stored.Add(checkedFile!);
         }
         if (errors.Count > 0) return new(FilingOutcome.Invalid, Errors: errors);
 
@@ -142,14 +100,11 @@ public static class TaskBoardProgress
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ids = new List<int>();
-        foreach (var s in stored)
+        foreach (var candidate in stored)
         {
-            // The same content uploaded again is the same evidence: keep one copy.
-            var existing = await db.Files.Where(x => x.Sha256 == s.Sha256 && x.Size == s.Size).Select(x => (int?)x.Id).FirstOrDefaultAsync(ct);
-            if (existing is { } id) { ids.Add(id); continue; }
-            db.Files.Add(s);
+            var kept = await UploadedFiles.KeepOnceAsync(db, candidate, ct);
             await db.SaveChangesAsync(ct);
-            ids.Add(s.Id);
+            ids.Add(kept.Id);
         }
         var update = new ProgressUpdate
         {

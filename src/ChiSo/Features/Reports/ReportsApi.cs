@@ -11,8 +11,8 @@ namespace ChiSo.Features.Reports;
 
 public static class ReportsApi
 {
-    public const string Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public const string Docx = ChiSo.Features.Files.ContentTypes.Docx;
+    public const string Xlsx = ChiSo.Features.Files.ContentTypes.Xlsx;
 
     public static RouteGroupBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {

@@ -24,7 +24,7 @@ public sealed record TokenRequest(string Unit, string Group, int Count);
 /// Collection and scoring have their own groups under the same /api/surveys prefix.</summary>
 public static class SurveyDesignApi
 {
-    const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    const string Xlsx = ChiSo.Features.Files.ContentTypes.Xlsx;
 
     public static RouteGroupBuilder MapSurveyDesignApi(this IEndpointRouteBuilder app)
     {

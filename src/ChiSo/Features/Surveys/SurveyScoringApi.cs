@@ -121,5 +121,5 @@ public static class SurveyScoringApi
         }
     }
 
-    const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    const string Xlsx = ChiSo.Features.Files.ContentTypes.Xlsx;
 }
