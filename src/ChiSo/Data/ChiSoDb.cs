@@ -1,3 +1,5 @@
+using ChiSo.Features.Accounts;
+using ChiSo.Features.Assessments;
 using ChiSo.Features.Audit;
 using ChiSo.Features.Files;
 using ChiSo.Features.Frameworks;
@@ -8,13 +10,14 @@ using ChiSo.Features.Results;
 using ChiSo.Features.Surveys;
 using ChiSo.Features.Units;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChiSo.Data;
 
 /// <summary>The model, shared by both providers. Each provider has a thin subclass with its own migrations:
 /// after changing the model run <c>./chiso dev add-migration Name</c>, which adds one to both.</summary>
-public abstract class ChiSoDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+public abstract class ChiSoDb(DbContextOptions options) : IdentityDbContext<ChiSoUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Unit> Units => Set<Unit>();
     public DbSet<UnitAlias> UnitAliases => Set<UnitAlias>();
@@ -41,11 +44,21 @@ public abstract class ChiSoDb(DbContextOptions options) : DbContext(options), ID
     public DbSet<SurveyToken> SurveyTokens => Set<SurveyToken>();
     public DbSet<UsedDossier> UsedDossiers => Set<UsedDossier>();
     public DbSet<PaperBatch> PaperBatches => Set<PaperBatch>();
+    public DbSet<AssessmentCycle> Cycles => Set<AssessmentCycle>();
+    public DbSet<CycleUnit> CycleUnits => Set<CycleUnit>();
+    public DbSet<AssessmentItem> AssessmentItems => Set<AssessmentItem>();
+    public DbSet<Evidence> Evidence => Set<Evidence>();
+    public DbSet<AssessmentMessage> AssessmentMessages => Set<AssessmentMessage>();
     // Shared by every app instance, so cookies and antiforgery tokens survive a second instance or a restart.
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<ChiSoUser>().Property(u => u.DisplayName).HasMaxLength(200);
+        modelBuilder.Entity<ChiSoUser>().HasOne(u => u.Unit).WithMany().HasForeignKey(u => u.UnitId).OnDelete(DeleteBehavior.Restrict);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ChiSoDb).Assembly);
+    }
 }
 
 public sealed class SqliteChiSoDb(DbContextOptions<SqliteChiSoDb> options) : ChiSoDb(options);

@@ -57,9 +57,40 @@ public sealed class Criterion
     /// <summary>Position among the version's criteria in document order.</summary>
     public int Order { get; set; }
     public List<CriterionLead> Leads { get; set; } = [];
+
+    // How a unit scores itself on the criterion (the city's unit indices; the published indices leave the defaults).
+    public CriterionKind Kind { get; set; }
+    /// <summary>The unit kinds the criterion applies to; empty when it applies to every unit.</summary>
+    public List<UnitKind> AppliesTo { get; set; } = [];
+    public AnswerType Answer { get; set; }
+    /// <summary>The step points move in for <see cref="AnswerType.Points"/>: 0.25 allows 0, 0.25, 0.5 ...</summary>
+    public decimal? Step { get; set; }
+    /// <summary>The levels a unit picks from for <see cref="AnswerType.Levels"/>, each with its points.</summary>
+    public List<ScoreLevel> Levels { get; set; } = [];
+    /// <summary>Whether "không áp dụng" may be answered; the criterion then leaves both the points and the max.</summary>
+    public bool AllowNotApplicable { get; set; }
+    /// <summary>The scoring rule in words, as the guidance writes it.</summary>
+    public string? Rule { get; set; }
+    /// <summary>A self-score needs a file of evidence, or a written reason why there is none.</summary>
+    public bool EvidenceRequired { get; set; }
+    /// <summary>Codes of the previous version's criteria this one continues, so year-on-year comparison survives
+    /// renumbering.</summary>
+    public List<string> PreviousCodes { get; set; } = [];
+
+    public bool AppliesToKind(UnitKind kind) => AppliesTo.Count == 0 || AppliesTo.Contains(kind);
 }
 
 public enum ScoringMethod { Appraisal, Survey, External, Computed }
+
+/// <summary>Standard criteria add up to the index; bonus points are added and penalty points taken off, each
+/// capped at the node's max.</summary>
+public enum CriterionKind { Standard, Bonus, Penalty }
+
+/// <summary>What a unit answers: points directly, yes/no (yes earns the max), a level from a list, or a percent
+/// (points = max × percent ÷ 100).</summary>
+public enum AnswerType { Points, YesNo, Levels, Percent }
+
+public sealed record ScoreLevel(string Label, decimal Points);
 
 /// <summary>An agency that leads (chủ trì) a criterion, with the part it answers for when the table says.</summary>
 public sealed class CriterionLead

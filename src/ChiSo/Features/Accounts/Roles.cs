@@ -1,0 +1,70 @@
+using System.Security.Claims;
+
+namespace ChiSo.Features.Accounts;
+
+/// <summary>The roles of seed 002's procedure. Stored as Identity roles; a user may hold several.</summary>
+public static class Roles
+{
+    /// <summary>The standing agency (Sở Nội vụ): opens cycles, edits frameworks, reopens, publishes.</summary>
+    public const string Admin = "admin";
+    public const string UnitEditor = "unit-editor";
+    public const string UnitHead = "unit-head";
+    public const string Appraiser = "appraiser";
+    public const string SurveyInstitute = "survey-institute";
+    /// <summary>City leaders: read everything, change nothing.</summary>
+    public const string Leader = "leader";
+
+    public static readonly IReadOnlyList<string> All = [Admin, UnitEditor, UnitHead, Appraiser, SurveyInstitute, Leader];
+
+    public static string Label(string role) => role switch
+    {
+        Admin => "Cơ quan thường trực",
+        UnitEditor => "Cán bộ nhập liệu của đơn vị",
+        UnitHead => "Thủ trưởng đơn vị",
+        Appraiser => "Thành viên thẩm định",
+        SurveyInstitute => "Đơn vị điều tra xã hội học",
+        Leader => "Lãnh đạo",
+        _ => role,
+    };
+}
+
+/// <summary>Authorization policy names, one per kind of access; route groups and pages name these.</summary>
+public static class Policies
+{
+    /// <summary>Any signed-in user.</summary>
+    public const string Staff = "staff";
+    public const string Admin = "admin";
+    /// <summary>Admin or the survey institute.</summary>
+    public const string Surveys = "surveys";
+    /// <summary>Anyone with a part in the unit assessment (admin, unit editor or head, appraiser, leader); what each
+    /// may see and change is checked per unit and criterion by the assessment service.</summary>
+    public const string Assessment = "assessment";
+}
+
+/// <summary>The claim that carries a unit user's unit id.</summary>
+public static class ChiSoClaims
+{
+    public const string UnitId = "chiso:unit";
+    public const string DisplayName = "chiso:name";
+}
+
+/// <summary>Who is acting, as the services see it: the web user, or the CLI operator (who has the machine and so
+/// acts as the standing agency).</summary>
+public sealed record Actor(string UserId, string Name, IReadOnlySet<string> RoleSet, int? UnitId)
+{
+    public bool Is(string role) => RoleSet.Contains(role);
+    public bool IsAdmin => Is(Roles.Admin);
+    /// <summary>Reads everything: the standing agency and leaders.</summary>
+    public bool ReadsAll => Is(Roles.Admin) || Is(Roles.Leader);
+
+    public static Actor Cli() => new("cli", "CLI (" + Environment.UserName + ")", new HashSet<string> { Roles.Admin }, null);
+
+    public static Actor From(ClaimsPrincipal user)
+    {
+        var id = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        var name = user.FindFirstValue(ChiSoClaims.DisplayName) ?? user.Identity?.Name ?? "ẩn danh";
+        var roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet();
+        var unit = int.TryParse(user.FindFirstValue(ChiSoClaims.UnitId), out var u) ? u : (int?)null;
+        return new Actor(id, name, roles, unit);
+    }
+}
