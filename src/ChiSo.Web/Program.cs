@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using System.Threading.RateLimiting;
 using ChiSo;
 using ChiSo.Data;
+using ChiSo.Features.Assessments;
 using ChiSo.Features.Audit;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Gaps;
@@ -30,6 +31,7 @@ builder.Services.AddScoped<FrameworkExcel>();
 // E-mail reminders; does nothing unless Smtp:Host is set.
 builder.Services.AddHostedService<RemindersMailer>();
 builder.Services.AddScoped<PlanService>();
+builder.Services.AddScoped<AssessmentService>();
 builder.Services.AddSurveyCollection();
 // Public survey submissions: per client address, generous, because a service counter's tablets and the citizens'
 // phones on its Wi-Fi share one public address; 120 a minute stops a script, not a crowded counter.
@@ -92,6 +94,7 @@ app.MapSurveyDesignApi();
 app.MapSurveyCollectionApi();
 app.MapPublicSurveyForms();
 app.MapSurveyScoringApi();
+app.MapAssessmentsApi();
 app.MapGet("/culture", (string culture, string? redirect, HttpContext http) =>
 {
     var c = culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en-US" : "vi-VN";

@@ -12,4 +12,13 @@ public static class ViText
         value?.ToString("0.####", culture ?? Vi) ?? "";
 
     public static string Date(DateOnly? d) => d?.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>Vietnam's clock (UTC+7 all year, no daylight saving): instants are stored in UTC.</summary>
+    public static readonly TimeSpan VietnamOffset = TimeSpan.FromHours(7);
+
+    /// <summary>A stored UTC instant as read in Hanoi: "17:00 22/12/2025".</summary>
+    public static string DateTime(DateTime? utc) => utc?.Add(VietnamOffset).ToString("HH:mm dd/MM/yyyy", CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>The end of a Hanoi day (23:59:59) as a UTC instant: a deadline "22/12" means until that day is over.</summary>
+    public static DateTime EndOfDay(DateOnly day) => day.ToDateTime(new TimeOnly(23, 59, 59), DateTimeKind.Utc) - VietnamOffset;
 }

@@ -39,6 +39,8 @@ public static class Policies
     /// <summary>Anyone with a part in the unit assessment (admin, unit editor or head, appraiser, leader); what each
     /// may see and change is checked per unit and criterion by the assessment service.</summary>
     public const string Assessment = "assessment";
+    /// <summary>Admin or the survey institute, for entering the assessment's survey points.</summary>
+    public const string SurveyPoints = "survey-points";
 }
 
 /// <summary>The claim that carries a unit user's unit id.</summary>

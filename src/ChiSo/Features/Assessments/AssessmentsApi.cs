@@ -1,0 +1,183 @@
+using System.Globalization;
+using ChiSo.Data;
+using ChiSo.Features.Accounts;
+using ChiSo.Features.Audit;
+using ChiSo.Features.Files;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using MiniExcelLibs;
+
+namespace ChiSo.Features.Assessments;
+
+/// <summary>The annual unit assessment over HTTP. Who may do what per unit and criterion is decided by
+/// <see cref="AssessmentService"/>; the route groups only require a part in the assessment.</summary>
+public static class AssessmentsApi
+{
+    public static IEndpointRouteBuilder MapAssessmentsApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/cycles").WithTags("Assessment").RequireAuthorization(Policies.Assessment);
+        g.MapGet("/", async (AssessmentService s, HttpContext http, CancellationToken ct) =>
+                (await s.ListCyclesAsync(ct)).Select(c => VisiblePart(c, Actor.From(http.User), s)).ToList())
+            .WithSummary("Các kỳ đánh giá; đơn vị chỉ thấy dòng của mình");
+        g.MapPost("/", (CycleSpec spec, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.CreateCycleAsync(spec, Actor.From(http.User), ct)))
+            .WithSummary("Tạo kỳ đánh giá: năm, các mốc thời gian, nhóm xếp hạng với bộ chỉ số và đơn vị, các mức xếp loại");
+        g.MapGet("/{id:int}", async (int id, AssessmentService s, HttpContext http, CancellationToken ct) =>
+                await CycleExists(s, id, ct) ? TypedResults.Ok(VisiblePart(await s.SummaryAsync(id, ct), Actor.From(http.User), s)) : NotFound())
+            .WithSummary("Bảng theo dõi kỳ đánh giá: ai đã gửi, ai chậm");
+        g.MapPost("/{id:int}/open", (int id, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.OpenCycleAsync(id, Actor.From(http.User), ct)))
+            .WithSummary("Mở kỳ đánh giá: tạo phiếu tự đánh giá cho từng đơn vị");
+        g.MapGet("/{id:int}/appraisers", async (int id, AssessmentService s, CancellationToken ct) => await s.AppraisersAsync(id, ct))
+            .WithSummary("Phân công thẩm định");
+        g.MapPost("/{id:int}/appraisers", (int id, List<AssignmentSpec> specs, AssessmentService s, HttpContext http, CancellationToken ct) =>
+            Run(s.AssignAppraisersAsync(id, specs, Actor.From(http.User), ct))).WithSummary("Phân công thành viên thẩm định theo đơn vị và/hoặc lĩnh vực");
+
+        var u = g.MapGroup("/{id:int}/units/{unit}");
+        u.MapGet("/", (int id, string unit, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.GetAsync(id, unit, Actor.From(http.User), ct)))
+            .WithSummary("Bản đánh giá của một đơn vị: tiêu chí, điểm tự chấm, thẩm định, giải trình, điều tra, tài liệu, tiến độ, tổng điểm");
+        u.MapPut("/items/{code}/self", (int id, string unit, string code, SelfScoreInput input, AssessmentService s, HttpContext http, CancellationToken ct) =>
+            Run(s.SaveSelfScoreAsync(id, unit, code, input, Actor.From(http.User), ct))).WithSummary("Tự chấm một tiêu chí: câu trả lời, căn cứ, tài liệu kiểm chứng");
+        u.MapPost("/evidence", AddEvidence).DisableAntiforgery().Accepts<EvidenceInput>("multipart/form-data")
+            .WithSummary("Nộp tài liệu kiểm chứng (PDF, Office, ảnh; tối đa 20 MB) với số, ngày, cơ quan ban hành; replaces = phiên bản mới của tài liệu cũ");
+        u.MapGet("/evidence/{evidenceId:int}/file", async (int id, string unit, int evidenceId, AssessmentService s, HttpContext http, CancellationToken ct) =>
+                await s.EvidenceFileAsync(id, unit, evidenceId, Actor.From(http.User), ct) is var f && f.Ok
+                    ? TypedResults.File(f.Value.Content, f.Value.ContentType, f.Value.Name) : f.ToHttp())
+            .WithSummary("Tải tài liệu kiểm chứng");
+        u.MapPost("/submit", (int id, string unit, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.SubmitAsync(id, unit, Actor.From(http.User), ct)))
+            .WithSummary("Thủ trưởng gửi bản tự đánh giá (khoá điểm; trước hạn)");
+        u.MapPost("/reopen", (int id, string unit, ReasonInput input, AssessmentService s, HttpContext http, CancellationToken ct) =>
+            Run(s.ReopenAsync(id, unit, input, Actor.From(http.User), ct))).WithSummary("Cơ quan thường trực mở lại bản tự đánh giá (có lý do)");
+        u.MapPut("/items/{code}/appraisal", (int id, string unit, string code, AppraisalInput input, AssessmentService s, HttpContext http, CancellationToken ct) =>
+            Run(s.AppraiseAsync(id, unit, code, input, Actor.From(http.User), ct))).WithSummary("Thẩm định một tiêu chí: công nhận hoặc điều chỉnh (bắt buộc lý do)");
+        u.MapPost("/send-appraisal", (int id, string unit, AssessmentService s, HttpContext http, CancellationToken ct) =>
+            Run(s.SendAppraisalAsync(id, unit, Actor.From(http.User), ct))).WithSummary("Gửi kết quả thẩm định cho đơn vị; mở thời hạn giải trình");
+        u.MapPut("/items/{code}/explanation", (int id, string unit, string code, ExplanationInput input, AssessmentService s, HttpContext http, CancellationToken ct) =>
+            Run(s.ExplainAsync(id, unit, code, input, Actor.From(http.User), ct))).WithSummary("Giải trình một tiêu chí bị điều chỉnh, kèm tài liệu mới");
+        u.MapPost("/finish-explanation", (int id, string unit, AssessmentService s, HttpContext http, CancellationToken ct) =>
+            Run(s.FinishExplanationAsync(id, unit, Actor.From(http.User), ct))).WithSummary("Thủ trưởng gửi giải trình");
+        u.MapGet("/items/{code}/dialogue", (int id, string unit, string code, AssessmentService s, HttpContext http, CancellationToken ct) =>
+            Run(s.DialogueAsync(id, unit, code, Actor.From(http.User), ct))).WithSummary("Toàn bộ trao đổi về một tiêu chí: tự chấm, thẩm định, giải trình, Hội đồng");
+        u.MapGet("/audit", UnitAudit).WithSummary("Nhật ký thay đổi của đơn vị (code = một tiêu chí; format=xlsx để xuất Excel)");
+
+        g.MapPost("/{id:int}/finalise", (int id, CouncilInput input, AssessmentService s, HttpContext http, CancellationToken ct) =>
+            Run(s.FinaliseAsync(id, input, Actor.From(http.User), ct))).WithSummary("Hội đồng chốt kết quả thẩm định (biên bản, số thành viên có mặt)");
+        g.MapPut("/{id:int}/survey-points", (int id, SurveyPointsInput input, AssessmentService s, HttpContext http, CancellationToken ct) =>
+                Run(s.SetSurveyPointsAsync(id, input, Actor.From(http.User), ct)))
+            .RequireAuthorization(Policies.SurveyPoints).WithSummary("Nhập điểm điều tra xã hội học (tất cả hoặc không, báo cáo từng dòng)");
+        g.MapPost("/{id:int}/survey-points/import", ImportSurveyPoints).DisableAntiforgery()
+            .RequireAuthorization(Policies.SurveyPoints).WithSummary("Nhập điểm điều tra XHH từ Excel: cột Đơn vị, Mã tiêu chí, Điểm");
+        g.MapGet("/{id:int}/ranking", (int id, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.RankingAsync(id, Actor.From(http.User), ct)))
+            .WithSummary("Tổng hợp, xếp hạng theo nhóm (đồng hạng), xếp loại, thay đổi so với năm trước");
+        g.MapPost("/{id:int}/publish", (int id, PublishInput? input, AssessmentService s, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+                Run(s.PublishAsync(id, input?.PublishedOn ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime + ViText.VietnamOffset), Actor.From(http.User), ct)))
+            .WithSummary("Công bố: khoá kết quả, ghi vào bộ chỉ số, mở trang xếp hạng công khai");
+        g.MapGet("/{id:int}/heatmap", (int id, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.HeatMapAsync(id, Actor.From(http.User), ct)))
+            .WithSummary("Bản đồ nhiệt tiêu chí × đơn vị: điểm bị mất");
+
+        app.MapGet("/api/appraisal/queue", async (AssessmentService s, HttpContext http, CancellationToken ct) => await s.QueueAsync(Actor.From(http.User), ct))
+            .WithTags("Assessment").RequireAuthorization(Policies.Assessment).WithSummary("Hàng chờ của thành viên thẩm định");
+        app.MapGet("/api/public/rankings/{id:int}", (int id, AssessmentService s, CancellationToken ct) => Run(s.RankingAsync(id, null, ct)))
+            .WithTags("Assessment").AllowAnonymous().WithSummary("Bảng xếp hạng đã công bố (công khai)");
+        return app;
+    }
+
+    public sealed record PublishInput(DateOnly? PublishedOn);
+
+    static async Task<IResult> Run<T>(Task<Outcome<T>> action) => (await action).ToHttp();
+
+    static IResult NotFound() => TypedResults.Problem(statusCode: 404, title: "Không tìm thấy kỳ đánh giá.");
+
+    static async Task<bool> CycleExists(AssessmentService s, int id, CancellationToken ct) => (await s.ListCyclesAsync(ct)).Any(c => c.Id == id);
+
+    /// <summary>Unit users and appraisers see the cycle's dates and their own rows, not how other units stand.</summary>
+    static CycleSummary VisiblePart(CycleSummary c, Actor actor, AssessmentService s) =>
+        actor.ReadsAll || c.Status == CycleStatus.Published ? c : c with { Units = [.. c.Units.Where(u => u.UnitId == actor.UnitId)] };
+
+    static async Task<IResult> AddEvidence(int id, string unit, HttpRequest request, AssessmentService s, CancellationToken ct)
+    {
+        if (!request.HasFormContentType) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Gửi tệp dạng multipart/form-data."] });
+        var form = await request.ReadFormAsync(ct);
+        var file = form.Files.GetFile("file");
+        if (file is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Chưa chọn tệp."] });
+        if (file.Length > UploadedFiles.MaxBytes) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [$"Tệp '{file.FileName}' lớn hơn 20 MB."] });
+        DateOnly? date = null;
+        if (form["docDate"].ToString() is { Length: > 0 } d)
+        {
+            if (!DateOnly.TryParseExact(d, ["dd/MM/yyyy", "yyyy-MM-dd", "d/M/yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["docDate"] = [$"Ngày ban hành '{d}' không đúng dạng dd/MM/yyyy."] });
+            date = parsed;
+        }
+        int? replaces = int.TryParse(form["replaces"], CultureInfo.InvariantCulture, out var r) ? r : null;
+        using var ms = new MemoryStream();
+        await file.CopyToAsync(ms, ct);
+        var input = new EvidenceInput(form["title"].ToString(), form["docNumber"], date, form["issuer"], replaces);
+        return (await s.AddEvidenceAsync(id, unit, input, file.FileName, ms.ToArray(), Actor.From(request.HttpContext.User), ct)).ToHttp();
+    }
+
+    static async Task<IResult> ImportSurveyPoints(int id, HttpRequest request, AssessmentService s, CancellationToken ct)
+    {
+        var form = request.HasFormContentType ? await request.ReadFormAsync(ct) : null;
+        var file = form?.Files.GetFile("file");
+        if (file is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Chưa chọn tệp Excel."] });
+        using var ms = new MemoryStream();
+        await file.CopyToAsync(ms, ct);
+        var (rows, error) = SurveyPointsFile.Read(ms);
+        if (error is not null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [error] });
+        var source = form!["source"].ToString() is { Length: > 0 } src ? src : file.FileName;
+        return (await s.SetSurveyPointsAsync(id, new SurveyPointsInput(source, rows!), Actor.From(request.HttpContext.User), ct)).ToHttp();
+    }
+
+    static async Task<IResult> UnitAudit(int id, string unit, string? code, string? format, AssessmentService s, ChiSoDb db, HttpContext http, CancellationToken ct)
+    {
+        var view = await s.GetAsync(id, unit, Actor.From(http.User), ct);
+        if (!view.Ok) return view.ToHttp();
+        var subject = $"assessment:{view.Value.Year}:{id}:{view.Value.UnitCode}";
+        var q = db.Audit.AsNoTracking().Where(a => a.Subject == subject);
+        if (code is not null) q = q.Where(a => a.Field == code || a.Field.StartsWith(code + ":"));
+        var entries = await q.OrderBy(a => a.Id).ToListAsync(ct);
+        if (format != "xlsx") return TypedResults.Ok(entries);
+        var ms = new MemoryStream();
+        ms.WriteXlsx(new Dictionary<string, object>
+        {
+            ["Nhật ký"] = entries.Select(e => new Dictionary<string, object?>
+            {
+                ["Thời điểm"] = ViText.DateTime(e.At), ["Người thực hiện"] = e.User, ["Nội dung"] = e.Field,
+                ["Giá trị cũ"] = e.OldValue, ["Giá trị mới"] = e.NewValue, ["Lý do"] = e.Reason,
+            }).ToList(),
+        });
+        ms.Position = 0;
+        return TypedResults.File(ms, ContentTypes.Xlsx, $"nhat-ky-{view.Value.UnitCode}-{view.Value.Year}.xlsx");
+    }
+}
+
+/// <summary>Reads survey points from a workbook: columns "Đơn vị", "Mã tiêu chí", "Điểm" (first sheet, header row).</summary>
+public static class SurveyPointsFile
+{
+    public static (List<SurveyPointRow>? Rows, string? Error) Read(Stream stream)
+    {
+        List<IDictionary<string, object?>> raw;
+        try { raw = stream.Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList(); }
+        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or NotSupportedException)
+        { return (null, "Tệp không phải bảng tính Excel (.xlsx) đọc được."); }
+        if (raw.Count == 0) return (null, "Bảng tính không có dòng dữ liệu.");
+        string? Col(params string[] names) => raw[0].Keys.FirstOrDefault(k => names.Any(n => string.Equals(k.Trim(), n, StringComparison.OrdinalIgnoreCase)));
+        var unit = Col("Đơn vị", "Unit");
+        var code = Col("Mã tiêu chí", "Tiêu chí", "Code");
+        var points = Col("Điểm", "Points");
+        if (unit is null || code is null || points is null) return (null, "Thiếu cột: cần \"Đơn vị\", \"Mã tiêu chí\", \"Điểm\".");
+        var rows = new List<SurveyPointRow>();
+        foreach (var r in raw)
+        {
+            var p = r[points] switch
+            {
+                null => (decimal?)null,
+                double d => (decimal)d,
+                decimal m => m,
+                var o => Answers.ParseNumber(Convert.ToString(o, CultureInfo.InvariantCulture) ?? "") ?? -1,
+            };
+            rows.Add(new SurveyPointRow(Convert.ToString(r[unit], CultureInfo.InvariantCulture) ?? "", Convert.ToString(r[code], CultureInfo.InvariantCulture) ?? "", p));
+        }
+        return (rows, null);
+    }
+}
