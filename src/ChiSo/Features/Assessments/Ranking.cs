@@ -115,7 +115,7 @@ public sealed partial class AssessmentService
 
     /// <summary>Survey points per unit and criterion, all or nothing with a row-by-row report. The survey institute
     /// or the standing agency; until publication.</summary>
-    public async Task<Outcome<ImportReport>> SetSurveyPointsAsync(int cycleId, SurveyPointsInput input, Actor actor, CancellationToken ct = default)
+    public async Task<Outcome<SurveyPointsReport>> SetSurveyPointsAsync(int cycleId, SurveyPointsInput input, Actor actor, CancellationToken ct = default)
     {
         if (!(actor.IsAdmin || actor.Is(Roles.SurveyInstitute))) return Failure.Forbidden("Chỉ đơn vị điều tra xã hội học hoặc cơ quan thường trực được nhập điểm điều tra.");
         var l = await LoadCycleAsync(cycleId, tracking: true, ct);
@@ -144,7 +144,7 @@ public sealed partial class AssessmentService
         }
         if (problems.Count > 0)
             return Failure.Invalid(new Dictionary<string, string[]> { ["rows"] = [.. problems.Select(p => $"Dòng {p.Row}: {p.Message}")] })
-                with { Current = new ImportReport(input.Rows.Count, problems) };
+                with { Current = new SurveyPointsReport(input.Rows.Count, problems) };
         foreach (var (item, cu, c, points) in changes.Where(x => x.Item.SurveyPoints != x.Points))
         {
             Audit(actor, l.Cycle, c.Code + ":survey", Num(item.SurveyPoints), Num(points), input.Source.Trim(), cu.Unit!.Code);
@@ -154,7 +154,7 @@ public sealed partial class AssessmentService
             item.Messages.Add(new AssessmentMessage { At = Now, User = actor.Name, Step = DialogueStep.Survey, Points = points, Text = input.Source.Trim() });
         }
         await db.SaveChangesAsync(ct);
-        return new ImportReport(input.Rows.Count, []);
+        return new SurveyPointsReport(input.Rows.Count, []);
     }
 
     /// <summary>Publication: the council has finalised and every survey criterion has its points. Results go into the

@@ -151,13 +151,16 @@ public sealed partial class AssessmentService
 
     async Task<List<EvidenceView>> EvidenceViewsAsync(int cycleUnitId, CancellationToken ct)
     {
-        var uses = await db.AssessmentItems.AsNoTracking().Where(i => i.CycleUnitId == cycleUnitId)
-            .SelectMany(i => i.Evidence.Select(e => new { e.EvidenceId, i.Criterion!.Code })).ToListAsync(ct);
-        return await db.Evidence.AsNoTracking().Where(e => e.CycleUnitId == cycleUnitId).OrderBy(e => e.Id)
-            .Select(e => new { e, e.File!.Name, e.File.ContentType, e.File.Size, e.File.Sha256 }).ToListAsync(ct)
-            .ContinueWith(t => t.Result.Select(r => new EvidenceView(r.e.Id, r.e.Title, r.Name, r.ContentType, r.Size, r.Sha256, r.e.DocNumber,
-                r.e.DocDate, r.e.Issuer, r.e.Version, r.e.PreviousId, r.e.Superseded, r.e.UploadedAt, r.e.UploadedBy,
-                uses.Where(u => u.EvidenceId == r.e.Id).Select(u => u.Code).Order().ToList())).ToList(), ct);
+        var uses = await (from l in db.Set<ItemEvidence>()
+                          join i in db.AssessmentItems on l.ItemId equals i.Id
+                          join c in db.Criteria on i.CriterionId equals c.Id
+                          where i.CycleUnitId == cycleUnitId
+                          select new { l.EvidenceId, c.Code }).ToListAsync(ct);
+        var rows = await db.Evidence.AsNoTracking().Where(e => e.CycleUnitId == cycleUnitId).OrderBy(e => e.Id)
+            .Select(e => new { e, e.File!.Name, e.File.ContentType, e.File.Size, e.File.Sha256 }).ToListAsync(ct);
+        return rows.Select(r => new EvidenceView(r.e.Id, r.e.Title, r.Name, r.ContentType, r.Size, r.Sha256, r.e.DocNumber,
+            r.e.DocDate, r.e.Issuer, r.e.Version, r.e.PreviousId, r.e.Superseded, r.e.UploadedAt, r.e.UploadedBy,
+            uses.Where(u => u.EvidenceId == r.e.Id).Select(u => u.Code).Order(StringComparer.Ordinal).ToList())).ToList();
     }
 
     /// <summary>The head's submission: every criterion answered, evidence or a reason where required, before the

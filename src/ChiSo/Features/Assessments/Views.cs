@@ -50,5 +50,5 @@ public sealed record CouncilOverride(string Unit, string Code, decimal Points, s
 public sealed record CouncilInput(DateOnly Date, string Reference, int Members, int Present, string? Note, List<CouncilOverride>? Overrides);
 public sealed record SurveyPointRow(string Unit, string Code, decimal? Points);
 public sealed record SurveyPointsInput(string Source, List<SurveyPointRow> Rows);
-public sealed record ImportReport(int Rows, List<RowProblem> Problems);
+public sealed record SurveyPointsReport(int Rows, List<RowProblem> Problems);
 public sealed record RowProblem(int Row, string Message);
