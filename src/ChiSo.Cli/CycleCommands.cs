@@ -24,7 +24,7 @@ public static class CycleCommands
     public static void Add(RootCommand root)
     {
         Create(); List(); Show(); Open(); Assign(); UnitView(); Score(); AddEvidence(); Submit(); Reopen();
-        Appraise(); SendAppraisal(); Explain(); FinishExplanation(); Finalise(); SurveyPoints(); Compute(); Publish();
+        Appraise(); SendAppraisal(); Explain(); FinishExplanation(); Finalise(); SurveyPoints(); SurveyRound(); Compute(); Publish();
         root.Subcommands.Add(Cycle);
     }
 
@@ -313,6 +313,16 @@ public static class CycleCommands
             return await Act(p.GetValue(asUser), false, (s, a, _) => s.SetSurveyPointsAsync(p.GetValue(id), new SurveyPointsInput(p.GetValue(source) ?? f.Name, rows!), a, ct),
                 r => Console.WriteLine($"Đã nhập {r.Rows} dòng điểm điều tra."), ct);
         });
+        Cycle.Subcommands.Add(cmd);
+    }
+
+    static void SurveyRound()
+    {
+        var id = CycleArg(); var round = new Argument<int>("round") { Description = "Số của đợt điều tra xã hội học" };
+        var asUser = AsOption();
+        var cmd = new Command("survey-round", "Lấy điểm điều tra xã hội học từ một đợt khảo sát trong ChiSo.") { id, round, asUser };
+        cmd.SetAction(async (p, ct) => await Act(p.GetValue(asUser), false, (s, a, _) => s.SurveyPointsFromRoundAsync(p.GetValue(id), p.GetValue(round), a, ct),
+            r => Console.WriteLine($"Đã nhập {r.Rows} điểm tiêu chí từ đợt khảo sát."), ct));
         Cycle.Subcommands.Add(cmd);
     }
 

@@ -67,6 +67,9 @@ public static class AssessmentsApi
             .RequireAuthorization(Policies.SurveyPoints).WithSummary("Nhập điểm điều tra xã hội học (tất cả hoặc không, báo cáo từng dòng)");
         g.MapPost("/{id:int}/survey-points/import", ImportSurveyPoints).DisableAntiforgery()
             .RequireAuthorization(Policies.SurveyPoints).WithSummary("Nhập điểm điều tra XHH từ Excel: cột Đơn vị, Mã tiêu chí, Điểm");
+        g.MapPost("/{id:int}/survey-points/from-round/{roundId:int}", (int id, int roundId, AssessmentService s, HttpContext http, CancellationToken ct) =>
+                Run(s.SurveyPointsFromRoundAsync(id, roundId, Actor.From(http.User), ct)))
+            .RequireAuthorization(Policies.SurveyPoints).WithSummary("Lấy điểm điều tra XHH từ một đợt khảo sát (theo mã tiêu chí, quy đổi theo điểm tối đa)");
         g.MapGet("/{id:int}/ranking", (int id, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.RankingAsync(id, Actor.From(http.User), ct)))
             .WithSummary("Tổng hợp, xếp hạng theo nhóm (đồng hạng), xếp loại, thay đổi so với năm trước");
         g.MapPost("/{id:int}/publish", (int id, PublishInput? input, AssessmentService s, TimeProvider clock, HttpContext http, CancellationToken ct) =>

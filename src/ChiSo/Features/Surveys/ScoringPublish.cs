@@ -8,9 +8,9 @@ namespace ChiSo.Features.Surveys;
 /// <see cref="FrameworkImporter"/> (the one audited path that writes results): one result per unit for the round's year,
 /// in the framework version valid that year.
 /// <para>SIPAS: components and areas as criterion scores, the overall percent as the total. Sociological survey: the
-/// scored criteria only and no total, since the survey scores only part of a unit's index. The units surveyed are
-/// departments and districts, whose own city PAR framework is not in the system yet; writing their points into
-/// "par-province" is a stand-in, so it happens only when the caller names the target framework.</para></summary>
+/// scored criteria only and no total, since the survey scores only part of a unit's index; it happens only when the
+/// caller names the target framework. The usual path for sociological points is the unit assessment:
+/// <c>AssessmentService.SurveyPointsFromRoundAsync</c> puts them into a cycle, where they join the appraisal points.</para></summary>
 public static class ScoringPublish
 {
     public static async Task<ImportReport?> PublishAsync(ChiSoDb db, FrameworkImporter importer, int roundId, string? frameworkKey,

@@ -16,7 +16,7 @@ public abstract class ScoringTests(Provider provider)
 {
     static readonly DateOnly Day = new(2024, 11, 5);
 
-    sealed record Built(int RoundId, string RoundName, Unit A, Unit B);
+    internal sealed record Built(int RoundId, string RoundName, Unit A, Unit B);
 
     static async Task<(Unit A, Unit B)> TwoUnitsAsync(ChiSoDb db)
     {
@@ -66,7 +66,7 @@ public abstract class ScoringTests(Provider provider)
     /// <summary>Sociological round: 2.4.1 (max 1) asked as Q1 and Q2 of groups g1 and g2; Q3 free text.
     /// Unit A, g1: Q1 = 5, 4, 4, 3 (mean 4 → 0.8 points; 75 % satisfied); g2: Q1 = 2, 2 (mean 2 → 0.4).
     /// An excluded g1 answer of 1 must not count. Quotas: g1 10 (short → warning), g2 2 (met).</summary>
-    static async Task<Built> SociologicalAsync(ChiSoDb db)
+    internal static async Task<Built> SociologicalAsync(ChiSoDb db)
     {
         var (a, b) = await TwoUnitsAsync(db);
         var qid = await QuestionnaireAsync(db, SurveyKind.Sociological, "par-province", ["g1", "g2"],
