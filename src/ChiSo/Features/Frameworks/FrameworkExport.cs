@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChiSo.Data;
 using ChiSo.Features.Results;
+using ChiSo.Features.Units;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChiSo.Features.Frameworks;
@@ -32,6 +33,9 @@ public static class FrameworkExport
             {
                 Code = c.Code, Name = c.Name, NameEn = c.NameEn, Max = c.Max, Method = c.Method.ToString().ToLowerInvariant(),
                 Lead = c.Leads.Select(l => new LeadDocument(l.Unit!.Name, l.Scope)).ToList(), Notes = c.Notes,
+                Kind = c.Kind.Key(), AppliesTo = c.AppliesTo.Order().Select(k => k.Key()).ToList(), Answer = c.Answer.Key(),
+                Step = c.Step, Levels = [.. c.Levels], AllowNotApplicable = c.AllowNotApplicable, Rule = c.Rule,
+                EvidenceRequired = c.EvidenceRequired, PreviousCodes = [.. c.PreviousCodes],
                 Children = Tree(versionId, c.Id),
             }).ToList();
 
