@@ -145,7 +145,10 @@ public static class CriterionRules
     public static T? Previous<T>(IEnumerable<T> versions, Func<T, int> validFrom, int year) where T : class =>
         versions.Where(v => validFrom(v) < year).OrderByDescending(validFrom).FirstOrDefault();
 
-    static string? Fold(string? s) => string.IsNullOrWhiteSpace(s) ? null : UnitNames.Normalize(s);
+    // Case and spacing do not matter; tone placement is left alone (UnitNames folds it, which would turn these words'
+    // "oà" into "òa" and miss the patterns above).
+    static string? Fold(string? s) => string.IsNullOrWhiteSpace(s) ? null
+        : string.Join(' ', s.Normalize(System.Text.NormalizationForm.FormC).ToLower(ViText.Vi).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     static string Num(decimal d) => ViText.Num(d);
 }
