@@ -102,21 +102,31 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
     root.Subcommands.Add(gaps);
 }
 {
-    var fw = FrameworkArg(); var year = new Option<int?>("--year") { Description = "Năm kết quả (Excel: bắt buộc)" };
+    var fw = FrameworkArg(); var year = new Option<int?>("--year") { Description = "Năm kết quả (Excel: bắt buộc, trừ khi có --version)" };
+    var label = new Option<string?>("--version") { Description = "Một phiên bản (nhãn, ví dụ 2025); Excel lấy năm bắt đầu của phiên bản nếu không có --year" };
     var output = new Option<string>("--out", "-o") { Description = "Tệp ra: .xlsx hoặc .json", Required = true };
-    var export = new Command("export", "Xuất bộ chỉ số với kết quả và mục tiêu (Excel theo mẫu phụ lục, hoặc JSON).") { fw, year, output };
+    var export = new Command("export", "Xuất bộ chỉ số với kết quả và mục tiêu (Excel theo mẫu phụ lục, hoặc JSON).") { fw, year, label, output };
     export.SetAction(async p => await WithDb(async (db, sp) =>
     {
-        var key = p.GetValue(fw)!; var path = p.GetValue(output)!;
-        var doc = await FrameworkExport.DocumentAsync(db, key, p.GetValue(year));
+        var key = p.GetValue(fw)!; var path = p.GetValue(output)!; var y = p.GetValue(year);
+        if (p.GetValue(label) is { } l)
+        {
+            var f = await db.Frameworks.Include(x => x.Versions).FirstOrDefaultAsync(x => x.Key == key);
+            var v = f?.Versions.FirstOrDefault(x => x.Label == l);
+            if (f is null || v is null) { Console.Error.WriteLine($"Không có phiên bản '{l}' của bộ chỉ số '{key}'."); return 2; }
+            y ??= v.ValidFromYear;
+            if (f.VersionFor(y.Value) != v) { Console.Error.WriteLine($"Năm {y} không thuộc phiên bản '{l}'."); return 2; }
+        }
+        var doc = await FrameworkExport.DocumentAsync(db, key, y);
         if (doc is null) { Console.Error.WriteLine($"Không có bộ chỉ số '{key}'."); return 2; }
+        if (y is not null && doc.Versions.Count == 0) { Console.Error.WriteLine($"Bộ chỉ số '{key}' không có phiên bản cho năm {y}."); return 2; }
         await using var file = File.Create(path);
         if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             await JsonSerializer.SerializeAsync(file, doc, FrameworkDocument.Json);
         else
         {
-            if (p.GetValue(year) is not { } y) { Console.Error.WriteLine("Xuất Excel cần --year."); return 2; }
-            sp.GetRequiredService<FrameworkExcel>().Write(doc, y, file);
+            if (y is null) { Console.Error.WriteLine("Xuất Excel cần --year hoặc --version."); return 2; }
+            sp.GetRequiredService<FrameworkExcel>().Write(doc, y.Value, file);
         }
         Console.WriteLine($"Đã ghi {path}");
         return 0;

@@ -11,7 +11,7 @@ namespace ChiSo.Data;
 /// transcribed from the source documents (Data/BuiltIn/*.json, embedded in the assembly).</summary>
 public static class BuiltInData
 {
-    public static readonly string[] FrameworkFiles = ["par-province.json", "sipas.json", "papi.json"];
+    public static readonly string[] FrameworkFiles = ["par-province.json", "sipas.json", "papi.json", "city-par-departments.json", "city-par-communes.json"];
 
     public static T Read<T>(string name)
     {

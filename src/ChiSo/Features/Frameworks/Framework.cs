@@ -38,6 +38,9 @@ public sealed class FrameworkVersion
     public int? ValidToYear { get; set; }
     public decimal Max { get; set; }
     public string? Source { get; set; }
+    /// <summary>Changes on every edit or import of the version or its tree, so that an edit made from a stale copy is
+    /// refused instead of overwriting (set by the application: the model stays portable).</summary>
+    public Guid Concurrency { get; set; }
     public List<Criterion> Criteria { get; set; } = [];
 }
 

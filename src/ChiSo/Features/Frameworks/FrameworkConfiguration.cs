@@ -21,6 +21,7 @@ internal sealed class FrameworkVersionConfiguration : IEntityTypeConfiguration<F
     {
         b.HasIndex(v => new { v.FrameworkId, v.Label }).IsUnique();
         b.Property(v => v.Max).HasPrecision(12, 4);
+        b.Property(v => v.Concurrency).IsConcurrencyToken();
         b.HasMany(v => v.Criteria).WithOne().HasForeignKey(c => c.VersionId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -48,6 +48,21 @@ public sealed record CriterionDocument
     public string Method { get; init; } = "appraisal";
     public List<LeadDocument> Lead { get; init; } = [];
     public string? Notes { get; init; }
+    // The scoring rule of the city's unit indices; the published indices leave the defaults.
+    /// <summary>standard, bonus or penalty (a bonus or penalty node's max is its cap).</summary>
+    public string Kind { get; init; } = "standard";
+    /// <summary>Unit kind keys ("department", "district", "commune"...); empty for every unit. The import also
+    /// takes the words of the guidance ("sở", "quận/huyện", "xã/phường").</summary>
+    public List<string> AppliesTo { get; init; } = [];
+    /// <summary>points, yesno, levels or percent.</summary>
+    public string Answer { get; init; } = "points";
+    public decimal? Step { get; init; }
+    public List<ScoreLevel> Levels { get; init; } = [];
+    public bool AllowNotApplicable { get; init; }
+    public string? Rule { get; init; }
+    public bool EvidenceRequired { get; init; }
+    /// <summary>Codes in the previous version (the one with the latest start year before this one) that this criterion continues.</summary>
+    public List<string> PreviousCodes { get; init; } = [];
     public List<CriterionDocument> Children { get; init; } = [];
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ChiSo.Features.Gaps;
 using ChiSo.Features.Results;
+using ChiSo.Features.Units;
 using MiniExcelLibs;
 
 namespace ChiSo.Features.Frameworks;
@@ -14,6 +15,11 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
     public const string InfoSheet = "Thông tin";
     const string Code = "STT", Name = "Lĩnh vực", Max = "Điểm tối đa", Lead = "Đơn vị chủ trì", Method = "Phương pháp chấm",
         NameEn = "Tên tiếng Anh", Notes = "Ghi chú", DataNote = "Ghi chú số liệu", Total = "Tổng cộng";
+    // The scoring rule of the city's unit indices: optional columns after the appendix's own, so that older
+    // workbooks without them still import (every criterion then takes the defaults).
+    const string Kind = "Loại", AppliesTo = "Áp dụng cho", Answer = "Kiểu trả lời", Step = "Bước điểm", Levels = "Các mức",
+        AllowNotApplicable = "Cho phép không áp dụng", EvidenceRequired = "Cần tài liệu kiểm chứng", Rule = "Cách chấm",
+        PreviousCodes = "Mã năm trước";
     static string ResultHeader(int year) => $"Kết quả năm {year}";
     static string TargetHeader(int year) => $"Mục tiêu năm {year}";
 
@@ -35,16 +41,16 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
         var target = doc.Targets.FirstOrDefault(t => t.Year == year + 1 && (result is null || t.Unit == result.Unit));
         var rows = new List<Dictionary<string, object?>>
         {
-            Row("", Total, null, version.Max, result?.Total, TargetCell(target?.Total), "", "", null, result?.Notes, year),
+            Row("", Total, null, version.Max, result?.Total, TargetCell(target?.Total), "", "", null, result?.Notes, year, null),
         };
         foreach (var c in FrameworkImporter.Flatten(version.Criteria))
             rows.Add(Row(c.Code, c.Name, c.NameEn, c.Max,
                 result?.Scores.TryGetValue(c.Code, out var s) == true ? s : null,
                 target?.Criteria.TryGetValue(c.Code, out var t) == true ? TargetCell(t) : null,
                 string.Join("; ", c.Lead.Select(l => l.Scope is null ? l.Agency : $"{l.Agency} ({l.Scope})")),
-                c.Method, c.Notes,
+                CriterionRules.ParseMethod(c.Method) is { } m ? m.Vietnamese() : c.Method, c.Notes,
                 Join(result?.Missing.GetValueOrDefault(c.Code), target?.Missing.GetValueOrDefault(c.Code) is { } tm ? TargetNote + tm : null),
-                year));
+                year, c));
 
         var info = new Dictionary<string, string?>
         {
@@ -80,11 +86,35 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
     }
 
     static Dictionary<string, object?> Row(string code, string name, string? nameEn, decimal? max, decimal? result, object? target,
-        string lead, string method, string? notes, string? dataNote, int year) => new()
+        string lead, string method, string? notes, string? dataNote, int year, CriterionDocument? c) => new()
     {
         [Code] = code, [Name] = name, [Max] = max, [ResultHeader(year)] = result, [TargetHeader(year + 1)] = target,
         [Lead] = lead, [Method] = method, [NameEn] = nameEn, [Notes] = notes, [DataNote] = dataNote,
+        [Kind] = c is null ? "" : CriterionRules.ParseKind(c.Kind) is { } k ? k.Vietnamese() : c.Kind,
+        [AppliesTo] = c is null ? "" : string.Join("; ", c.AppliesTo.Select(a => CriterionRules.ParseUnitKind(a) is { } u ? u.Vietnamese() : a)),
+        [Answer] = c is null ? "" : CriterionRules.ParseAnswer(c.Answer) is { } a ? a.Vietnamese() : c.Answer,
+        [Step] = c?.Step,
+        [Levels] = c is null ? "" : CriterionRules.FormatLevels(c.Levels),
+        [AllowNotApplicable] = c is null ? "" : YesNo(c.AllowNotApplicable),
+        [EvidenceRequired] = c is null ? "" : YesNo(c.EvidenceRequired),
+        [Rule] = c?.Rule,
+        [PreviousCodes] = c is null ? "" : CriterionRules.FormatCodes(c.PreviousCodes),
     };
+
+    static string YesNo(bool b) => b ? "Có" : "Không";
+
+    /// <summary>A yes/no cell: "Có", "x" or empty; null when the cell says something else.</summary>
+    static bool? ParseYesNo(string? cell) => cell?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "không" or "no" or "false" or "0" => false,
+        "có" or "x" or "yes" or "true" or "1" => true,
+        _ => null,
+    };
+
+    /// <summary>A word the workbook writes in Vietnamese, back to the document's key; anything unknown is kept as
+    /// written so that the import names it.</summary>
+    static string AsKey<T>(string? cell, Func<string?, T?> parse, Func<T, string> key, string fallback) where T : struct =>
+        cell is null ? fallback : parse(cell) is { } v ? key(v) : cell;
 
     /// <summary>A plain number means "at least" (as the appendices print targets); anything else keeps its sign.</summary>
     static object? TargetCell(TargetValueDocument? t) =>
@@ -207,11 +237,28 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
                 continue;
             }
             var children = new List<CriterionDocument>();
+            var (levels, levelProblem) = CriterionRules.ParseLevels(Text(Cell(row, Levels)));
+            if (levelProblem is not null) problems.Add(new ImportProblem(levelProblem) { Row = rowNo, Column = Levels });
+            bool Flag(string column)
+            {
+                var cell = Text(Cell(row, column));
+                if (ParseYesNo(cell) is { } b) return b;
+                problems.Add(new ImportProblem($"'{cell}' không phải Có hoặc Không.") { Row = rowNo, Column = column });
+                return false;
+            }
             var doc = new CriterionDocument
             {
                 Code = code, Name = name ?? "", NameEn = Text(Cell(row, NameEn)), Max = max,
-                Method = Text(Cell(row, Method)) ?? "appraisal", Notes = Text(Cell(row, Notes)),
-                Lead = Leads(Text(Cell(row, Lead))), Children = children,
+                Method = AsKey(Text(Cell(row, Method)), CriterionRules.ParseMethod, m => m.Key(), "appraisal"), Notes = Text(Cell(row, Notes)),
+                Lead = Leads(Text(Cell(row, Lead))),
+                Kind = AsKey(Text(Cell(row, Kind)), CriterionRules.ParseKind, k => k.Key(), "standard"),
+                AppliesTo = (Text(Cell(row, AppliesTo)) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(a => AsKey(a, CriterionRules.ParseUnitKind, u => u.Key(), a)).ToList(),
+                Answer = AsKey(Text(Cell(row, Answer)), CriterionRules.ParseAnswer, a => a.Key(), "points"),
+                Step = Number(row, Step, rowNo), Levels = levels,
+                AllowNotApplicable = Flag(AllowNotApplicable), EvidenceRequired = Flag(EvidenceRequired),
+                Rule = Text(Cell(row, Rule)), PreviousCodes = CriterionRules.ParseCodes(Text(Cell(row, PreviousCodes))),
+                Children = children,
             };
             nodes[code] = (doc, children);
             var dot = code.LastIndexOf('.');

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChiSo.Data;
 using ChiSo.Features.Results;
+using ChiSo.Features.Units;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChiSo.Features.Frameworks;
@@ -26,14 +27,7 @@ public static class FrameworkExport
         var targets = await db.Targets.AsNoTracking().Include(t => t.Criteria).Include(t => t.Unit)
             .Where(t => ids.Contains(t.VersionId) && (year == null || t.Year == year + 1)).ToListAsync(ct);
 
-        List<CriterionDocument> Tree(int versionId, int? parentId) => criteria
-            .Where(c => c.VersionId == versionId && c.ParentId == parentId).OrderBy(c => c.Order)
-            .Select(c => new CriterionDocument
-            {
-                Code = c.Code, Name = c.Name, NameEn = c.NameEn, Max = c.Max, Method = c.Method.ToString().ToLowerInvariant(),
-                Lead = c.Leads.Select(l => new LeadDocument(l.Unit!.Name, l.Scope)).ToList(), Notes = c.Notes,
-                Children = Tree(versionId, c.Id),
-            }).ToList();
+        List<CriterionDocument> Tree(int versionId, int? parentId) => TreeOf(criteria.Where(c => c.VersionId == versionId).ToList(), parentId);
 
         return new FrameworkDocument
         {
@@ -61,6 +55,22 @@ public static class FrameworkExport
             }).ToList(),
         };
     }
+
+    /// <summary>One version's criteria (leads with their units loaded) as the document's tree under <paramref name="parentId"/>.</summary>
+    public static List<CriterionDocument> TreeOf(IReadOnlyCollection<Criterion> criteria, int? parentId) => criteria
+        .Where(c => c.ParentId == parentId).OrderBy(c => c.Order)
+        .Select(c => ToDocument(c) with { Children = TreeOf(criteria, c.Id) }).ToList();
+
+    /// <summary>A criterion without its children; its leads from <paramref name="leads"/> when given, else from the
+    /// loaded units.</summary>
+    public static CriterionDocument ToDocument(Criterion c, List<LeadDocument>? leads = null) => new()
+    {
+        Code = c.Code, Name = c.Name, NameEn = c.NameEn, Max = c.Max, Method = c.Method.Key(),
+        Lead = leads ?? c.Leads.Select(l => new LeadDocument(l.Unit!.Name, l.Scope)).ToList(), Notes = c.Notes,
+        Kind = c.Kind.Key(), AppliesTo = c.AppliesTo.Order().Select(k => k.Key()).ToList(), Answer = c.Answer.Key(),
+        Step = c.Step, Levels = [.. c.Levels], AllowNotApplicable = c.AllowNotApplicable, Rule = c.Rule,
+        EvidenceRequired = c.EvidenceRequired, PreviousCodes = [.. c.PreviousCodes],
+    };
 
     public static async Task<ImportReport> ImportJsonAsync(FrameworkImporter importer, Stream json, string user, string reason, CancellationToken ct = default)
     {

@@ -39,6 +39,8 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
             version.ValidToYear = vd.ValidToYear;
             version.Max = vd.Max;
             version.Source = vd.Source;
+            // A copy the framework editor read before this import is stale now.
+            version.Concurrency = Guid.NewGuid();
             criteriaCount += await ApplyCriteriaAsync(version, vd.Criteria, units, ct);
         }
         await db.SaveChangesAsync(ct);
@@ -82,6 +84,15 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
                 c.Max = cd.Max;
                 c.Method = ParseMethod(cd.Method)!.Value;
                 c.Notes = cd.Notes;
+                c.Kind = CriterionRules.ParseKind(cd.Kind)!.Value;
+                c.AppliesTo = cd.AppliesTo.Select(k => CriterionRules.ParseUnitKind(k)!.Value).Distinct().Order().ToList();
+                c.Answer = CriterionRules.ParseAnswer(cd.Answer)!.Value;
+                c.Step = cd.Step;
+                c.Levels = [.. cd.Levels];
+                c.AllowNotApplicable = cd.AllowNotApplicable;
+                c.Rule = cd.Rule;
+                c.EvidenceRequired = cd.EvidenceRequired;
+                c.PreviousCodes = [.. cd.PreviousCodes];
                 c.Order = order[cd.Code];
                 c.ParentId = parent?.Id;
                 c.Leads.Clear();
@@ -217,6 +228,21 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
             ValidateCriteria(v.Criteria, null, codes, units, p);
             versions[v.Label] = codes;
         }
+        // Previous codes name criteria of the version before (the latest start year before this one, from the
+        // document or already stored); a version with none before it has nothing to check against.
+        var known = doc.Versions.Where(v => !string.IsNullOrWhiteSpace(v.Label)).DistinctBy(v => v.Label)
+            .Select(v => (v.Label, v.ValidFromYear, Codes: (IReadOnlySet<string>)FlattenCodes(v.Criteria)))
+            .Concat((existing?.Versions ?? []).Where(e => doc.Versions.All(v => v.Label != e.Label))
+                .Select(e => (e.Label, e.ValidFromYear, Codes: (IReadOnlySet<string>)e.Criteria.Select(c => c.Code).ToHashSet())))
+            .ToList();
+        foreach (var v in doc.Versions.Where(v => !string.IsNullOrWhiteSpace(v.Label)))
+        {
+            var previous = known.Where(k => k.ValidFromYear < v.ValidFromYear).OrderByDescending(k => k.ValidFromYear).FirstOrDefault();
+            if (previous.Label is null) continue;
+            foreach (var c in Flatten(v.Criteria))
+                foreach (var code in c.PreviousCodes.Where(x => !previous.Codes.Contains(x)))
+                    p.Add(new($"Mã năm trước '{code}' không có trong phiên bản trước ({previous.Label}).") { Where = c.Code });
+        }
         Dictionary<string, CriterionDocument>? CriteriaOf(string label)
         {
             if (versions.TryGetValue(label, out var c)) return c;
@@ -290,9 +316,7 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
                 p.Add(new($"Mã '{c.Code}' không thuộc tiêu chí cha '{parent.Code}' (cây tiêu chí bị lỗi).") { Where = c.Code });
             if (parent is null && c.Code.Contains('.'))
                 p.Add(new($"Mã '{c.Code}' thiếu tiêu chí cha '{c.Code[..c.Code.LastIndexOf('.')]}' (cây tiêu chí bị lỗi).") { Where = c.Code });
-            if (string.IsNullOrWhiteSpace(c.Name)) p.Add(new("Tiêu chí thiếu tên.") { Where = c.Code });
-            if (c.Max is < 0) p.Add(new($"Điểm tối đa {Num(c.Max.Value)} âm.") { Where = c.Code });
-            if (ParseMethod(c.Method) is null) p.Add(new($"Phương pháp chấm '{c.Method}' không hợp lệ.") { Where = c.Code });
+            foreach (var (_, message) in CriterionRules.Check(c)) p.Add(new(message) { Where = c.Code });
             foreach (var l in c.Lead.Where(l => units.Find(l.Agency) is null))
                 p.Add(new($"Không tìm thấy đơn vị chủ trì '{l.Agency}' trong danh mục tổ chức.") { Where = c.Code });
             ValidateCriteria(c.Children, c, codes, units, p);
@@ -306,12 +330,7 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
 
     public static FrameworkScale? ParseScale(string s) => s switch { "points" => FrameworkScale.Points, "percent" => FrameworkScale.Percent, _ => null };
     public static RollUp? ParseRollUp(string s) => s switch { "sum" => Frameworks.RollUp.Sum, "none" => Frameworks.RollUp.None, _ => null };
-    public static ScoringMethod? ParseMethod(string s) => s switch
-    {
-        "appraisal" => ScoringMethod.Appraisal,
-        "survey" => ScoringMethod.Survey,
-        "external" => ScoringMethod.External,
-        "computed" => ScoringMethod.Computed,
-        _ => null,
-    };
+    public static ScoringMethod? ParseMethod(string s) => CriterionRules.ParseMethod(s);
+
+    static HashSet<string> FlattenCodes(IEnumerable<CriterionDocument> roots) => Flatten(roots).Select(c => c.Code).ToHashSet();
 }

@@ -24,6 +24,16 @@ public static class FrameworksApi
         g.MapGet("/{key}/export.xlsx", ExportXlsx).WithSummary("Xuất một năm theo mẫu phụ lục Excel");
         g.MapPost("/import", ImportJson).WithSummary("Nhập bộ chỉ số dạng JSON (tất cả hoặc không)");
         g.MapPost("/import.xlsx", ImportXlsx).WithSummary("Nhập tệp Excel mẫu phụ lục (tất cả hoặc không)").DisableAntiforgery();
+
+        // The framework editor. Meant for Policies.Staff (the GET) and Policies.Admin (the rest); not applied yet because
+        // no policy is registered until sign-in arrives, and RequireAuthorization with an unknown policy fails every
+        // request ("The AuthorizationPolicy named: 'admin' was not found").
+        g.MapGet("/{key}/versions/{label}", GetVersion).WithSummary("Cây tiêu chí của một phiên bản để sửa, kèm cảnh báo tổng điểm");
+        g.MapPost("/", CreateFramework).WithSummary("Tạo bộ chỉ số");
+        g.MapPost("/{key}/versions", CreateVersion).WithSummary("Tạo phiên bản (trống hoặc sao chép cây tiêu chí của phiên bản khác)");
+        g.MapPost("/{key}/versions/{label}/criteria", AddCriterion).WithSummary("Thêm tiêu chí");
+        g.MapPut("/{key}/versions/{label}/criteria/{code}", UpdateCriterion).WithSummary("Sửa tiêu chí");
+        g.MapDelete("/{key}/versions/{label}/criteria/{code}", DeleteCriterion).WithSummary("Xóa tiêu chí cùng các tiêu chí con");
         return g;
     }
 
@@ -66,6 +76,45 @@ public static class FrameworksApi
         var report = await excel.ImportAsync(stream, UserName(http), reason ?? $"Nhập tệp {file.FileName}", ct);
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
+
+    static async Task<Results<Ok<EditableVersion>, NotFound>> GetVersion(string key, string label, ChiSoDb db, CancellationToken ct) =>
+        await FrameworkEditor.LoadAsync(db, key, Uri.UnescapeDataString(label), ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound();
+
+    static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> CreateFramework(
+        NewFramework input, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        Http(await FrameworkEditor.CreateFrameworkAsync(db, clock, input, UserName(http), ct), created: true);
+
+    static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> CreateVersion(
+        string key, NewVersion input, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        Http(await FrameworkEditor.CreateVersionAsync(db, clock, key, input, UserName(http), ct), created: true);
+
+    static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> AddCriterion(
+        string key, string label, CriterionChange change, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        Http(await FrameworkEditor.SaveCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), null, change, UserName(http), ct), created: true);
+
+    static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateCriterion(
+        string key, string label, string code, CriterionChange change, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        Http(await FrameworkEditor.SaveCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), code, change, UserName(http), ct));
+
+    static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> DeleteCriterion(
+        string key, string label, string code, Guid concurrency, string? reason, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        Http(await FrameworkEditor.DeleteCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), code, concurrency, reason, UserName(http), ct));
+
+    // TypedResults.Problem, not Conflict(body): the body must go out as application/problem+json.
+    static Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult> Http(FrameworkEdit edit, bool created = false) => edit switch
+    {
+        FrameworkEdit.Created c => TypedResults.Created($"/api/frameworks/{c.Framework.Key}/export.json", c.Framework),
+        FrameworkEdit.Saved s when created =>
+            TypedResults.Created($"/api/frameworks/{s.Version.Key}/versions/{Uri.EscapeDataString(s.Version.Label)}", s.Version),
+        FrameworkEdit.Saved s => TypedResults.Ok(s.Version),
+        FrameworkEdit.NotFound => TypedResults.NotFound(),
+        FrameworkEdit.Invalid i => TypedResults.ValidationProblem(i.Errors, title: "Dữ liệu khung chỉ số không hợp lệ"),
+        FrameworkEdit.Conflict => TypedResults.Problem("Hãy tải lại phiên bản để xem thay đổi mới rồi sửa lại.", statusCode: 409,
+            title: "Phiên bản đã được người khác sửa"),
+        FrameworkEdit.Locked l => TypedResults.Problem(l.Reason + " Không xóa được tiêu chí; hãy tạo phiên bản mới nếu cần đổi cấu trúc.",
+            statusCode: 409, title: "Phiên bản đang được sử dụng"),
+        _ => throw new InvalidOperationException(edit.ToString()),
+    };
 
     /// <summary>Who is acting, for the audit log; accounts arrive with the assessment issue.</summary>
     public static string UserName(HttpContext http) => http.User.Identity?.Name ?? "ẩn danh (" + (http.Connection.RemoteIpAddress?.ToString() ?? "?") + ")";

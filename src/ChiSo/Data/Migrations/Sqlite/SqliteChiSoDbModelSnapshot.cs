@@ -700,6 +700,10 @@ namespace ChiSo.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid>("Concurrency")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("FrameworkId")
                         .HasColumnType("INTEGER");
 
