@@ -18,7 +18,7 @@ public static class ReportWord
     // Sizes in half-points.
     internal const int Body = 28, Small = 26, Note = 24, Tiny = 22;
     // A4 with 3 cm left and 2 cm other margins: 11906 - 1701 - 1134 twips of text width.
-    internal const int TextWidth = 9071;
+    internal const int TextWidth = 9071, LandscapeTextWidth = 14003;
 
     public static readonly IReadOnlyList<string> Recipients =
     [
@@ -97,7 +97,7 @@ public static class ReportWord
     });
 
     /// <summary>An A4 Word document with the house styles; <paramref name="content"/> appends the body.</summary>
-    internal static void WriteDocument(Stream stream, Action<Body> content)
+    internal static void WriteDocument(Stream stream, Action<Body> content, bool landscape = false)
     {
         using var doc = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document);
         var main = doc.AddMainDocumentPart();
@@ -105,7 +105,7 @@ public static class ReportWord
         var body = new Body();
         content(body);
         body.Append(new SectionProperties(
-            new PageSize { Width = 11906U, Height = 16838U },
+            landscape ? new PageSize { Width = 16838U, Height = 11906U, Orient = PageOrientationValues.Landscape } : new PageSize { Width = 11906U, Height = 16838U },
             new PageMargin { Top = 1134, Right = 1134U, Bottom = 1134, Left = 1701U, Header = 720U, Footer = 720U, Gutter = 0U }));
         main.Document = new Document(body);
         main.Document.Save();
