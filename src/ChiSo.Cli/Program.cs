@@ -177,5 +177,7 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
 PlanCommands.Add(root);
 ReportCommands.Add(root);
 SurveyCommands.Add(root);
+// Temporary top-level verb until `cycle` exists; then AssessmentExportCommands.Create("cycle") becomes its base.
+root.Subcommands.Add(AssessmentExportCommands.Create());
 
 return await root.Parse(args).InvokeAsync();

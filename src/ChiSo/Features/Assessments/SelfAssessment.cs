@@ -152,7 +152,8 @@ public sealed partial class AssessmentService
     async Task<List<EvidenceView>> EvidenceViewsAsync(int cycleUnitId, CancellationToken ct)
     {
         var uses = await db.AssessmentItems.AsNoTracking().Where(i => i.CycleUnitId == cycleUnitId)
-            .SelectMany(i => i.Evidence.Select(e => new { e.EvidenceId, i.Criterion!.Code })).ToListAsync(ct);
+            // The result-selector form is a join; a projection inside the collection needs APPLY, which SQLite lacks.
+            .SelectMany(i => i.Evidence, (i, e) => new { e.EvidenceId, i.Criterion!.Code }).ToListAsync(ct);
         return await db.Evidence.AsNoTracking().Where(e => e.CycleUnitId == cycleUnitId).OrderBy(e => e.Id)
             .Select(e => new { e, e.File!.Name, e.File.ContentType, e.File.Size, e.File.Sha256 }).ToListAsync(ct)
             .ContinueWith(t => t.Result.Select(r => new EvidenceView(r.e.Id, r.e.Title, r.Name, r.ContentType, r.Size, r.Sha256, r.e.DocNumber,
