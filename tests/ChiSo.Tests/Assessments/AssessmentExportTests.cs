@@ -195,6 +195,32 @@ public abstract class AssessmentExportTests(Provider provider)
     }
 
     [Fact]
+    public async Task A_long_scorecard_runs_onto_more_pages_with_the_table_header_and_page_numbers_on_each()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 12, 1, 2, 0, 0, TimeSpan.Zero));
+        const string name = "Tỷ lệ hồ sơ thủ tục hành chính được giải quyết đúng hạn, được số hoá và trả kết quả điện tử theo quy định";
+        var key = NewKey();
+        var doc = Framework(key, 72, [.. Enumerable.Range(1, 6).Select(f =>
+            Node($"{f}", 12, null, [.. Enumerable.Range(1, 12).Select(k => Node($"{f}.{k}", 1) with { Name = $"{name} ({f}.{k})" })]))]);
+        await using var db = database.NewContext();
+        Assert.Empty((await new FrameworkImporter(db, clock).ImportAsync(doc, "kiem.thu", "Dữ liệu thử")).Problems);
+        var s = new AssessmentService(db, clock);
+        var id = (await s.CreateCycleAsync(new CycleSpec(2025, "Kỳ thử", new DateTime(2025, 12, 22, 10, 0, 0, DateTimeKind.Utc),
+            new DateOnly(2026, 1, 5), new DateOnly(2026, 1, 20), 7, [new GroupSpec("Khối sở", key, FrameworkBuilder.Version, ["SNV"])]), Admin)).Value.Id;
+        Assert.True((await s.OpenCycleAsync(id, Admin)).Ok);
+
+        var card = (await s.ScorecardAsync(id, "SNV", Admin)).Value;
+        var pdf = Bytes(w => ScorecardPdf.Write(card, w));
+        Keep($"phieu-ket-qua-dai-{provider}.pdf", pdf);
+        var pages = PdfText(pdf, "long").Split('\f').Where(p => p.Trim().Length > 0).ToList();
+        Assert.True(pages.Count >= 3, $"{pages.Count} pages");
+        Assert.All(pages, p => Assert.Contains("Tối đa", p));
+        Assert.All(pages, (p, i) => Assert.Contains($"Trang {i + 1}/{pages.Count}", p));
+        Assert.Contains("(6.12)", pages[^1]);
+    }
+
+    [Fact]
     public async Task A_unit_sees_its_own_scorecard_without_the_rank_before_publication_and_not_another_units()
     {
         await using var built = await BuildAsync(publish: false);

@@ -39,8 +39,8 @@ public static class AssessmentWord
             if (!l.IsLeaf) fields.Add(row);
             return row;
         }).ToList();
-        body.Append(DataTable([800, 3071, 700, 800, 800, 900, 800, 1200],
-            ["Mã", "Tiêu chí", "Điểm tối đa", "Tự chấm", "Thẩm định", "Điểm chính thức", "Điểm bị mất", "So với năm trước"],
+        body.Append(DataTable([700, 2571, 800, 850, 900, 900, 850, 1500],
+            ["Mã", "Tiêu chí", "Tối đa", "Tự chấm", "Thẩm định", "Điểm chính thức", "Điểm bị mất", "So với năm trước"],
             rows, centered: i => i != 1, bold: fields.Contains));
         body.Append(Text("Điểm chính thức: điểm Hội đồng chốt (hoặc điểm thẩm định, điểm tự chấm khi chưa có), điểm điều tra xã hội học " +
             "với tiêu chí chấm qua điều tra (XHH). So với năm trước: chênh lệch với điểm đã công bố năm " +
@@ -96,7 +96,7 @@ public static class AssessmentWord
         foreach (var g in r.Groups)
         {
             body.Append(Heading($"{ToRoman(++n)}. {g.Name.ToUpper(ViText.Vi)}"));
-            body.Append(DataTable([1100, 3603, 1200, 1200, 1200, 1200, 1200, 1100, 1200, 1000],
+            body.Append(DataTable([1100, 3203, 1200, 1200, 1200, 1200, 1200, 1100, 1200, 1400],
                 ["Hạng", "Đơn vị", "Điểm thẩm định", "Điểm điều tra XHH", "Điểm thưởng", "Điểm trừ", "Tổng điểm", "Tỷ lệ %", "Xếp loại", "Thay đổi so với năm trước"],
                 g.Rows.Select(x => new[]
                 {
