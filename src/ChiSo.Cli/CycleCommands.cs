@@ -25,6 +25,7 @@ public static class CycleCommands
     {
         Create(); List(); Show(); Open(); Assign(); UnitView(); Score(); AddEvidence(); Submit(); Reopen();
         Appraise(); SendAppraisal(); Explain(); FinishExplanation(); Finalise(); SurveyPoints(); SurveyRound(); Compute(); Publish();
+        AssessmentExportCommands.AddTo(Cycle);
         root.Subcommands.Add(Cycle);
     }
 

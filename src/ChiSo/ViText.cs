@@ -11,6 +11,15 @@ public static class ViText
     public static string Num(decimal? value, CultureInfo? culture = null) =>
         value?.ToString("0.####", culture ?? Vi) ?? "";
 
+    /// <summary>A change with its sign, for year-on-year columns: "+1,5", "−0,25", "0"; empty when unknown.</summary>
+    public static string Change(decimal? value) => value switch
+    {
+        null => "",
+        > 0 => "+" + Num(value),
+        < 0 => "−" + Num(-value),
+        _ => "0",
+    };
+
     public static string Date(DateOnly? d) => d?.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture) ?? "";
 
     /// <summary>Vietnam's clock (UTC+7 all year, no daylight saving): instants are stored in UTC.</summary>

@@ -77,6 +77,7 @@ public static class AssessmentsApi
             .WithSummary("Công bố: khoá kết quả, ghi vào bộ chỉ số, mở trang xếp hạng công khai");
         g.MapGet("/{id:int}/heatmap", (int id, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.HeatMapAsync(id, Actor.From(http.User), ct)))
             .WithSummary("Bản đồ nhiệt tiêu chí × đơn vị: điểm bị mất");
+        g.MapAssessmentExports();
 
         app.MapGet("/api/appraisal/queue", async (AssessmentService s, HttpContext http, CancellationToken ct) => await s.QueueAsync(Actor.From(http.User), ct))
             .WithTags("Assessment").RequireAuthorization(Policies.Assessment).WithSummary("Hàng chờ của thành viên thẩm định");

@@ -95,7 +95,8 @@ public sealed partial class AssessmentService
         IReadOnlyList<Criterion> tree, CancellationToken ct = default)
     {
         var published = await db.Results.AsNoTracking().Where(r => r.Version!.FrameworkId == frameworkId && r.Year == year && unitIds.Contains(r.UnitId))
-            .SelectMany(r => r.Scores.Where(s => s.Value != null).Select(s => new { r.UnitId, s.CriterionId, s.Value }))
+            // The result-selector form is a join; a projection inside the collection needs APPLY, which SQLite lacks.
+            .SelectMany(r => r.Scores, (r, s) => new { r.UnitId, s.CriterionId, s.Value }).Where(s => s.Value != null)
             .Join(db.Criteria, s => s.CriterionId, c => c.Id, (s, c) => new { s.UnitId, c.Code, s.Value }).ToListAsync(ct);
         var byUnit = published.ToLookup(p => p.UnitId);
         var result = new Dictionary<(int, string), decimal>();

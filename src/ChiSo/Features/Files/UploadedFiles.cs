@@ -16,7 +16,7 @@ public static class UploadedFiles
 
     static readonly Dictionary<string, (string ContentType, bool Image, Func<byte[], bool> Looks)> Types = new(StringComparer.OrdinalIgnoreCase)
     {
-        [".pdf"] = ("application/pdf", false, c => c is [0x25, 0x50, 0x44, 0x46, ..]),
+        [".pdf"] = (ContentTypes.Pdf, false, c => c is [0x25, 0x50, 0x44, 0x46, ..]),
         [".doc"] = ("application/msword", false, c => c.AsSpan().StartsWith(Ole)),
         [".xls"] = ("application/vnd.ms-excel", false, c => c.AsSpan().StartsWith(Ole)),
         [".ppt"] = ("application/vnd.ms-powerpoint", false, c => c.AsSpan().StartsWith(Ole)),
@@ -71,4 +71,5 @@ public static class ContentTypes
 {
     public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     public const string Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    public const string Pdf = "application/pdf";
 }

@@ -9,14 +9,16 @@ namespace ChiSo.Features.Reports;
 /// (Nghị định 30/2020/NĐ-CP): issuer and national header side by side, number, place and date, title, body,
 /// recipients and signature; Times New Roman 13–14 pt on A4.
 /// Child elements are appended in schema order on purpose: Word tolerates disorder, validators and
-/// LibreOffice do not always.</summary>
+/// LibreOffice do not always.
+/// The building blocks (header, paragraphs, tables, closing) are internal so the other administrative documents
+/// (the assessment's scorecard and ranking) are laid out the same way.</summary>
 public static class ReportWord
 {
     const string Font = "Times New Roman";
     // Sizes in half-points.
-    const int Body = 28, Small = 26, Note = 24, Tiny = 22;
+    internal const int Body = 28, Small = 26, Note = 24, Tiny = 22;
     // A4 with 3 cm left and 2 cm other margins: 11906 - 1701 - 1134 twips of text width.
-    const int TextWidth = 9071;
+    internal const int TextWidth = 9071, LandscapeTextWidth = 14003;
 
     public static readonly IReadOnlyList<string> Recipients =
     [
@@ -27,12 +29,8 @@ public static class ReportWord
         "Lưu: VT, CCHC.",
     ];
 
-    public static void Write(Consolidation c, DateOnly issuedOn, Stream stream)
+    public static void Write(Consolidation c, DateOnly issuedOn, Stream stream) => WriteDocument(stream, body =>
     {
-        using var doc = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document);
-        var main = doc.AddMainDocumentPart();
-        AddStyles(main);
-        var body = new Body();
         var p = c.Period;
         var f = c.Filing;
 
@@ -96,8 +94,18 @@ public static class ReportWord
         body.Append(Para(JustificationValues.Both, 120, 120, 567,
             Run($"Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {p.Phrase}, Sở Nội vụ báo cáo Ủy ban nhân dân Thành phố./.")));
         body.Append(Closing());
+    });
+
+    /// <summary>An A4 Word document with the house styles; <paramref name="content"/> appends the body.</summary>
+    internal static void WriteDocument(Stream stream, Action<Body> content, bool landscape = false)
+    {
+        using var doc = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document);
+        var main = doc.AddMainDocumentPart();
+        AddStyles(main);
+        var body = new Body();
+        content(body);
         body.Append(new SectionProperties(
-            new PageSize { Width = 11906U, Height = 16838U },
+            landscape ? new PageSize { Width = 16838U, Height = 11906U, Orient = PageOrientationValues.Landscape } : new PageSize { Width = 11906U, Height = 16838U },
             new PageMargin { Top = 1134, Right = 1134U, Bottom = 1134, Left = 1701U, Header = 720U, Footer = 720U, Gutter = 0U }));
         main.Document = new Document(body);
         main.Document.Save();
@@ -108,14 +116,15 @@ public static class ReportWord
     /// <summary>"Hà Nội, ngày 05 tháng 04 năm 2024".</summary>
     public static string PlaceAndDate(DateOnly d) => $"Hà Nội, ngày {d.Day:00} tháng {d.Month:00} năm {d.Year}";
 
-    static Table Header(DateOnly issuedOn)
+    /// <summary>Issuer and national motto side by side; <paramref name="number"/> is the document's number line.</summary>
+    internal static Table Header(DateOnly issuedOn, string number = "Số:        /BC-SNV")
     {
         var left = new[]
         {
             Para(JustificationValues.Center, 0, 0, null, Run("ỦY BAN NHÂN DÂN", size: Small)),
             Para(JustificationValues.Center, 0, 0, null, Run("THÀNH PHỐ HÀ NỘI", size: Small)),
             Para(JustificationValues.Center, 0, 120, null, Run("SỞ NỘI VỤ", bold: true, size: Small)),
-            Para(JustificationValues.Center, 0, 0, null, Run("Số:        /BC-SNV", size: Small)),
+            Para(JustificationValues.Center, 0, 0, null, Run(number, size: Small)),
         };
         var right = new[]
         {
@@ -126,27 +135,32 @@ public static class ReportWord
         return Layout([3400, TextWidth - 3400], left, right);
     }
 
-    static Table Closing()
+    /// <summary>Recipients on the left, the signer's title on the right.</summary>
+    internal static Table Closing(IEnumerable<string>? recipients = null, string signer = "GIÁM ĐỐC")
     {
         var left = new List<Paragraph> { Para(JustificationValues.Left, 240, 0, null, Run("Nơi nhận:", bold: true, italic: true, size: Note)) };
-        left.AddRange(Recipients.Select(r => Para(JustificationValues.Left, 0, 0, null, Run("- " + r, size: Tiny))));
+        left.AddRange((recipients ?? Recipients).Select(r => Para(JustificationValues.Left, 0, 0, null, Run("- " + r, size: Tiny))));
         var right = new[]
         {
-            Para(JustificationValues.Center, 240, 0, null, Run("GIÁM ĐỐC", bold: true)),
+            Para(JustificationValues.Center, 240, 0, null, Run(signer, bold: true)),
         };
         return Layout([4500, TextWidth - 4500], left, right);
     }
 
     /// <summary>A table without borders, used to set blocks side by side as administrative documents do.</summary>
-    static Table Layout(int[] widths, IEnumerable<Paragraph> left, IEnumerable<Paragraph> right)
+    internal static Table Layout(int[] widths, IEnumerable<Paragraph> left, IEnumerable<Paragraph> right)
     {
         var table = new Table(TableProps(widths, border: BorderValues.Nil), Grid(widths));
         table.Append(new TableRow(Cell(widths[0], left), Cell(widths[1], right)));
         return table;
     }
 
-    static Table DataTable(int[] widths, string[] headers, IEnumerable<string[]> rows)
+    /// <summary>A bordered table whose header row repeats on every page. Columns 0 and from 3 on are centred unless
+    /// <paramref name="centered"/> says otherwise; rows <paramref name="bold"/> picks are set in bold (a field's subtotal).</summary>
+    internal static Table DataTable(int[] widths, string[] headers, IEnumerable<string[]> rows, Func<int, bool>? centered = null,
+        Func<string[], bool>? bold = null)
     {
+        centered ??= i => i == 0 || i >= 3;
         var table = new Table(TableProps(widths, border: BorderValues.Single), Grid(widths));
         // The header row repeats on every page.
         var head = new TableRow(new TableRowProperties(new TableHeader()));
@@ -155,11 +169,15 @@ public static class ReportWord
         // Data cells take their look from paragraph styles and their width from the grid: a consolidated report
         // has thousands of cells, and per-cell properties tripled the time to build and save it.
         foreach (var row in rows)
-            table.Append(new TableRow(row.Select((v, i) => StyledCell(i == 0 || i >= 3 ? CenterStyle : CellStyle, v))));
+        {
+            var strong = bold?.Invoke(row) == true;
+            table.Append(new TableRow(row.Select((v, i) => StyledCell(centered(i) ? strong ? CenterBoldStyle : CenterStyle : strong ? BoldStyle : CellStyle, v))));
+        }
         return table;
     }
 
-    const string CellStyle = "ChiSoCell", CenterStyle = "ChiSoCellCenter", HeadStyle = "ChiSoCellHead";
+    const string CellStyle = "ChiSoCell", CenterStyle = "ChiSoCellCenter", HeadStyle = "ChiSoCellHead",
+        BoldStyle = "ChiSoCellBold", CenterBoldStyle = "ChiSoCellCenterBold";
 
     static TableCell StyledCell(string style, string text) => new(new Paragraph(
         new ParagraphProperties(new ParagraphStyleId { Val = style }),
@@ -196,11 +214,11 @@ public static class ReportWord
         return cell;
     }
 
-    static Paragraph Heading(string text) => Para(JustificationValues.Both, 120, 60, 567, Run(text, bold: true));
+    internal static Paragraph Heading(string text) => Para(JustificationValues.Both, 120, 60, 567, Run(text, bold: true));
 
-    static Paragraph Text(string text, bool italic = false) => Para(JustificationValues.Both, 60, 60, 567, Run(text, italic: italic));
+    internal static Paragraph Text(string text, bool italic = false) => Para(JustificationValues.Both, 60, 60, 567, Run(text, italic: italic));
 
-    static Paragraph Para(JustificationValues jc, int before, int after, int? firstLine, params Run[] runs)
+    internal static Paragraph Para(JustificationValues jc, int before, int after, int? firstLine, params Run[] runs)
     {
         var props = new ParagraphProperties(new SpacingBetweenLines
         {
@@ -213,7 +231,7 @@ public static class ReportWord
         return p;
     }
 
-    static Run Run(string text, bool bold = false, bool italic = false, int size = Body)
+    internal static Run Run(string text, bool bold = false, bool italic = false, int size = Body)
     {
         var props = new RunProperties();
         if (bold) props.Append(new Bold());
@@ -236,7 +254,9 @@ public static class ReportWord
                 new SpacingBetweenLines { After = "0", Line = "276", LineRule = LineSpacingRuleValues.Auto }))),
             CellParagraphStyle(CellStyle, "ChiSo ô bảng", JustificationValues.Left, bold: false),
             CellParagraphStyle(CenterStyle, "ChiSo ô bảng giữa", JustificationValues.Center, bold: false),
-            CellParagraphStyle(HeadStyle, "ChiSo tiêu đề bảng", JustificationValues.Center, bold: true));
+            CellParagraphStyle(HeadStyle, "ChiSo tiêu đề bảng", JustificationValues.Center, bold: true),
+            CellParagraphStyle(BoldStyle, "ChiSo ô bảng đậm", JustificationValues.Left, bold: true),
+            CellParagraphStyle(CenterBoldStyle, "ChiSo ô bảng giữa đậm", JustificationValues.Center, bold: true));
         styles.Styles.Save();
     }
 }
