@@ -13,8 +13,6 @@ using Microsoft.Extensions.DependencyInjection;
 /// standing agency (<see cref="Actor.Cli"/>).</summary>
 public static class AssessmentExportCommands
 {
-    /// <summary>A command holding the three verbs. Program.cs registers it as `cycle-export` for now; once the `cycle`
-    /// verb exists, call Create("cycle") and add the other cycle verbs to the command it returns.</summary>
     /// <summary>Adds `export`, `scorecard` and `heatmap` to the `cycle` verb.</summary>
     public static void AddTo(Command command)
     {
