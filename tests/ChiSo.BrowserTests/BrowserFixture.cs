@@ -1,6 +1,7 @@
 using ChiSo.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Playwright;
 
 namespace ChiSo.BrowserTests;
@@ -14,6 +15,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     IPlaywright? playwright;
     public IBrowser Browser { get; private set; } = default!;
     public string BaseUrl { get; private set; } = "";
+    /// <summary>The app's services, for setting up data through the same services the pages use.</summary>
+    public IServiceProvider Services => app!.Services;
 
     public async Task InitializeAsync()
     {
@@ -24,6 +27,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             b.UseSetting("Database:Provider", "sqlite");
             b.UseSetting("ConnectionStrings:ChiSo", database.ConnectionString);
             b.UseSetting("Database:MigrateOnStartup", "false");
+            // TEMPORARY until the real login is merged: see TestSignIn.
+            b.ConfigureTestServices(s => s.AddTestSignIn());
         });
         app.UseKestrel(0);
         app.StartServer();
@@ -40,9 +45,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A page whose Blazor circuit is up, so clicks are not lost before interactivity.</summary>
-    public async Task<IPage> OpenAsync(string path)
+    public async Task<IPage> OpenAsync(string path, Func<IBrowserContext, Task>? signIn = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN" });
+        if (signIn is not null) await signIn(context);
         var page = await context.NewPageAsync();
         await page.GotoAsync(BaseUrl + path);
         await page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });

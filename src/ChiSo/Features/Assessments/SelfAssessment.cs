@@ -151,8 +151,10 @@ public sealed partial class AssessmentService
 
     async Task<List<EvidenceView>> EvidenceViewsAsync(int cycleUnitId, CancellationToken ct)
     {
-        var uses = await db.AssessmentItems.AsNoTracking().Where(i => i.CycleUnitId == cycleUnitId)
-            .SelectMany(i => i.Evidence.Select(e => new { e.EvidenceId, i.Criterion!.Code })).ToListAsync(ct);
+        // A join rather than SelectMany over each item's links: that needs APPLY, which SQLite lacks.
+        var uses = await db.Set<ItemEvidence>().AsNoTracking()
+            .Join(db.AssessmentItems.Where(i => i.CycleUnitId == cycleUnitId), e => e.ItemId, i => i.Id, (e, i) => new { e.EvidenceId, i.Criterion!.Code })
+            .ToListAsync(ct);
         return await db.Evidence.AsNoTracking().Where(e => e.CycleUnitId == cycleUnitId).OrderBy(e => e.Id)
             .Select(e => new { e, e.File!.Name, e.File.ContentType, e.File.Size, e.File.Sha256 }).ToListAsync(ct)
             .ContinueWith(t => t.Result.Select(r => new EvidenceView(r.e.Id, r.e.Title, r.Name, r.ContentType, r.Size, r.Sha256, r.e.DocNumber,
