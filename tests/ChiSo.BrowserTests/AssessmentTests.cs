@@ -164,6 +164,13 @@ public sealed class AssessmentTests(BrowserFixture fx)
         await Expect(admin.Locator("[data-testid=heatmap] tbody tr")).ToHaveCountAsync(3);
         await Expect(admin.Locator("[data-testid=heatmap] tbody tr").Last).ToHaveAttributeAsync("data-unit", "STC");
         await Screenshots.TakeAsync(admin, "heat-map.png");
+        await admin.GotoAsync($"{fx.BaseUrl}/danh-gia/{id}");
+        await Expect(admin.GetByTestId("count-submitted")).ToHaveTextAsync("3");
+        await Expect(admin.Locator("[data-testid=cycle-units] tr[data-unit=STC]")).ToContainTextAsync("Hội đồng đã chốt");
+        await Screenshots.TakeAsync(admin, "cycle-dashboard.png");
+        await admin.GotoAsync($"{fx.BaseUrl}/danh-gia");
+        await Expect(admin.GetByTestId("cycle-form")).ToBeVisibleAsync();
+        await Screenshots.TakeAsync(admin, "cycles.png");
         await admin.GotoAsync($"{fx.BaseUrl}/danh-gia/{id}/xep-hang");
         await Expect(admin.GetByTestId("provisional")).ToHaveTextAsync("TẠM TÍNH");
 

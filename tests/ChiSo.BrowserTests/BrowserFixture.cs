@@ -21,19 +21,25 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         database = await TestDatabase.CreateAsync(Provider.Sqlite);
+        // A free port of our own: without an address Kestrel takes 5000, which other test runs on the machine may hold.
+        var port = FreePort();
         app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Production");
             b.UseSetting("Database:Provider", "sqlite");
             b.UseSetting("ConnectionStrings:ChiSo", database.ConnectionString);
             b.UseSetting("Database:MigrateOnStartup", "false");
+            b.UseUrls($"http://127.0.0.1:{port}");
             // TEMPORARY until the real login is merged: see TestSignIn.
             b.ConfigureTestServices(s => s.AddTestSignIn());
         });
-        app.UseKestrel(0);
+        app.UseKestrel(port);
         app.StartServer();
         BaseUrl = app.ClientOptions.BaseAddress.ToString().TrimEnd('/');
 
+        // The shared 2-core machine often runs other builds at the same time; 5 s (the default) is too short for a
+        // circuit's first render under that load, while a real failure still fails, only later.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -42,6 +48,15 @@ public sealed class BrowserFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-quic", "--no-first-run"],
         });
+    }
+
+    static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     /// <summary>A page whose Blazor circuit is up, so clicks are not lost before interactivity.</summary>
