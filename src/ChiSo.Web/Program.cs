@@ -15,6 +15,7 @@ using ChiSo.Features.Results;
 using ChiSo.Features.Surveys;
 using ChiSo.Features.Units;
 using ChiSo.Web.Components;
+using ChiSo.Web.Components.Assessments;
 using ChiSo.Web.Components.Surveys;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
@@ -95,6 +96,7 @@ app.MapSurveyCollectionApi();
 app.MapPublicSurveyForms();
 app.MapSurveyScoringApi();
 app.MapAssessmentsApi();
+app.MapPublicRankings();
 app.MapGet("/culture", (string culture, string? redirect, HttpContext http) =>
 {
     var c = culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en-US" : "vi-VN";

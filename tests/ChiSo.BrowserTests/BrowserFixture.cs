@@ -1,6 +1,7 @@
 using ChiSo.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Playwright;
 
 namespace ChiSo.BrowserTests;
@@ -14,21 +15,31 @@ public sealed class BrowserFixture : IAsyncLifetime
     IPlaywright? playwright;
     public IBrowser Browser { get; private set; } = default!;
     public string BaseUrl { get; private set; } = "";
+    /// <summary>The app's services, for setting up data through the same services the pages use.</summary>
+    public IServiceProvider Services => app!.Services;
 
     public async Task InitializeAsync()
     {
         database = await TestDatabase.CreateAsync(Provider.Sqlite);
+        // A free port of our own: without an address Kestrel takes 5000, which other test runs on the machine may hold.
+        var port = FreePort();
         app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Production");
             b.UseSetting("Database:Provider", "sqlite");
             b.UseSetting("ConnectionStrings:ChiSo", database.ConnectionString);
             b.UseSetting("Database:MigrateOnStartup", "false");
+            b.UseUrls($"http://127.0.0.1:{port}");
+            // TEMPORARY until the real login is merged: see TestSignIn.
+            b.ConfigureTestServices(s => s.AddTestSignIn());
         });
-        app.UseKestrel(0);
+        app.UseKestrel(port);
         app.StartServer();
         BaseUrl = app.ClientOptions.BaseAddress.ToString().TrimEnd('/');
 
+        // The shared 2-core machine often runs other builds at the same time; 5 s (the default) is too short for a
+        // circuit's first render under that load, while a real failure still fails, only later.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -39,10 +50,20 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     /// <summary>A page whose Blazor circuit is up, so clicks are not lost before interactivity.</summary>
-    public async Task<IPage> OpenAsync(string path)
+    public async Task<IPage> OpenAsync(string path, Func<IBrowserContext, Task>? signIn = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN" });
+        if (signIn is not null) await signIn(context);
         var page = await context.NewPageAsync();
         await page.GotoAsync(BaseUrl + path);
         await page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
