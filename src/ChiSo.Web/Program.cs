@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using System.Threading.RateLimiting;
 using ChiSo;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Audit;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Gaps;
@@ -14,8 +15,11 @@ using ChiSo.Features.Results;
 using ChiSo.Features.Surveys;
 using ChiSo.Features.Units;
 using ChiSo.Web.Components;
+using ChiSo.Web.Components.Accounts;
 using ChiSo.Web.Components.Surveys;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
 
@@ -31,6 +35,7 @@ builder.Services.AddScoped<FrameworkExcel>();
 builder.Services.AddHostedService<RemindersMailer>();
 builder.Services.AddScoped<PlanService>();
 builder.Services.AddSurveyCollection();
+builder.Services.AddAccounts(builder.Configuration);
 // Public survey submissions: per client address, generous, because a service counter's tablets and the citizens'
 // phones on its Wi-Fi share one public address; 120 a minute stops a script, not a crowded counter.
 builder.Services.AddRateLimiter(o =>
@@ -52,6 +57,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 // Without this, server-rendered Vietnamese comes out as HTML entities.
 builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddMudServices();
 builder.Services.AddCascadingValue(_ => CultureInfo.CurrentUICulture);
 
@@ -61,6 +67,7 @@ if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
 {
     await using var scope = app.Services.CreateAsyncScope();
     await BuiltInData.MigrateAndSeedIfEmptyAsync(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), TimeProvider.System);
+    await AccountsSetup.EnsureFirstAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
 }
 
 app.UseExceptionHandler();
@@ -74,11 +81,16 @@ app.UseRequestLocalization(o =>
     o.SupportedUICultures = cultures;
     o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
 });
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.UseRateLimiter();
 
-app.MapOpenApi();
-app.MapStaticAssets();
+// Anything mapped without a policy needs a signed-in user (the fallback policy); these are public on purpose.
+app.MapOpenApi().AllowAnonymous();
+app.MapStaticAssets().AllowAnonymous();
+app.MapAccountsApi();
+app.MapAccountPages();
 app.MapFrameworksApi();
 app.MapResultsApi();
 app.MapGapsApi();
@@ -98,7 +110,7 @@ app.MapGet("/culture", (string culture, string? redirect, HttpContext http) =>
     http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
         CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(c)), new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true });
     return Results.LocalRedirect(redirect is { Length: > 0 } r && r.StartsWith('/') ? r : "/");
-}).ExcludeFromDescription();
+}).ExcludeFromDescription().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,12 +19,12 @@ public static class FrameworksApi
 
     public static RouteGroupBuilder MapFrameworksApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/frameworks").WithTags("Frameworks");
+        var g = app.MapGroup("/api/frameworks").WithTags("Frameworks").RequireAuthorization(Policies.Staff);
         g.MapGet("/", List).WithSummary("Bộ chỉ số, phiên bản và các năm có kết quả");
         g.MapGet("/{key}/export.json", ExportJson).WithSummary("Xuất bộ chỉ số (mọi năm, hoặc một năm) dạng JSON");
         g.MapGet("/{key}/export.xlsx", ExportXlsx).WithSummary("Xuất một năm theo mẫu phụ lục Excel");
-        g.MapPost("/import", ImportJson).WithSummary("Nhập bộ chỉ số dạng JSON (tất cả hoặc không)");
-        g.MapPost("/import.xlsx", ImportXlsx).WithSummary("Nhập tệp Excel mẫu phụ lục (tất cả hoặc không)").DisableAntiforgery();
+        g.MapPost("/import", ImportJson).WithSummary("Nhập bộ chỉ số dạng JSON (tất cả hoặc không)").RequireAuthorization(Policies.Admin);
+        g.MapPost("/import.xlsx", ImportXlsx).WithSummary("Nhập tệp Excel mẫu phụ lục (tất cả hoặc không)").DisableAntiforgery().RequireAuthorization(Policies.Admin);
         return g;
     }
 
@@ -54,7 +55,7 @@ public static class FrameworksApi
     static async Task<Results<Ok<ImportReport>, UnprocessableEntity<ImportReport>>> ImportJson(FrameworkDocument doc, string? reason,
         FrameworkImporter importer, HttpContext http, CancellationToken ct)
     {
-        var report = await importer.ImportAsync(doc, UserName(http), reason ?? "Nhập JSON qua API", ct);
+        var report = await importer.ImportAsync(doc, Who.Of(http), reason ?? "Nhập JSON qua API", ct);
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
 
@@ -63,10 +64,7 @@ public static class FrameworksApi
     {
         if (file.Length == 0) return TypedResults.BadRequest("Tệp rỗng.");
         await using var stream = file.OpenReadStream();
-        var report = await excel.ImportAsync(stream, UserName(http), reason ?? $"Nhập tệp {file.FileName}", ct);
+        var report = await excel.ImportAsync(stream, Who.Of(http), reason ?? $"Nhập tệp {file.FileName}", ct);
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
-
-    /// <summary>Who is acting, for the audit log; accounts arrive with the assessment issue.</summary>
-    public static string UserName(HttpContext http) => http.User.Identity?.Name ?? "ẩn danh (" + (http.Connection.RemoteIpAddress?.ToString() ?? "?") + ")";
 }
