@@ -177,5 +177,6 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
 PlanCommands.Add(root);
 ReportCommands.Add(root);
 SurveyCommands.Add(root);
+UserCommands.Add(root);
 
 return await root.Parse(args).InvokeAsync();

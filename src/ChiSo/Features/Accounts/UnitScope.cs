@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using ChiSo.Data;
 using ChiSo.Features.Plans;
 using Microsoft.AspNetCore.Http;
@@ -11,13 +12,20 @@ public static class UnitScope
 {
     /// <summary>A 403 problem when the signed-in user may not file for the unit with this code; null when they may, or
     /// when the code names no unit (the service then answers 404 or a validation problem as before).</summary>
-    public static async Task<ProblemHttpResult?> RefuseAsync(HttpContext http, ChiSoDb db, string? unitCode, CancellationToken ct)
+    public static async Task<ProblemHttpResult?> RefuseAsync(HttpContext http, ChiSoDb db, string? unitCode, CancellationToken ct) =>
+        await RefusalAsync(http.User, db, unitCode, ct) is { } why
+            ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: Title, detail: why)
+            : null;
+
+    public const string Title = "Không có quyền báo cáo cho đơn vị này";
+
+    /// <summary>Why this user may not file for the unit (for the pages, which file through the services); null when they may.</summary>
+    public static async Task<string?> RefusalAsync(ClaimsPrincipal user, ChiSoDb db, string? unitCode, CancellationToken ct = default)
     {
-        var actor = Actor.From(http.User);
+        var actor = Actor.From(user);
         if (actor.IsAdmin || string.IsNullOrWhiteSpace(unitCode)) return null;
         var unit = await TaskBoardQueries.FindUnitAsync(db, unitCode, ct);
         return unit is null || actor.MayFileFor(unit.Id) ? null
-            : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Không có quyền báo cáo cho đơn vị này",
-                detail: $"Tài khoản chỉ báo cáo được cho đơn vị của mình; {unit.Name} không phải đơn vị của tài khoản.");
+            : $"Tài khoản chỉ báo cáo được cho đơn vị của mình; {unit.Name} không phải đơn vị của tài khoản.";
     }
 }
