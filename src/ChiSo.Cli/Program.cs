@@ -188,5 +188,6 @@ PlanCommands.Add(root);
 ReportCommands.Add(root);
 SurveyCommands.Add(root);
 CycleCommands.Add(root);
+UserCommands.Add(root);
 
 return await root.Parse(args).InvokeAsync();

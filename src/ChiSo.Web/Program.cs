@@ -5,6 +5,7 @@ using System.Threading.RateLimiting;
 using ChiSo;
 using ChiSo.Data;
 using ChiSo.Features.Assessments;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Audit;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Gaps;
@@ -16,8 +17,11 @@ using ChiSo.Features.Surveys;
 using ChiSo.Features.Units;
 using ChiSo.Web.Components;
 using ChiSo.Web.Components.Assessments;
+using ChiSo.Web.Components.Accounts;
 using ChiSo.Web.Components.Surveys;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
 
@@ -34,6 +38,7 @@ builder.Services.AddHostedService<RemindersMailer>();
 builder.Services.AddScoped<PlanService>();
 builder.Services.AddScoped<AssessmentService>();
 builder.Services.AddSurveyCollection();
+builder.Services.AddAccounts(builder.Configuration);
 // Public survey submissions: per client address, generous, because a service counter's tablets and the citizens'
 // phones on its Wi-Fi share one public address; 120 a minute stops a script, not a crowded counter.
 builder.Services.AddRateLimiter(o =>
@@ -55,6 +60,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 // Without this, server-rendered Vietnamese comes out as HTML entities.
 builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddMudServices();
 builder.Services.AddCascadingValue(_ => CultureInfo.CurrentUICulture);
 
@@ -64,6 +70,7 @@ if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
 {
     await using var scope = app.Services.CreateAsyncScope();
     await BuiltInData.MigrateAndSeedIfEmptyAsync(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), TimeProvider.System);
+    await AccountsSetup.EnsureFirstAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
 }
 
 app.UseExceptionHandler();
@@ -77,11 +84,16 @@ app.UseRequestLocalization(o =>
     o.SupportedUICultures = cultures;
     o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
 });
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.UseRateLimiter();
 
-app.MapOpenApi();
-app.MapStaticAssets();
+// Anything mapped without a policy needs a signed-in user (the fallback policy); these are public on purpose.
+app.MapOpenApi().AllowAnonymous();
+app.MapStaticAssets().AllowAnonymous();
+app.MapAccountsApi();
+app.MapAccountPages();
 app.MapFrameworksApi();
 app.MapResultsApi();
 app.MapGapsApi();
@@ -103,7 +115,7 @@ app.MapGet("/culture", (string culture, string? redirect, HttpContext http) =>
     http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
         CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(c)), new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true });
     return Results.LocalRedirect(redirect is { Length: > 0 } r && r.StartsWith('/') ? r : "/");
-}).ExcludeFromDescription();
+}).ExcludeFromDescription().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -1,13 +1,16 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Playwright;
 
 namespace ChiSo.BrowserTests;
 
 /// <summary>The real app on a real port (Kestrel) over a seeded SQLite database, and Debian's Chromium
-/// driven by Playwright. Never downloads a browser.</summary>
+/// driven by Playwright. Never downloads a browser. Back-office pages open signed in as an admin: the fixture signs in
+/// once through the real login page and every page's context starts from that browser state.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
     TestDatabase? database;
@@ -17,6 +20,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public string BaseUrl { get; private set; } = "";
     /// <summary>The app's services, for setting up data through the same services the pages use.</summary>
     public IServiceProvider Services => app!.Services;
+    public const string AdminUser = "browser-admin", AdminPassword = "Thu-nghiem-2024";
+    string? signedIn;
 
     public async Task InitializeAsync()
     {
@@ -30,12 +35,17 @@ public sealed class BrowserFixture : IAsyncLifetime
             b.UseSetting("ConnectionStrings:ChiSo", database.ConnectionString);
             b.UseSetting("Database:MigrateOnStartup", "false");
             b.UseUrls($"http://127.0.0.1:{port}");
-            // TEMPORARY until the real login is merged: see TestSignIn.
-            b.ConfigureTestServices(s => s.AddTestSignIn());
         });
         app.UseKestrel(port);
         app.StartServer();
         BaseUrl = app.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ChiSoUser>>();
+            var admin = new ChiSoUser { UserName = AdminUser, DisplayName = "Quản trị thử nghiệm" };
+            await users.CreateAsync(admin, AdminPassword);
+            await users.AddToRoleAsync(admin, Roles.Admin);
+        }
 
         // The shared 2-core machine often runs other builds at the same time; 5 s (the default) is too short for a
         // circuit's first render under that load, while a real failure still fails, only later.
@@ -48,6 +58,22 @@ public sealed class BrowserFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-quic", "--no-first-run"],
         });
+
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(BaseUrl + "/dang-nhap");
+        await SignInAsync(page, AdminUser, AdminPassword);
+        await page.WaitForURLAsync(BaseUrl + "/");
+        signedIn = await context.StorageStateAsync();
+        await context.DisposeAsync();
+    }
+
+    /// <summary>Fills and sends the login form of the page shown.</summary>
+    public static async Task SignInAsync(IPage page, string user, string password)
+    {
+        await page.Locator("#userName").FillAsync(user);
+        await page.Locator("#password").FillAsync(password);
+        await page.Locator("[data-testid=login-submit]").ClickAsync();
     }
 
     static int FreePort()
@@ -62,7 +88,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>A page whose Blazor circuit is up, so clicks are not lost before interactivity.</summary>
     public async Task<IPage> OpenAsync(string path, Func<IBrowserContext, Task>? signIn = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN" });
+        // Signed in as the admin unless the test signs in as someone else.
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN", StorageState = signIn is null ? signedIn : null });
         if (signIn is not null) await signIn(context);
         var page = await context.NewPageAsync();
         await page.GotoAsync(BaseUrl + path);

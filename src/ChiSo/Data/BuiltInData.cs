@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Plans;
 using ChiSo.Features.Surveys;
@@ -24,6 +25,7 @@ public static class BuiltInData
     /// <summary>Writes the built-in data; safe to run again (everything is matched and updated in place).</summary>
     public static async Task SeedAsync(ChiSoDb db, TimeProvider clock, CancellationToken ct = default)
     {
+        await AccountsSetup.EnsureRolesAsync(db, ct);
         var unitProblems = await new UnitImporter(db).ImportAsync(Read<UnitsDocument>("units.json"), ct);
         if (unitProblems.Count > 0)
             throw new InvalidOperationException("Built-in units are invalid: " + string.Join("; ", unitProblems));
@@ -66,6 +68,8 @@ public static class BuiltInData
     public static async Task MigrateAndSeedIfEmptyAsync(ChiSoDb db, TimeProvider clock, CancellationToken ct = default)
     {
         await db.Database.MigrateAsync(ct);
+        // Roles on every start too: a database seeded before accounts existed gets them.
+        await AccountsSetup.EnsureRolesAsync(db, ct);
         if (!await db.Frameworks.AnyAsync(ct)) await SeedAsync(db, clock, ct);
     }
 }

@@ -1,8 +1,6 @@
 using ChiSo.Features.Accounts;
 using ChiSo.Features.Assessments;
 using ChiSo.Web.Components.Shared;
-using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 
 namespace ChiSo.Web.Components.Assessments;
 
@@ -10,8 +8,6 @@ namespace ChiSo.Web.Components.Assessments;
 /// gets its own scope, because a circuit outlives a DbContext; who may see and do what is the service's decision.</summary>
 public abstract class AssessmentComponent : DataComponent
 {
-    [CascadingParameter] Task<AuthenticationState>? AuthState { get; set; }
-
     /// <summary>The signed-in user; anonymous (no roles) until the authentication state is known.</summary>
     protected Actor Actor { get; private set; } = new("", "", new HashSet<string>(), null);
 

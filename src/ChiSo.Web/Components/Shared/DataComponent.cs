@@ -1,5 +1,9 @@
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
 
 namespace ChiSo.Web.Components.Shared;
 
@@ -8,6 +12,21 @@ namespace ChiSo.Web.Components.Shared;
 public abstract class DataComponent : ComponentBase
 {
     [Inject] IServiceScopeFactory Scopes { get; set; } = default!;
+    [Inject] IAuthorizationService Authorization { get; set; } = default!;
+    [Inject] ISnackbar Snackbar { get; set; } = default!;
+    [CascadingParameter] protected Task<AuthenticationState>? AuthState { get; set; }
+
+    /// <summary>Page writes go through the services, not the API, so each write checks the policy the API would: true
+    /// (and a message) when the signed-in user may not.</summary>
+    protected async Task<bool> DeniedAsync(string policy)
+    {
+        if (AuthState is not null && (await Authorization.AuthorizeAsync((await AuthState).User, policy)).Succeeded) return false;
+        Snackbar.Add(L.T("Tài khoản của bạn không có quyền làm việc này.", "Your account may not do this."), Severity.Warning);
+        return true;
+    }
+
+    /// <summary>The signed-in user as the audit log names them.</summary>
+    protected async Task<string> WhoAsync() => AuthState is null ? "?" : Who.Of((await AuthState).User) ?? "?";
 
     protected async Task<T> Query<T>(Func<ChiSoDb, IServiceProvider, Task<T>> work)
     {

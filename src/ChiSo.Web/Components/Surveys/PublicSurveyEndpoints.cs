@@ -15,11 +15,13 @@ public static class PublicSurveyEndpoints
 
     public static void MapPublicSurveyForms(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/khao-sat/{roundId:int}/{unit}", Show).ExcludeFromDescription();
-        app.MapPost("/khao-sat/{roundId:int}/{unit}/gui", Submit).ExcludeFromDescription().RequireRateLimiting(SurveyCollectionApi.FormRateLimit);
+        // Public by design: citizens answer without an account.
+        var g = app.MapGroup("/khao-sat").AllowAnonymous();
+        g.MapGet("/{roundId:int}/{unit}", Show).ExcludeFromDescription();
+        g.MapPost("/{roundId:int}/{unit}/gui", Submit).ExcludeFromDescription().RequireRateLimiting(SurveyCollectionApi.FormRateLimit);
         app.MapGet(ThanksPath, () => Message("Cảm ơn Ông/Bà đã trả lời phiếu khảo sát",
             "Ý kiến của Ông/Bà đã được ghi nhận. Phiếu không ghi tên người trả lời; thông tin chỉ dùng tổng hợp cho mục đích thống kê.", 200))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription().AllowAnonymous();
     }
 
     static async Task<IResult> Show(int roundId, string unit, string? g, string? t, string? d, ChiSoDb db, CollectionForms forms,

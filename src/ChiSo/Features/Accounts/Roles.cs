@@ -36,11 +36,30 @@ public static class Policies
     public const string Admin = "admin";
     /// <summary>Admin or the survey institute.</summary>
     public const string Surveys = "surveys";
-    /// <summary>Anyone with a part in the unit assessment (admin, unit editor or head, appraiser, leader); what each
+    /// <summary>Anyone with a part in the unit assessment (admin, unit editor or head, appraiser, leader, survey institute); what each
     /// may see and change is checked per unit and criterion by the assessment service.</summary>
     public const string Assessment = "assessment";
     /// <summary>Admin or the survey institute, for entering the assessment's survey points.</summary>
     public const string SurveyPoints = "survey-points";
+    /// <summary>Reads of surveys: admin, the survey institute, leaders.</summary>
+    public const string SurveysRead = "surveys-read";
+    /// <summary>Admin or leader: the change log.</summary>
+    public const string Oversight = "oversight";
+    /// <summary>Admin, a unit's editor or head: filing task progress and periodic reports; the handler checks the unit.</summary>
+    public const string Filing = "filing";
+
+    /// <summary>The roles each policy admits (Staff: any signed-in user). The web host builds its policies from this;
+    /// docs/decisions/0007 shows it as a table.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
+    {
+        [Admin] = [Roles.Admin],
+        [Surveys] = [Roles.Admin, Roles.SurveyInstitute],
+        [SurveysRead] = [Roles.Admin, Roles.SurveyInstitute, Roles.Leader],
+        [Oversight] = [Roles.Admin, Roles.Leader],
+        [Filing] = [Roles.Admin, Roles.UnitEditor, Roles.UnitHead],
+        [Assessment] = [Roles.Admin, Roles.UnitEditor, Roles.UnitHead, Roles.Appraiser, Roles.Leader, Roles.SurveyInstitute],
+        [SurveyPoints] = [Roles.Admin, Roles.SurveyInstitute],
+    };
 }
 
 /// <summary>The claim that carries a unit user's unit id.</summary>
@@ -58,6 +77,10 @@ public sealed record Actor(string UserId, string Name, IReadOnlySet<string> Role
     public bool IsAdmin => Is(Roles.Admin);
     /// <summary>Reads everything: the standing agency and leaders.</summary>
     public bool ReadsAll => Is(Roles.Admin) || Is(Roles.Leader);
+
+    /// <summary>Whether this user may file a task's progress or a periodic report for the unit: the standing agency
+    /// for any unit, a unit's editor or head for their own.</summary>
+    public bool MayFileFor(int unitId) => IsAdmin || (UnitId == unitId && (Is(Roles.UnitEditor) || Is(Roles.UnitHead)));
 
     public static Actor Cli() => new("cli", "CLI (" + Environment.UserName + ")", new HashSet<string> { Roles.Admin }, null);
 

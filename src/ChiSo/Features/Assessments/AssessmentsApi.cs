@@ -22,16 +22,19 @@ public static class AssessmentsApi
                 (await s.ListCyclesAsync(ct)).Select(c => VisiblePart(c, Actor.From(http.User), s)).ToList())
             .WithSummary("Các kỳ đánh giá; đơn vị chỉ thấy dòng của mình");
         g.MapPost("/", (CycleSpec spec, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.CreateCycleAsync(spec, Actor.From(http.User), ct)))
-            .WithSummary("Tạo kỳ đánh giá: năm, các mốc thời gian, nhóm xếp hạng với bộ chỉ số và đơn vị, các mức xếp loại");
+            .WithSummary("Tạo kỳ đánh giá: năm, các mốc thời gian, nhóm xếp hạng với bộ chỉ số và đơn vị, các mức xếp loại")
+            .RequireAuthorization(Policies.Admin);
         g.MapGet("/{id:int}", async (int id, AssessmentService s, HttpContext http, CancellationToken ct) =>
                 await CycleExists(s, id, ct) ? TypedResults.Ok(VisiblePart(await s.SummaryAsync(id, ct), Actor.From(http.User), s)) : NotFound())
             .WithSummary("Bảng theo dõi kỳ đánh giá: ai đã gửi, ai chậm");
         g.MapPost("/{id:int}/open", (int id, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.OpenCycleAsync(id, Actor.From(http.User), ct)))
-            .WithSummary("Mở kỳ đánh giá: tạo phiếu tự đánh giá cho từng đơn vị");
+            .WithSummary("Mở kỳ đánh giá: tạo phiếu tự đánh giá cho từng đơn vị")
+            .RequireAuthorization(Policies.Admin);
         g.MapGet("/{id:int}/appraisers", async (int id, AssessmentService s, CancellationToken ct) => await s.AppraisersAsync(id, ct))
             .WithSummary("Phân công thẩm định");
         g.MapPost("/{id:int}/appraisers", (int id, List<AssignmentSpec> specs, AssessmentService s, HttpContext http, CancellationToken ct) =>
-            Run(s.AssignAppraisersAsync(id, specs, Actor.From(http.User), ct))).WithSummary("Phân công thành viên thẩm định theo đơn vị và/hoặc lĩnh vực");
+            Run(s.AssignAppraisersAsync(id, specs, Actor.From(http.User), ct))).WithSummary("Phân công thành viên thẩm định theo đơn vị và/hoặc lĩnh vực")
+            .RequireAuthorization(Policies.Admin);
 
         var u = g.MapGroup("/{id:int}/units/{unit}");
         u.MapGet("/", (int id, string unit, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.GetAsync(id, unit, Actor.From(http.User), ct)))
@@ -47,7 +50,8 @@ public static class AssessmentsApi
         u.MapPost("/submit", (int id, string unit, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.SubmitAsync(id, unit, Actor.From(http.User), ct)))
             .WithSummary("Thủ trưởng gửi bản tự đánh giá (khoá điểm; trước hạn)");
         u.MapPost("/reopen", (int id, string unit, ReasonInput input, AssessmentService s, HttpContext http, CancellationToken ct) =>
-            Run(s.ReopenAsync(id, unit, input, Actor.From(http.User), ct))).WithSummary("Cơ quan thường trực mở lại bản tự đánh giá (có lý do)");
+            Run(s.ReopenAsync(id, unit, input, Actor.From(http.User), ct))).WithSummary("Cơ quan thường trực mở lại bản tự đánh giá (có lý do)")
+            .RequireAuthorization(Policies.Admin);
         u.MapPut("/items/{code}/appraisal", (int id, string unit, string code, AppraisalInput input, AssessmentService s, HttpContext http, CancellationToken ct) =>
             Run(s.AppraiseAsync(id, unit, code, input, Actor.From(http.User), ct))).WithSummary("Thẩm định một tiêu chí: công nhận hoặc điều chỉnh (bắt buộc lý do)");
         u.MapPost("/send-appraisal", (int id, string unit, AssessmentService s, HttpContext http, CancellationToken ct) =>
@@ -61,7 +65,8 @@ public static class AssessmentsApi
         u.MapGet("/audit", UnitAudit).WithSummary("Nhật ký thay đổi của đơn vị (code = một tiêu chí; format=xlsx để xuất Excel)");
 
         g.MapPost("/{id:int}/finalise", (int id, CouncilInput input, AssessmentService s, HttpContext http, CancellationToken ct) =>
-            Run(s.FinaliseAsync(id, input, Actor.From(http.User), ct))).WithSummary("Hội đồng chốt kết quả thẩm định (biên bản, số thành viên có mặt)");
+            Run(s.FinaliseAsync(id, input, Actor.From(http.User), ct))).WithSummary("Hội đồng chốt kết quả thẩm định (biên bản, số thành viên có mặt)")
+            .RequireAuthorization(Policies.Admin);
         g.MapPut("/{id:int}/survey-points", (int id, SurveyPointsInput input, AssessmentService s, HttpContext http, CancellationToken ct) =>
                 Run(s.SetSurveyPointsAsync(id, input, Actor.From(http.User), ct)))
             .RequireAuthorization(Policies.SurveyPoints).WithSummary("Nhập điểm điều tra xã hội học (tất cả hoặc không, báo cáo từng dòng)");
@@ -74,7 +79,8 @@ public static class AssessmentsApi
             .WithSummary("Tổng hợp, xếp hạng theo nhóm (đồng hạng), xếp loại, thay đổi so với năm trước");
         g.MapPost("/{id:int}/publish", (int id, PublishInput? input, AssessmentService s, TimeProvider clock, HttpContext http, CancellationToken ct) =>
                 Run(s.PublishAsync(id, input?.PublishedOn ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime + ViText.VietnamOffset), Actor.From(http.User), ct)))
-            .WithSummary("Công bố: khoá kết quả, ghi vào bộ chỉ số, mở trang xếp hạng công khai");
+            .WithSummary("Công bố: khoá kết quả, ghi vào bộ chỉ số, mở trang xếp hạng công khai")
+            .RequireAuthorization(Policies.Admin);
         g.MapGet("/{id:int}/heatmap", (int id, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.HeatMapAsync(id, Actor.From(http.User), ct)))
             .WithSummary("Bản đồ nhiệt tiêu chí × đơn vị: điểm bị mất");
         g.MapAssessmentExports();

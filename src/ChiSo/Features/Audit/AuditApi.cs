@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +11,7 @@ public static class AuditApi
 {
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/audit").WithTags("Audit");
+        var g = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.Oversight);
         g.MapGet("/", List).WithSummary("Nhật ký thay đổi điểm: ai, khi nào, giá trị cũ, giá trị mới, lý do");
         return g;
     }

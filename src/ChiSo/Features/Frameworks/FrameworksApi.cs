@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,22 +19,20 @@ public static class FrameworksApi
 
     public static RouteGroupBuilder MapFrameworksApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/frameworks").WithTags("Frameworks");
+        var g = app.MapGroup("/api/frameworks").WithTags("Frameworks").RequireAuthorization(Policies.Staff);
         g.MapGet("/", List).WithSummary("Bộ chỉ số, phiên bản và các năm có kết quả");
         g.MapGet("/{key}/export.json", ExportJson).WithSummary("Xuất bộ chỉ số (mọi năm, hoặc một năm) dạng JSON");
         g.MapGet("/{key}/export.xlsx", ExportXlsx).WithSummary("Xuất một năm theo mẫu phụ lục Excel");
-        g.MapPost("/import", ImportJson).WithSummary("Nhập bộ chỉ số dạng JSON (tất cả hoặc không)");
-        g.MapPost("/import.xlsx", ImportXlsx).WithSummary("Nhập tệp Excel mẫu phụ lục (tất cả hoặc không)").DisableAntiforgery();
+        g.MapPost("/import", ImportJson).WithSummary("Nhập bộ chỉ số dạng JSON (tất cả hoặc không)").RequireAuthorization(Policies.Admin);
+        g.MapPost("/import.xlsx", ImportXlsx).WithSummary("Nhập tệp Excel mẫu phụ lục (tất cả hoặc không)").DisableAntiforgery().RequireAuthorization(Policies.Admin);
 
-        // The framework editor. Meant for Policies.Staff (the GET) and Policies.Admin (the rest); not applied yet because
-        // no policy is registered until sign-in arrives, and RequireAuthorization with an unknown policy fails every
-        // request ("The AuthorizationPolicy named: 'admin' was not found").
+        // The framework editor: anyone signed in reads, the standing agency edits.
         g.MapGet("/{key}/versions/{label}", GetVersion).WithSummary("Cây tiêu chí của một phiên bản để sửa, kèm cảnh báo tổng điểm");
-        g.MapPost("/", CreateFramework).WithSummary("Tạo bộ chỉ số");
-        g.MapPost("/{key}/versions", CreateVersion).WithSummary("Tạo phiên bản (trống hoặc sao chép cây tiêu chí của phiên bản khác)");
-        g.MapPost("/{key}/versions/{label}/criteria", AddCriterion).WithSummary("Thêm tiêu chí");
-        g.MapPut("/{key}/versions/{label}/criteria/{code}", UpdateCriterion).WithSummary("Sửa tiêu chí");
-        g.MapDelete("/{key}/versions/{label}/criteria/{code}", DeleteCriterion).WithSummary("Xóa tiêu chí cùng các tiêu chí con");
+        g.MapPost("/", CreateFramework).WithSummary("Tạo bộ chỉ số").RequireAuthorization(Policies.Admin);
+        g.MapPost("/{key}/versions", CreateVersion).WithSummary("Tạo phiên bản (trống hoặc sao chép cây tiêu chí của phiên bản khác)").RequireAuthorization(Policies.Admin);
+        g.MapPost("/{key}/versions/{label}/criteria", AddCriterion).WithSummary("Thêm tiêu chí").RequireAuthorization(Policies.Admin);
+        g.MapPut("/{key}/versions/{label}/criteria/{code}", UpdateCriterion).WithSummary("Sửa tiêu chí").RequireAuthorization(Policies.Admin);
+        g.MapDelete("/{key}/versions/{label}/criteria/{code}", DeleteCriterion).WithSummary("Xóa tiêu chí cùng các tiêu chí con").RequireAuthorization(Policies.Admin);
         return g;
     }
 
@@ -64,7 +63,7 @@ public static class FrameworksApi
     static async Task<Results<Ok<ImportReport>, UnprocessableEntity<ImportReport>>> ImportJson(FrameworkDocument doc, string? reason,
         FrameworkImporter importer, HttpContext http, CancellationToken ct)
     {
-        var report = await importer.ImportAsync(doc, UserName(http), reason ?? "Nhập JSON qua API", ct);
+        var report = await importer.ImportAsync(doc, Who.Of(http), reason ?? "Nhập JSON qua API", ct);
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
 
@@ -73,7 +72,7 @@ public static class FrameworksApi
     {
         if (file.Length == 0) return TypedResults.BadRequest("Tệp rỗng.");
         await using var stream = file.OpenReadStream();
-        var report = await excel.ImportAsync(stream, UserName(http), reason ?? $"Nhập tệp {file.FileName}", ct);
+        var report = await excel.ImportAsync(stream, Who.Of(http), reason ?? $"Nhập tệp {file.FileName}", ct);
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
 
@@ -82,23 +81,23 @@ public static class FrameworksApi
 
     static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> CreateFramework(
         NewFramework input, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        Http(await FrameworkEditor.CreateFrameworkAsync(db, clock, input, UserName(http), ct), created: true);
+        Http(await FrameworkEditor.CreateFrameworkAsync(db, clock, input, Who.Of(http), ct), created: true);
 
     static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> CreateVersion(
         string key, NewVersion input, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        Http(await FrameworkEditor.CreateVersionAsync(db, clock, key, input, UserName(http), ct), created: true);
+        Http(await FrameworkEditor.CreateVersionAsync(db, clock, key, input, Who.Of(http), ct), created: true);
 
     static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> AddCriterion(
         string key, string label, CriterionChange change, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        Http(await FrameworkEditor.SaveCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), null, change, UserName(http), ct), created: true);
+        Http(await FrameworkEditor.SaveCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), null, change, Who.Of(http), ct), created: true);
 
     static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateCriterion(
         string key, string label, string code, CriterionChange change, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        Http(await FrameworkEditor.SaveCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), code, change, UserName(http), ct));
+        Http(await FrameworkEditor.SaveCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), code, change, Who.Of(http), ct));
 
     static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> DeleteCriterion(
         string key, string label, string code, Guid concurrency, string? reason, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        Http(await FrameworkEditor.DeleteCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), code, concurrency, reason, UserName(http), ct));
+        Http(await FrameworkEditor.DeleteCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), code, concurrency, reason, Who.Of(http), ct));
 
     // TypedResults.Problem, not Conflict(body): the body must go out as application/problem+json.
     static Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult> Http(FrameworkEdit edit, bool created = false) => edit switch

@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Data;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Results;
@@ -12,7 +13,7 @@ public static class GapsApi
 {
     public static RouteGroupBuilder MapGapsApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/gaps").WithTags("Gaps");
+        var g = app.MapGroup("/api/gaps").WithTags("Gaps").RequireAuthorization(Policies.Staff);
         g.MapGet("/{key}/{year:int}", Get).WithSummary("Điểm bị mất theo tiêu chí, đơn vị chủ trì, lĩnh vực; dự kiến nếu đạt mục tiêu");
         g.MapGet("/{key}/{year:int}/export.xlsx", Export).WithSummary("Xuất phân tích điểm bị mất ra Excel");
         return g;

@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,12 +11,13 @@ public static class InspectionsApi
 {
     public static RouteGroupBuilder MapInspectionsApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/inspections").WithTags("Inspections");
+        var g = app.MapGroup("/api/inspections").WithTags("Inspections").RequireAuthorization(Policies.Staff);
+        var admin = g.MapGroup("").RequireAuthorization(Policies.Admin);
         g.MapGet("/", Plan).WithSummary("Kế hoạch kiểm tra CCHC của một năm, các phát hiện và đơn vị chưa có trong kế hoạch");
-        g.MapPost("/plan", Generate).WithSummary("Lập kế hoạch kiểm tra: thêm mọi đơn vị chưa có trong năm (chạy lại không trùng)");
-        g.MapPost("/", Add).WithSummary("Thêm một cuộc kiểm tra (ví dụ kiểm tra lại, đột xuất)");
-        g.MapPut("/{id:int}", Record).WithSummary("Ghi kết quả một cuộc kiểm tra: ngày kiểm tra, thành phần đoàn, ghi chú");
-        g.MapPost("/{id:int}/findings", AddFinding).WithSummary("Ghi một tồn tại phát hiện qua kiểm tra; tạo nhiệm vụ khắc phục để theo dõi");
+        admin.MapPost("/plan", Generate).WithSummary("Lập kế hoạch kiểm tra: thêm mọi đơn vị chưa có trong năm (chạy lại không trùng)");
+        admin.MapPost("/", Add).WithSummary("Thêm một cuộc kiểm tra (ví dụ kiểm tra lại, đột xuất)");
+        admin.MapPut("/{id:int}", Record).WithSummary("Ghi kết quả một cuộc kiểm tra: ngày kiểm tra, thành phần đoàn, ghi chú");
+        admin.MapPost("/{id:int}/findings", AddFinding).WithSummary("Ghi một tồn tại phát hiện qua kiểm tra; tạo nhiệm vụ khắc phục để theo dõi");
         return g;
     }
 

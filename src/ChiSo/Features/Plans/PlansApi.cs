@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using System.Text.Json;
 using ChiSo.Features.Frameworks;
 using Microsoft.AspNetCore.Builder;
@@ -14,20 +15,21 @@ public static class PlansApi
 {
     public static RouteGroupBuilder MapPlansApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/plans").WithTags("Plans");
+        var g = app.MapGroup("/api/plans").WithTags("Plans").RequireAuthorization(Policies.Staff);
+        var admin = g.MapGroup("").RequireAuthorization(Policies.Admin);
         g.MapGet("/", List).WithSummary("Kế hoạch (lọc theo năm, loại, cơ quan ban hành)");
         g.MapGet("/{id:int}", Get).WithSummary("Một kế hoạch: mục đích, yêu cầu, chỉ tiêu với tình trạng, nhiệm vụ theo mục");
-        g.MapPost("/", Create).WithSummary("Tạo kế hoạch từ tài liệu JSON (tất cả hoặc không)");
-        g.MapPost("/import", Import).WithSummary("Nhập tệp JSON của một kế hoạch (tất cả hoặc không)").DisableAntiforgery();
-        g.MapPut("/{id:int}", EditHeader).WithSummary("Sửa thông tin chung của kế hoạch (chống ghi đè)");
-        g.MapPut("/{id:int}/tasks/{taskId:int}", EditTask).WithSummary("Sửa một nhiệm vụ; tiến độ được đọc lại, cơ quan được đối chiếu lại (chống ghi đè)");
-        g.MapPost("/{id:int}/issue", Issue).WithSummary("Ban hành dự thảo: ghi số và ngày");
-        g.MapPut("/{id:int}/targets/{targetId:int}/actuals", RecordActual).WithSummary("Ghi giá trị thực hiện của một chỉ tiêu trong một kỳ");
-        g.MapPost("/{id:int}/source", UploadSource).WithSummary("Đính kèm văn bản kế hoạch (PDF/Office, tối đa 20 MB)").DisableAntiforgery();
+        admin.MapPost("/", Create).WithSummary("Tạo kế hoạch từ tài liệu JSON (tất cả hoặc không)");
+        admin.MapPost("/import", Import).WithSummary("Nhập tệp JSON của một kế hoạch (tất cả hoặc không)").DisableAntiforgery();
+        admin.MapPut("/{id:int}", EditHeader).WithSummary("Sửa thông tin chung của kế hoạch (chống ghi đè)");
+        admin.MapPut("/{id:int}/tasks/{taskId:int}", EditTask).WithSummary("Sửa một nhiệm vụ; tiến độ được đọc lại, cơ quan được đối chiếu lại (chống ghi đè)");
+        admin.MapPost("/{id:int}/issue", Issue).WithSummary("Ban hành dự thảo: ghi số và ngày");
+        admin.MapPut("/{id:int}/targets/{targetId:int}/actuals", RecordActual).WithSummary("Ghi giá trị thực hiện của một chỉ tiêu trong một kỳ");
+        admin.MapPost("/{id:int}/source", UploadSource).WithSummary("Đính kèm văn bản kế hoạch (PDF/Office, tối đa 20 MB)").DisableAntiforgery();
         g.MapGet("/{id:int}/source", DownloadSource).WithSummary("Tải văn bản kế hoạch");
         g.MapGet("/{id:int}/unresolved-agencies", Unresolved).WithSummary("Tên cơ quan trong nhiệm vụ chưa khớp đơn vị hay nhóm nào trong danh mục");
         g.MapGet("/drafts/preview", PreviewDraft).WithSummary("Xem trước các nhiệm vụ sẽ được tạo từ phân tích điểm bị mất");
-        g.MapPost("/drafts", CreateDraft).WithSummary("Tạo dự thảo kế hoạch năm sau từ phân tích điểm bị mất");
+        admin.MapPost("/drafts", CreateDraft).WithSummary("Tạo dự thảo kế hoạch năm sau từ phân tích điểm bị mất");
         return g;
     }
 
@@ -79,7 +81,7 @@ public static class PlansApi
 
     static async Task<Results<Ok<TargetStanding>, NotFound, ValidationProblem, ProblemHttpResult>> RecordActual(int id, int targetId, ActualEntry entry,
         PlanService plans, HttpContext http, CancellationToken ct) =>
-        Map(await plans.RecordActualAsync(id, targetId, entry, FrameworksApi.UserName(http), ct), "Chỉ tiêu");
+        Map(await plans.RecordActualAsync(id, targetId, entry, Who.Of(http), ct), "Chỉ tiêu");
 
     static async Task<Results<Ok<SourceFileInfo>, NotFound, ValidationProblem, ProblemHttpResult>> UploadSource(int id, IFormFile file,
         PlanService plans, HttpContext http, CancellationToken ct)
@@ -88,7 +90,7 @@ public static class PlansApi
         if (file.Length > PlanService.MaxSourceBytes)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Tệp lớn hơn 20 MB."] });
         await using var stream = file.OpenReadStream();
-        return Map(await plans.AttachSourceAsync(id, file.FileName, stream, FrameworksApi.UserName(http), ct), "Kế hoạch");
+        return Map(await plans.AttachSourceAsync(id, file.FileName, stream, Who.Of(http), ct), "Kế hoạch");
     }
 
     static async Task<Results<FileContentHttpResult, NotFound>> DownloadSource(int id, PlanService plans, CancellationToken ct)

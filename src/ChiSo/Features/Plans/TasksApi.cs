@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using System.Globalization;
 using System.Text.Json;
 using ChiSo.Data;
@@ -16,15 +17,15 @@ public static class TasksApi
 {
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/tasks").WithTags("Tasks");
+        var g = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Staff);
         g.MapGet("/", List).WithSummary("Danh sách nhiệm vụ với tình trạng tính đến một ngày (lọc theo kế hoạch, đơn vị, quá hạn, nguy cơ chậm, tiêu chí, tình trạng)");
         g.MapGet("/{id:int}", Get).WithSummary("Một nhiệm vụ: tình trạng của từng đơn vị, các kỳ (nhiệm vụ định kỳ) và lịch sử báo cáo");
         g.MapPost("/{id:int}/progress", FileProgress).DisableAntiforgery()
             .Accepts<ProgressFiling>("multipart/form-data", "application/json")
-            .WithSummary("Báo cáo tiến độ (multipart kèm tệp minh chứng, hoặc JSON); vai trò suy ra từ nhiệm vụ");
+            .WithSummary("Báo cáo tiến độ (multipart kèm tệp minh chứng, hoặc JSON); vai trò suy ra từ nhiệm vụ").RequireAuthorization(Policies.Filing);
         g.MapGet("/{id:int}/evidence/{fileId:int}", Evidence).WithSummary("Tải tệp minh chứng của một báo cáo tiến độ");
 
-        var other = app.MapGroup("/api").WithTags("Tasks");
+        var other = app.MapGroup("/api").WithTags("Tasks").RequireAuthorization(Policies.Staff);
         other.MapGet("/accountability", Accountability).WithSummary("Trách nhiệm theo đơn vị và danh sách thủ trưởng chịu trách nhiệm, tính đến một ngày");
         other.MapGet("/accountability.xlsx", AccountabilityXlsx).WithSummary("Xuất trách nhiệm theo đơn vị ra Excel");
         other.MapGet("/notifications", Notifications).WithSummary("Thông báo của một đơn vị: nhắc hạn trước 7, 3, 1 ngày và nhiệm vụ quá hạn");
@@ -110,7 +111,12 @@ public static class TasksApi
                     "Nội dung gửi lên phải là multipart/form-data hoặc JSON: {unit, status, percent, text, date, occurrence}."));
             }
         }
-        var result = await TaskBoardProgress.FileAsync(db, id, filing, files, FrameworksApi.UserName(request.HttpContext), clock, ct);
+        // A unit user files for their own unit: it is the default, and any other unit is refused.
+        var actor = Actor.From(request.HttpContext.User);
+        if (string.IsNullOrWhiteSpace(filing.Unit) && !actor.IsAdmin && actor.UnitId is { } own)
+            filing = filing with { Unit = await db.Units.Where(u => u.Id == own).Select(u => u.Code).FirstOrDefaultAsync(ct) };
+        if (await UnitScope.RefuseAsync(request.HttpContext, db, filing.Unit, ct) is { } refused) return refused;
+        var result = await TaskBoardProgress.FileAsync(db, id, filing, files, Who.Of(request.HttpContext), clock, ct);
         return result.Outcome switch
         {
             FilingOutcome.NotFound => TypedResults.NotFound(),

@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Data;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Plans;
@@ -16,14 +17,14 @@ public static class ReportsApi
 
     public static RouteGroupBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/reports").WithTags("Reports");
+        var g = app.MapGroup("/api/reports").WithTags("Reports").RequireAuthorization(Policies.Staff);
         g.MapGet("/periods", Periods).WithSummary("Các kỳ báo cáo của một năm: thời gian chốt số liệu và hạn gửi");
         g.MapGet("/", Dashboard).WithSummary("Tình hình gửi báo cáo của các đơn vị trong một kỳ: đã gửi, đang soạn, chậm gửi");
         g.MapGet("/consolidated.docx", ConsolidatedDocx).WithSummary("Báo cáo tổng hợp (Word, thể thức văn bản hành chính)");
         g.MapGet("/consolidated.xlsx", ConsolidatedXlsx).WithSummary("Báo cáo tổng hợp (Excel: tình hình gửi, chỉ tiêu, nhiệm vụ)");
         g.MapGet("/{unit}/{year:int}/{period}", Get).WithSummary("Báo cáo của một đơn vị (chung, hoặc chuyên đề với ?area=)");
-        g.MapPut("/{unit}/{year:int}/{period}", Save).WithSummary("Lưu bản nháp báo cáo (chống ghi đè: gửi kèm Concurrency đã đọc)");
-        g.MapPost("/{unit}/{year:int}/{period}/submit", Submit).WithSummary("Gửi báo cáo; sau khi gửi không sửa được");
+        g.MapPut("/{unit}/{year:int}/{period}", Save).WithSummary("Lưu bản nháp báo cáo (chống ghi đè: gửi kèm Concurrency đã đọc)").RequireAuthorization(Policies.Filing);
+        g.MapPost("/{unit}/{year:int}/{period}/submit", Submit).WithSummary("Gửi báo cáo; sau khi gửi không sửa được").RequireAuthorization(Policies.Filing);
         return g;
     }
 
@@ -91,14 +92,16 @@ public static class ReportsApi
         ReportEdit edit, ChiSoDb db, TimeProvider clock, IConfiguration config, HttpContext http, CancellationToken ct)
     {
         if (!TryPeriod(year, period, config, out var p, out var errors)) return TypedResults.ValidationProblem(errors);
-        return Answer(await Service(db, clock, config).SaveAsync(unit, year, p!.Kind, area, edit, FrameworksApi.UserName(http), ct));
+        if (await UnitScope.RefuseAsync(http, db, unit, ct) is { } refused) return refused;
+        return Answer(await Service(db, clock, config).SaveAsync(unit, year, p!.Kind, area, edit, Who.Of(http), ct));
     }
 
     static async Task<Results<Ok<ReportForm>, NotFound, ValidationProblem, ProblemHttpResult>> Submit(string unit, int year, string period, string? area,
         SubmitRequest? request, ChiSoDb db, TimeProvider clock, IConfiguration config, HttpContext http, CancellationToken ct)
     {
         if (!TryPeriod(year, period, config, out var p, out var errors)) return TypedResults.ValidationProblem(errors);
-        return Answer(await Service(db, clock, config).SubmitAsync(unit, year, p!.Kind, area, request?.Concurrency, FrameworksApi.UserName(http), ct));
+        if (await UnitScope.RefuseAsync(http, db, unit, ct) is { } refused) return refused;
+        return Answer(await Service(db, clock, config).SubmitAsync(unit, year, p!.Kind, area, request?.Concurrency, Who.Of(http), ct));
     }
 
     static Results<Ok<ReportForm>, NotFound, ValidationProblem, ProblemHttpResult> Answer(ReportOutcome outcome) => outcome.Kind switch

@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Data;
 using ChiSo.Features.Frameworks;
 using Microsoft.AspNetCore.Builder;
@@ -18,10 +19,10 @@ public static class ResultsApi
 {
     public static RouteGroupBuilder MapResultsApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/results").WithTags("Results");
+        var g = app.MapGroup("/api/results").WithTags("Results").RequireAuthorization(Policies.Staff);
         g.MapGet("/{key}/{year:int}", Get).WithSummary("Cây tiêu chí với kết quả, mục tiêu năm sau, kết quả năm trước và các chỗ tổng không khớp");
         g.MapGet("/{key}/history", History).WithSummary("Kết quả chung và xếp hạng qua các năm");
-        g.MapPut("/{key}/{year:int}/scores/{code}", SetScore).WithSummary("Sửa điểm một tiêu chí (có lý do, ghi nhật ký, chống ghi đè)");
+        g.MapPut("/{key}/{year:int}/scores/{code}", SetScore).WithSummary("Sửa điểm một tiêu chí (có lý do, ghi nhật ký, chống ghi đè)").RequireAuthorization(Policies.Admin);
         return g;
     }
 
@@ -49,7 +50,7 @@ public static class ResultsApi
     static async Task<Results<Ok<IndexReport>, NotFound, ValidationProblem, ProblemHttpResult>> SetScore(
         string key, int year, string code, string? unit, ScoreChange change, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var outcome = await ScoreEditor.SetAsync(db, clock, key, year, unit, code, change, FrameworksApi.UserName(http), ct);
+        var outcome = await ScoreEditor.SetAsync(db, clock, key, year, unit, code, change, Who.Of(http), ct);
         return outcome switch
         {
             ScoreEdit.NotFound => TypedResults.NotFound(),

@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using System.Text.Json;
 using ChiSo.Data;
 using ChiSo.Features.Frameworks;
@@ -26,13 +27,16 @@ public static class SurveyCollectionApi
 
     public static RouteGroupBuilder MapSurveyCollectionApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/surveys/rounds/{id:int}").WithTags("Surveys: collection");
-        g.MapPost("/responses", Submit).WithSummary("Nhận một phiếu trả lời (cùng kiểm tra và cách lưu như phiếu trực tuyến)");
+        var g = app.MapGroup("/api/surveys/rounds/{id:int}").WithTags("Surveys: collection").RequireAuthorization(Policies.SurveysRead);
+        var write = g.MapGroup("").RequireAuthorization(Policies.Surveys);
+        g.MapPost("/responses", Submit).WithSummary("Nhận một phiếu trả lời (cùng kiểm tra và cách lưu như phiếu trực tuyến)")
+            // The collection tools of the public (kiosks, the form's own script) answer without an account, like the form.
+            .AllowAnonymous();
         g.MapGet("/progress", Progress).WithSummary("Tiến độ thu phiếu: số phiếu so với chỉ tiêu theo đơn vị × nhóm, tỷ lệ phản hồi, phiếu bị gắn cờ");
         g.MapGet("/flagged", Flagged).WithSummary("Phiếu bị gắn cờ (trả lời quá nhanh, cùng một mức, trùng lặp)");
-        g.MapPost("/responses/{responseId:long}/review", Review).WithSummary("Chấp nhận hoặc loại một phiếu bị gắn cờ");
-        g.MapPost("/paper", ImportPaper).WithSummary("Nhập phiếu giấy từ CSV/Excel (tất cả hoặc không); kèm tệp nhập lần 2 để đối chiếu").DisableAntiforgery();
-        g.MapPost("/paper/reconcile", ReconcilePaper).WithSummary("Đối chiếu hai lần nhập cùng một tập phiếu giấy: các ô khác nhau").DisableAntiforgery();
+        write.MapPost("/responses/{responseId:long}/review", Review).WithSummary("Chấp nhận hoặc loại một phiếu bị gắn cờ");
+        write.MapPost("/paper", ImportPaper).WithSummary("Nhập phiếu giấy từ CSV/Excel (tất cả hoặc không); kèm tệp nhập lần 2 để đối chiếu").DisableAntiforgery();
+        write.MapPost("/paper/reconcile", ReconcilePaper).WithSummary("Đối chiếu hai lần nhập cùng một tập phiếu giấy: các ô khác nhau").DisableAntiforgery();
         return g;
     }
 
@@ -78,7 +82,7 @@ public static class SurveyCollectionApi
     {
         await using var stream = file.OpenReadStream();
         await using var other = second?.OpenReadStream();
-        var report = await PaperImport.ImportAsync(db, id, file.FileName, stream, FrameworksApi.UserName(http), clock, other, ct);
+        var report = await PaperImport.ImportAsync(db, id, file.FileName, stream, Who.Of(http), clock, other, ct);
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
 

@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Data;
 using ChiSo.Features.Frameworks;
 using Microsoft.AspNetCore.Builder;
@@ -28,21 +29,22 @@ public static class SurveyDesignApi
 
     public static RouteGroupBuilder MapSurveyDesignApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/surveys").WithTags("Surveys: design");
+        var g = app.MapGroup("/api/surveys").WithTags("Surveys: design").RequireAuthorization(Policies.SurveysRead);
+        var write = g.MapGroup("").RequireAuthorization(Policies.Surveys);
         g.MapGet("/questionnaires", Questionnaires).WithSummary("Phiếu khảo sát và các phiên bản");
         g.MapGet("/questionnaires/{id:int}", Questionnaire).WithSummary("Một phiên bản phiếu (dạng JSON như tệp có sẵn)");
         g.MapGet("/questionnaires/{id:int}/export.xlsx", ExportXlsx).WithSummary("Xuất phiếu ra Excel (trang Câu hỏi, Thông tin, Nhóm)");
-        g.MapPost("/questionnaires", ImportJson).WithSummary("Nhập một phiên bản phiếu dạng JSON (tất cả hoặc không)");
-        g.MapPost("/questionnaires/import.xlsx", ImportXlsx).WithSummary("Nhập một phiên bản phiếu từ Excel (tất cả hoặc không)").DisableAntiforgery();
+        write.MapPost("/questionnaires", ImportJson).WithSummary("Nhập một phiên bản phiếu dạng JSON (tất cả hoặc không)");
+        write.MapPost("/questionnaires/import.xlsx", ImportXlsx).WithSummary("Nhập một phiên bản phiếu từ Excel (tất cả hoặc không)").DisableAntiforgery();
         g.MapGet("/sample-size", Sample).WithSummary("Cỡ mẫu theo công thức của Bộ Nội vụ: n = N / (1 + N·e²)");
         g.MapGet("/rounds", RoundList).WithSummary("Các đợt khảo sát");
         g.MapGet("/rounds/{id:int}", Round).WithSummary("Một đợt: phiếu, nhóm, kế hoạch mẫu theo đơn vị × nhóm, số mã đã cấp");
-        g.MapPost("/rounds", CreateRound).WithSummary("Tạo đợt khảo sát (ở trạng thái nháp)");
-        g.MapPut("/rounds/{id:int}", EditRound).WithSummary("Đổi tên, ngày bắt đầu, ngày kết thúc của đợt");
-        g.MapPost("/rounds/{id:int}/status", SetStatus).WithSummary("Mở (Open), đóng (Closed) hoặc đưa về nháp (Draft)");
-        g.MapPut("/rounds/{id:int}/quotas", SetQuotas).WithSummary("Thêm hoặc sửa chỉ tiêu đơn vị × nhóm: N (mục tiêu theo công thức) hoặc mục tiêu trực tiếp");
-        g.MapDelete("/rounds/{id:int}/quotas/{quotaId:int}", RemoveQuota).WithSummary("Bỏ một chỉ tiêu khỏi kế hoạch mẫu");
-        g.MapPost("/rounds/{id:int}/tokens", IssueTokens).WithSummary("Cấp mã một lần cho nhóm kín; mã chỉ trả về một lần (JSON, hoặc CSV với ?format=csv)");
+        write.MapPost("/rounds", CreateRound).WithSummary("Tạo đợt khảo sát (ở trạng thái nháp)");
+        write.MapPut("/rounds/{id:int}", EditRound).WithSummary("Đổi tên, ngày bắt đầu, ngày kết thúc của đợt");
+        write.MapPost("/rounds/{id:int}/status", SetStatus).WithSummary("Mở (Open), đóng (Closed) hoặc đưa về nháp (Draft)");
+        write.MapPut("/rounds/{id:int}/quotas", SetQuotas).WithSummary("Thêm hoặc sửa chỉ tiêu đơn vị × nhóm: N (mục tiêu theo công thức) hoặc mục tiêu trực tiếp");
+        write.MapDelete("/rounds/{id:int}/quotas/{quotaId:int}", RemoveQuota).WithSummary("Bỏ một chỉ tiêu khỏi kế hoạch mẫu");
+        write.MapPost("/rounds/{id:int}/tokens", IssueTokens).WithSummary("Cấp mã một lần cho nhóm kín; mã chỉ trả về một lần (JSON, hoặc CSV với ?format=csv)");
         g.MapGet("/rounds/{id:int}/qr", Qr).WithSummary("Ảnh PNG mã QR của phiếu cho một đơn vị (và nhóm, hoặc mã hồ sơ)");
         return g;
     }

@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using System.Text.Json;
 using ChiSo.Data;
 using ChiSo.Features.Frameworks;
@@ -22,10 +23,10 @@ public static class SurveyScoringApi
 
     public static RouteGroupBuilder MapSurveyScoringApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/surveys/rounds").WithTags("Surveys");
+        var g = app.MapGroup("/api/surveys/rounds").WithTags("Surveys").RequireAuthorization(Policies.SurveysRead);
         g.MapGet("/{id:int}/scores", Scores).WithSummary("Kết quả chấm điểm của đợt khảo sát: theo đơn vị, nhóm đối tượng, câu hỏi, tiêu chí; SIPAS theo thành phần, lĩnh vực, chung");
         g.MapGet("/{id:int}/scores.xlsx", ScoresXlsx).WithSummary("Tải kết quả chấm điểm (Excel)");
-        g.MapPost("/{id:int}/publish", Publish).WithSummary("Đưa kết quả khảo sát vào kết quả chỉ số (có nhật ký); khảo sát xã hội học cần ghi rõ framework");
+        g.MapPost("/{id:int}/publish", Publish).WithSummary("Đưa kết quả khảo sát vào kết quả chỉ số (có nhật ký); khảo sát xã hội học cần ghi rõ framework").RequireAuthorization(Policies.Surveys);
         g.MapGet("/{id:int}/responses", Responses).WithSummary("Danh sách phiếu trả lời, phân trang theo mã phiếu (after, take)");
         g.MapGet("/{id:int}/responses.xlsx", ResponsesXlsx).WithSummary("Tải toàn bộ phiếu trả lời (Excel, một dòng một phiếu, một cột một câu hỏi)");
         return g;
@@ -46,7 +47,7 @@ public static class SurveyScoringApi
     static async Task<Results<Ok<ImportReport>, NotFound, UnprocessableEntity<ImportReport>>> Publish(int id, string? framework,
         ChiSoDb db, FrameworkImporter importer, HttpContext http, CancellationToken ct)
     {
-        var report = await ScoringPublish.PublishAsync(db, importer, id, framework, FrameworksApi.UserName(http), ct);
+        var report = await ScoringPublish.PublishAsync(db, importer, id, framework, Who.Of(http), ct);
         if (report is null) return TypedResults.NotFound();
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }

@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,10 +11,10 @@ public static class UnitsApi
 {
     public static RouteGroupBuilder MapUnitsApi(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/units").WithTags("Units");
+        var g = app.MapGroup("/api/units").WithTags("Units").RequireAuthorization(Policies.Staff);
         g.MapGet("/", List).WithSummary("Danh mục tổ chức; asOf lọc đơn vị còn tồn tại vào ngày đó");
         g.MapGet("/{code}", Get).WithSummary("Một đơn vị với lịch sử sáp nhập, chia tách, đổi tên");
-        g.MapPost("/import", Import).WithSummary("Thêm hoặc cập nhật đơn vị và sự kiện (tất cả hoặc không)");
+        g.MapPost("/import", Import).WithSummary("Thêm hoặc cập nhật đơn vị và sự kiện (tất cả hoặc không)").RequireAuthorization(Policies.Admin);
         return g;
     }
 

@@ -1,0 +1,89 @@
+using ChiSo.Data;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChiSo.Features.Accounts;
+
+public sealed record LoginRequest(string? UserName, string? Password);
+
+/// <summary>The signed-in user as the app sees them.</summary>
+public sealed record Me(string UserName, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> RoleLabels, string? Unit, string? UnitName);
+
+public sealed record UserCreated(UserRow User, string? Password);
+
+public static class AccountsApi
+{
+    public const string WrongPassword = "Sai tên đăng nhập hoặc mật khẩu.";
+    public const string LockedOut = "Tài khoản đang bị khóa: đăng nhập sai 5 lần thì khóa 15 phút, hoặc quản trị đã khóa tài khoản. Hãy thử lại sau hoặc liên hệ quản trị.";
+
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var account = app.MapGroup("/api/account").WithTags("Accounts");
+        account.MapPost("/login", Login).AllowAnonymous().WithSummary("Đăng nhập bằng tên và mật khẩu: đặt cookie phiên (204) hoặc 401");
+        account.MapPost("/logout", Logout).AllowAnonymous().WithSummary("Đăng xuất");
+        account.MapGet("/me", GetMe).RequireAuthorization(Policies.Staff).WithSummary("Người đang đăng nhập: tên, vai trò, đơn vị");
+
+        var users = app.MapGroup("/api/users").WithTags("Accounts").RequireAuthorization(Policies.Admin);
+        users.MapGet("/", List).WithSummary("Tài khoản người dùng");
+        users.MapPost("/", Create).WithSummary("Tạo tài khoản; không gửi mật khẩu thì tạo ngẫu nhiên và trả về một lần");
+        users.MapPut("/{id}", Edit).WithSummary("Sửa tên hiển thị, vai trò, đơn vị, khóa hoặc mở khóa (có nhật ký)");
+        users.MapPost("/{id}/password", ResetPassword).WithSummary("Đặt lại mật khẩu; không gửi mật khẩu thì tạo ngẫu nhiên và trả về một lần");
+        return app;
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Login(LoginRequest request, SignInManager<ChiSoUser> signIn)
+    {
+        var result = await PasswordSignInAsync(signIn, request.UserName, request.Password);
+        return result.Succeeded ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: result.IsLockedOut ? LockedOut : WrongPassword);
+    }
+
+    /// <summary>The one sign-in with a password, for the API and the login page: failures count towards the lockout.</summary>
+    public static async Task<SignInResult> PasswordSignInAsync(SignInManager<ChiSoUser> signIn, string? userName, string? password) =>
+        string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password) ? SignInResult.Failed
+            : await signIn.PasswordSignInAsync(userName.Trim(), password, isPersistent: false, lockoutOnFailure: true);
+
+    static async Task<NoContent> Logout(SignInManager<ChiSoUser> signIn)
+    {
+        await signIn.SignOutAsync();
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Ok<Me>> GetMe(HttpContext http, ChiSoDb db, CancellationToken ct)
+    {
+        var actor = Actor.From(http.User);
+        var unit = actor.UnitId is { } id ? await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) : null;
+        var roles = Roles.All.Where(actor.Is).ToList();
+        return TypedResults.Ok(new Me(http.User.Identity!.Name!, actor.Name, roles, roles.Select(Roles.Label).ToList(), unit?.Code, unit?.Name));
+    }
+
+    static Task<List<UserRow>> List(UserAccounts accounts, CancellationToken ct) => accounts.ListAsync(ct);
+
+    const string Refused = "Dữ liệu không hợp lệ, không có gì được ghi.";
+
+    static async Task<Results<Created<UserCreated>, ValidationProblem>> Create(UserCreate request, UserAccounts accounts, HttpContext http, CancellationToken ct)
+    {
+        var change = await accounts.CreateAsync(request, Who.Of(http), ct);
+        return change.Errors is { } errors ? TypedResults.ValidationProblem(errors, title: Refused)
+            : TypedResults.Created($"/api/users/{change.User!.Id}", new UserCreated(change.User, change.Password));
+    }
+
+    static async Task<Results<Ok<UserRow>, NotFound, ValidationProblem>> Edit(string id, UserEdit edit, UserAccounts accounts, HttpContext http, CancellationToken ct)
+    {
+        var change = await accounts.EditAsync(id, edit, Who.Of(http), ct);
+        if (change.NotFound) return TypedResults.NotFound();
+        return change.Errors is { } errors ? TypedResults.ValidationProblem(errors, title: Refused) : TypedResults.Ok(change.User!);
+    }
+
+    static async Task<Results<Ok<UserCreated>, NotFound, ValidationProblem>> ResetPassword(string id, PasswordReset? request, UserAccounts accounts,
+        HttpContext http, CancellationToken ct)
+    {
+        var change = await accounts.ResetPasswordAsync(id, request?.Password, Who.Of(http), ct);
+        if (change.NotFound) return TypedResults.NotFound();
+        return change.Errors is { } errors ? TypedResults.ValidationProblem(errors, title: Refused) : TypedResults.Ok(new UserCreated(change.User!, change.Password));
+    }
+}
