@@ -95,7 +95,8 @@ public abstract class AssessmentApiTests(Provider provider)
         await Problem(await appraiser.GetAsync($"/api/cycles/{id}/units/SNV"), HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/cycles/{id}/appraisers", new[] { new AssignmentSpec(appraiserName, "SNV", null) }, Json)).StatusCode);
         var queue = await appraiser.GetFromJsonAsync<List<QueueLine>>("/api/appraisal/queue", Json);
-        Assert.Equal(("SNV", 6), (queue!.Single().UnitCode, queue.Single().Waiting));
+        var line = Assert.Single(queue!);
+        Assert.Equal(("SNV", 6), (line.UnitCode, line.Waiting));
         foreach (var code in new[] { "1.1", "1.2", "1.3", "3.1", "3.2", "4.1" })
         {
             var r = await appraiser.PutAsJsonAsync($"/api/cycles/{id}/units/SNV/items/{code}/appraisal",
