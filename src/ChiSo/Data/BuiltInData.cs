@@ -66,6 +66,7 @@ public static class BuiltInData
     public static async Task MigrateAndSeedIfEmptyAsync(ChiSoDb db, TimeProvider clock, CancellationToken ct = default)
     {
         await db.Database.MigrateAsync(ct);
+        await DatabaseSetup.UseWriteAheadLogAsync(db, ct);
         if (!await db.Frameworks.AnyAsync(ct)) await SeedAsync(db, clock, ct);
     }
 }

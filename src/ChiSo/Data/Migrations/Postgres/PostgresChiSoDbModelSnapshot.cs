@@ -1738,6 +1738,9 @@ namespace ChiSo.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long?>("AnswersHash")
+                        .HasColumnType("bigint");
+
                     b.Property<int?>("BatchId")
                         .HasColumnType("integer");
 
@@ -1776,7 +1779,9 @@ namespace ChiSo.Data.Migrations.Postgres
 
                     b.HasIndex("UnitId");
 
-                    b.HasIndex("RoundId", "UnitId", "Group");
+                    b.HasIndex("RoundId", "AnswersHash");
+
+                    b.HasIndex("RoundId", "UnitId", "Group", "Review");
 
                     b.ToTable("SurveyResponses");
                 });
@@ -1804,6 +1809,9 @@ namespace ChiSo.Data.Migrations.Postgres
                         .HasColumnType("date");
 
                     b.Property<int>("QuestionnaireId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ReviewVersion")
                         .HasColumnType("integer");
 
                     b.Property<string>("Status")

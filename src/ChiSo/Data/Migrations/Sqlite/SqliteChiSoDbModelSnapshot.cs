@@ -1658,6 +1658,9 @@ namespace ChiSo.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AnswersHash")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("BatchId")
                         .HasColumnType("INTEGER");
 
@@ -1696,7 +1699,9 @@ namespace ChiSo.Data.Migrations.Sqlite
 
                     b.HasIndex("UnitId");
 
-                    b.HasIndex("RoundId", "UnitId", "Group");
+                    b.HasIndex("RoundId", "AnswersHash");
+
+                    b.HasIndex("RoundId", "UnitId", "Group", "Review");
 
                     b.ToTable("SurveyResponses");
                 });
@@ -1722,6 +1727,9 @@ namespace ChiSo.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("QuestionnaireId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReviewVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
