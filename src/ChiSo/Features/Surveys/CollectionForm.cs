@@ -71,15 +71,19 @@ public sealed class CollectionForms(TimeProvider clock)
     readonly ConcurrentDictionary<int, Entry<CollectionForm?>> cache = new();
     readonly ConcurrentDictionary<(int, string), Entry<double?>> medians = new();
 
-    public Task<CollectionForm?> GetAsync(ChiSoDb db, int roundId, CancellationToken ct = default) =>
-        GetAsync(cache, roundId, Lifetime, () => LoadAsync(db, roundId, CancellationToken.None), ct);
+    public Task<CollectionForm?> GetAsync(ChiSoDb db, int roundId, CancellationToken ct = default) => GetAsync(() => db, roundId, ct);
+
+    /// <summary>The DbContext is asked for only when the entry must load: on the intake path, creating a DbContext per
+    /// request cost more than validating and storing the answer (the profile in bench/README.md).</summary>
+    public Task<CollectionForm?> GetAsync(Func<ChiSoDb> db, int roundId, CancellationToken ct = default) =>
+        GetAsync(cache, roundId, Lifetime, () => LoadAsync(db(), roundId, CancellationToken.None), ct);
 
     public void Forget(int roundId) => cache.TryRemove(roundId, out _);
 
     /// <summary>The median time taken by a round's group, refreshed once a minute; null until 20 timed answers exist,
     /// because a median of a handful would flag honest respondents.</summary>
-    public Task<double?> MedianSecondsAsync(ChiSoDb db, int roundId, string group, CancellationToken ct = default) =>
-        GetAsync(medians, (roundId, group), MedianLifetime, () => LoadMedianAsync(db, roundId, group), ct);
+    public Task<double?> MedianSecondsAsync(Func<ChiSoDb> db, int roundId, string group, CancellationToken ct = default) =>
+        GetAsync(medians, (roundId, group), MedianLifetime, () => LoadMedianAsync(db(), roundId, group), ct);
 
     async Task<T> GetAsync<TKey, T>(ConcurrentDictionary<TKey, Entry<T>> entries, TKey key, TimeSpan lifetime, Func<Task<T>> load,
         CancellationToken ct) where TKey : notnull

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ChiSo.Data;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChiSo.Features.Surveys;
 
@@ -19,12 +20,16 @@ public sealed record IntakeResult(IntakeOutcome Outcome, IReadOnlyDictionary<str
 }
 
 /// <summary>The intake: every channel (public form, API) stores answers through <see cref="SubmitAsync"/>. It validates
-/// here, in the request, then hands the row (answers packed as JSON) to <see cref="IntakeWriter"/>, which group-commits.</summary>
-public sealed class CollectionService(ChiSoDb db, CollectionForms forms, IntakeWriter writer, TimeProvider clock)
+/// here, in the request, then hands the row (answers packed as JSON) to <see cref="IntakeWriter"/>, which group-commits.
+/// <para>The request's DbContext is resolved from <paramref name="services"/> only when a cache must load: the form and the
+/// median time are cached and the writer has its own connection, so most submissions need none.</para></summary>
+public sealed class CollectionService(IServiceProvider services, CollectionForms forms, IntakeWriter writer, TimeProvider clock)
 {
+    ChiSoDb Db() => services.GetRequiredService<ChiSoDb>();
+
     public async Task<IntakeResult> SubmitAsync(Submission s, CancellationToken ct = default)
     {
-        var form = await forms.GetAsync(db, s.RoundId, ct);
+        var form = await forms.GetAsync(Db, s.RoundId, ct);
         if (form is null) return IntakeResult.Fail(IntakeOutcome.NotFound, "round", "Không có đợt khảo sát này.");
         var today = Rounds.Today(clock);
         if (!form.IsOpen(today)) return IntakeResult.Fail(IntakeOutcome.NotOpen, "round", "Đợt khảo sát chưa mở hoặc đã kết thúc.");
@@ -38,7 +43,7 @@ public sealed class CollectionService(ChiSoDb db, CollectionForms forms, IntakeW
         if (errors.Count > 0) return new IntakeResult(IntakeOutcome.Invalid, errors, []);
 
         var packed = answers.Pack(out var hash);
-        var flags = CollectionRules.Flags(answers, s.Seconds, await forms.MedianSecondsAsync(db, form.RoundId, group, ct));
+        var flags = CollectionRules.Flags(answers, s.Seconds, await forms.MedianSecondsAsync(Db, form.RoundId, group, ct));
         var response = new SurveyResponse
         {
             RoundId = form.RoundId, UnitId = unitId, Group = group, Channel = s.Channel, SubmittedOn = today, Answers = packed, AnswersHash = hash,
