@@ -10,13 +10,15 @@ namespace ChiSo.Features.Surveys;
 /// units and criteria are re-read, a few small queries).
 /// <para>What lives in the database decides when the tally starts again, so every instance stays right: the round's
 /// <see cref="SurveyRound.ReviewVersion"/> (an accepted or excluded answer changes an already counted row) and its
-/// questionnaire. Ids are handed out in commit order by one writer per instance; with several instances (or a paper import
-/// racing the intake) on PostgreSQL a lower Id can commit after a higher one has been read, so the tally is also started
-/// again every <see cref="Restart"/>, which bounds how long such an answer can be missing. Publishing and the Excel download
-/// always score from scratch (<see cref="RoundScoring.ScoreAsync(ChiSoDb, int, CancellationToken)"/>).</para></summary>
+/// questionnaire. On SQLite an Id is handed out inside the write transaction, which the database runs one at a time, so Ids
+/// become visible in order. On PostgreSQL, with several instances (or a paper import racing the intake), a lower Id can
+/// commit after a higher one has been read, so there the tally is also started again every <see cref="Restart"/>, which
+/// bounds how long such an answer can be missing. A restart (or a review decision) costs one read of the whole round
+/// (seconds at 10^6 responses, bench/README.md). Publishing and the Excel download always score from scratch
+/// (<see cref="RoundScoring.ScoreAsync(ChiSoDb, int, CancellationToken)"/>).</para></summary>
 public sealed class LiveScores(TimeProvider clock)
 {
-    public static readonly TimeSpan Restart = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan Restart = TimeSpan.FromMinutes(5);
 
     sealed class Running
     {
@@ -47,7 +49,7 @@ public sealed class LiveScores(TimeProvider clock)
             // The last Id first, then the rows up to it: an answer committed meanwhile is read next time, never twice.
             var lastId = await db.SurveyResponses.MaxAsync(r => (long?)r.Id, ct) ?? 0;
             if (running.Tally is null || running.QuestionnaireId != round.QuestionnaireId || running.ReviewVersion != round.ReviewVersion
-                || now - running.Started >= Restart)
+                || (now - running.Started >= Restart && !db.Database.IsSqlite()))
             {
                 var tally = new ScoringTally(new ScoringLayout(await RoundScoring.LoadQuestionnaireAsync(db, round.QuestionnaireId, ct)));
                 await RoundScoring.AddResponsesAsync(db, roundId, tally, long.MinValue, lastId, ct);
