@@ -190,5 +190,30 @@ public static class SurveyScoringCheck
             var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             Console.WriteLine($"rescore {scores.Responses:N0} responses, {scores.Units.Count} units: {watch.ElapsedMilliseconds:N0} ms wall, {used.TotalMilliseconds:N0} ms CPU");
         }
+
+        // Live scores (the scores page and API): the first read builds the running tally; after that a new answer costs the
+        // read of what came in since, plus scoring the tally.
+        var live = new LiveScores(TimeProvider.System);
+        await using (var db = SurveyData.Open(path))
+        {
+            var watch = Stopwatch.StartNew();
+            var before = (await live.ScoreAsync(db, roundId))!;
+            Console.WriteLine($"live scores, first read (whole round): {watch.ElapsedMilliseconds:N0} ms");
+            for (var i = 0; i < 3; i++)
+            {
+                var unit = before.Units[i];
+                db.SurveyResponses.Add(new SurveyResponse
+                {
+                    RoundId = roundId, UnitId = unit.UnitId, Group = "citizens", Channel = ResponseChannel.Api, SubmittedOn = new(2024, 11, 5),
+                    Answers = "{" + string.Join(',', Enumerable.Range(1, 30).Select(k => $"\"Q{k}\":\"5\"")) + "}", Review = ResponseReview.Accepted,
+                });
+                await db.SaveChangesAsync();
+                watch.Restart();
+                var after = (await live.ScoreAsync(db, roundId))!;
+                Console.WriteLine($"live scores after one new answer: {watch.ElapsedMilliseconds:N0} ms; counted {after.Responses - before.Responses:+0;-0} " +
+                    $"({after.Responses:N0} in all)");
+                before = after;
+            }
+        }
     }
 }

@@ -33,7 +33,9 @@ var migrate = new Command("migrate", "Tạo hoặc nâng cấp cơ sở dữ li�
 migrate.SetAction(async _ =>
 {
     await using var scope = services.CreateAsyncScope();
-    await scope.ServiceProvider.GetRequiredService<ChiSoDb>().Database.MigrateAsync();
+    var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
+    await db.Database.MigrateAsync();
+    await DatabaseSetup.UseWriteAheadLogAsync(db);
     Console.WriteLine("Đã cập nhật cơ sở dữ liệu.");
     return 0;
 });

@@ -41,12 +41,14 @@ builder.Services.AddSurveyCollection();
 builder.Services.AddAccounts(builder.Configuration);
 // Public survey submissions: per client address, generous, because a service counter's tablets and the citizens'
 // phones on its Wi-Fi share one public address; 120 a minute stops a script, not a crowded counter.
+// Surveys:FormRateLimitPerMinute changes it (the load benchmark posts from one address).
+var formsPerMinute = builder.Configuration.GetValue("Surveys:FormRateLimitPerMinute", 120);
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
     o.AddPolicy(SurveyCollectionApi.FormRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
         http.Connection.RemoteIpAddress?.ToString() ?? "?",
-        _ => new FixedWindowRateLimiterOptions { PermitLimit = 120, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = formsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
 });
 builder.Services.AddDataProtection().SetApplicationName("ChiSo").PersistKeysToDbContext<ChiSoDb>();
 builder.Services.AddProblemDetails();

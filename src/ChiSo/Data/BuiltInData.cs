@@ -70,6 +70,7 @@ public static class BuiltInData
         await db.Database.MigrateAsync(ct);
         // Roles on every start too: a database seeded before accounts existed gets them.
         await AccountsSetup.EnsureRolesAsync(db, ct);
+        await DatabaseSetup.UseWriteAheadLogAsync(db, ct);
         if (!await db.Frameworks.AnyAsync(ct)) await SeedAsync(db, clock, ct);
     }
 }

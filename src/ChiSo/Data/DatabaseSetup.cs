@@ -41,6 +41,14 @@ public static class DatabaseSetup
     public static void ConfigurePostgres(DbContextOptionsBuilder o, string connection) =>
         o.UseNpgsql(connection, s => s.MigrationsAssembly(typeof(ChiSoDb).Assembly.FullName));
 
+    /// <summary>SQLite: write-ahead logging (docs/decisions/0012). Readers (scores, progress, exports) then never block the
+    /// intake's writer nor it them, and a commit appends to the log instead of rewriting pages through a rollback journal.
+    /// The mode is kept in the database file, so setting it after each migration is enough. Nothing to do on PostgreSQL.</summary>
+    public static async Task UseWriteAheadLogAsync(ChiSoDb db, CancellationToken ct = default)
+    {
+        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL", ct);
+    }
+
     static void EnsureSqliteFolder(string connection)
     {
         var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connection);

@@ -46,7 +46,8 @@ public static class PublicSurveyEndpoints
         return FormPage(form, unit, group, t, d, clock.GetUtcNow().ToUnixTimeSeconds(), new Dictionary<string, string>(), new Dictionary<string, string>(), 200);
     }
 
-    static async Task<IResult> Submit(int roundId, string unit, IFormCollection post, ChiSoDb db, CollectionForms forms,
+    // No DbContext among the parameters: most posts need none (CollectionService), and creating one costs more than the rest.
+    static async Task<IResult> Submit(int roundId, string unit, IFormCollection post, HttpContext http, CollectionForms forms,
         CollectionService intake, TimeProvider clock, CancellationToken ct)
     {
         var answers = post.Keys.Where(k => k.StartsWith("a:", StringComparison.Ordinal))
@@ -62,7 +63,7 @@ public static class PublicSurveyEndpoints
         {
             case IntakeOutcome.Stored:
                 return TypedResults.Redirect(ThanksPath);
-            case IntakeOutcome.Invalid when await forms.GetAsync(db, roundId, ct) is { } form && form.Groups.ContainsKey(group) && form.Units.ContainsKey(unit):
+            case IntakeOutcome.Invalid when await forms.GetAsync(() => http.RequestServices.GetRequiredService<ChiSoDb>(), roundId, ct) is { } form && form.Groups.ContainsKey(group) && form.Units.ContainsKey(unit):
                 return FormPage(form, unit, form.Groups[group].Code, token, dossier, started ?? clock.GetUtcNow().ToUnixTimeSeconds(),
                     answers.Where(a => a.Value is { Length: > 0 }).ToDictionary(a => a.Key, a => a.Value!), result.Errors, 422);
             case IntakeOutcome.DossierUsed:

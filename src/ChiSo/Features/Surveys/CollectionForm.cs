@@ -35,6 +35,11 @@ public sealed record CollectionForm(int RoundId, string RoundName, int Year, Rou
     string Title, string? Intro, SurveyKind Kind, IReadOnlyDictionary<string, RespondentGroup> Groups, IReadOnlyList<FormSection> Sections,
     IReadOnlyDictionary<string, (int Id, string Name)> Units, IReadOnlySet<(int UnitId, string Group)> Quotas)
 {
+    /// <summary>The questionnaire version the round uses; with <see cref="QuestionnaireVersion"/> the key of its compiled
+    /// <see cref="FormRules"/>. 0 on a form built by hand.</summary>
+    public int QuestionnaireId { get; init; }
+    public string QuestionnaireVersion { get; init; } = "";
+
     public IEnumerable<FormQuestion> Questions => Sections.SelectMany(s => s.Questions);
 
     /// <summary>The questions one group answers, sections without any left out.</summary>
@@ -48,36 +53,59 @@ public sealed record CollectionForm(int RoundId, string RoundName, int Year, Rou
 }
 
 /// <summary>Cache of <see cref="CollectionForm"/> per round (a singleton). A change to the round (closing it, a
-/// new quota) reaches the intake within <see cref="Lifetime"/>.</summary>
+/// new quota) reaches the intake within <see cref="Lifetime"/> (plus the time one reload takes).
+/// <para>When an entry is stale, the first request to see it reloads it and the others keep using the old one meanwhile:
+/// at thousands of submissions a second, letting every waiting request reload at once stalls them all.</para></summary>
 public sealed class CollectionForms(TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
-    readonly ConcurrentDictionary<int, (DateTimeOffset Loaded, CollectionForm? Form)> cache = new();
+    static readonly TimeSpan MedianLifetime = TimeSpan.FromMinutes(1);
 
-    public async Task<CollectionForm?> GetAsync(ChiSoDb db, int roundId, CancellationToken ct = default)
+    sealed class Entry<T>(DateTimeOffset loaded, Task<T> value)
     {
-        var now = clock.GetUtcNow();
-        if (cache.TryGetValue(roundId, out var hit) && now - hit.Loaded < Lifetime) return hit.Form;
-        var form = await LoadAsync(db, roundId, ct);
-        cache[roundId] = (now, form);
-        return form;
+        public readonly DateTimeOffset Loaded = loaded;
+        public readonly Task<T> Value = value;
+        public int Reloading;
     }
+
+    readonly ConcurrentDictionary<int, Entry<CollectionForm?>> cache = new();
+    readonly ConcurrentDictionary<(int, string), Entry<double?>> medians = new();
+
+    public Task<CollectionForm?> GetAsync(ChiSoDb db, int roundId, CancellationToken ct = default) => GetAsync(() => db, roundId, ct);
+
+    /// <summary>The DbContext is asked for only when the entry must load: on the intake path, creating a DbContext per
+    /// request cost more than validating and storing the answer (the profile in bench/README.md).</summary>
+    public Task<CollectionForm?> GetAsync(Func<ChiSoDb> db, int roundId, CancellationToken ct = default) =>
+        GetAsync(cache, roundId, Lifetime, () => LoadAsync(db(), roundId, CancellationToken.None), ct);
 
     public void Forget(int roundId) => cache.TryRemove(roundId, out _);
 
-    readonly ConcurrentDictionary<(int, string), (DateTimeOffset Loaded, double? Median)> medians = new();
-
     /// <summary>The median time taken by a round's group, refreshed once a minute; null until 20 timed answers exist,
     /// because a median of a handful would flag honest respondents.</summary>
-    public async Task<double?> MedianSecondsAsync(ChiSoDb db, int roundId, string group, CancellationToken ct = default)
+    public Task<double?> MedianSecondsAsync(Func<ChiSoDb> db, int roundId, string group, CancellationToken ct = default) =>
+        GetAsync(medians, (roundId, group), MedianLifetime, () => LoadMedianAsync(db(), roundId, group), ct);
+
+    async Task<T> GetAsync<TKey, T>(ConcurrentDictionary<TKey, Entry<T>> entries, TKey key, TimeSpan lifetime, Func<Task<T>> load,
+        CancellationToken ct) where TKey : notnull
     {
         var now = clock.GetUtcNow();
-        if (medians.TryGetValue((roundId, group), out var hit) && now - hit.Loaded < TimeSpan.FromMinutes(1)) return hit.Median;
+        if (entries.TryGetValue(key, out var hit) && !hit.Value.IsFaulted && !hit.Value.IsCanceled)
+        {
+            if (now - hit.Loaded < lifetime || !hit.Value.IsCompleted) return await hit.Value.WaitAsync(ct);
+            // Stale: one request reloads, the others keep the value they have (a failed load is retried by the next request).
+            if (Interlocked.Exchange(ref hit.Reloading, 1) == 1) return await hit.Value;
+        }
+        var entry = new Entry<T>(now, load());
+        entries[key] = entry;
+        // The load runs on this request's DbContext: wait for it whole, even if the request is cancelled meanwhile.
+        return await entry.Value;
+    }
+
+    static async Task<double?> LoadMedianAsync(ChiSoDb db, int roundId, string group)
+    {
         var timed = db.SurveyResponses.Where(r => r.RoundId == roundId && r.Group == group && r.Seconds != null && r.Channel != ResponseChannel.Paper);
-        var n = await timed.CountAsync(ct);
-        double? median = n < 20 ? null : await timed.OrderBy(r => r.Seconds).Skip(n / 2).Select(r => (double)r.Seconds!).FirstAsync(ct);
-        medians[(roundId, group)] = (now, median);
-        return median;
+        var n = await timed.CountAsync();
+        return n < 20 ? null : await timed.OrderBy(r => r.Seconds).Skip(n / 2).Select(r => (double)r.Seconds!).FirstAsync();
     }
 
     public static async Task<CollectionForm?> LoadAsync(ChiSoDb db, int roundId, CancellationToken ct = default)
@@ -97,6 +125,7 @@ public sealed class CollectionForms(TimeProvider clock)
         return new CollectionForm(round.Id, round.Name, round.Year, round.Status, round.OpensOn, round.ClosesOn, q.Name, q.Intro, q.Kind,
             q.Groups.ToDictionary(g => g.Code, StringComparer.OrdinalIgnoreCase), sections,
             units.ToDictionary(u => u.Code, u => (u.Id, u.Name), StringComparer.OrdinalIgnoreCase),
-            round.Quotas.Select(x => (x.UnitId, x.Group)).ToHashSet());
+            round.Quotas.Select(x => (x.UnitId, x.Group)).ToHashSet())
+        { QuestionnaireId = q.Id, QuestionnaireVersion = q.Version };
     }
 }

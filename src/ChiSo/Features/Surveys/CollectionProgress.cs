@@ -70,7 +70,16 @@ public static class CollectionProgress
 
     /// <summary>A reviewer's decision on a flagged answer: accepted answers count, excluded ones are left out of quotas
     /// and scores. The flags stay, so the decision can be revisited. False when the answer is not in the round or carries no flags.</summary>
-    public static async Task<bool> ReviewAsync(ChiSoDb db, int roundId, long responseId, bool accept, CancellationToken ct = default) =>
-        await db.SurveyResponses.Where(r => r.Id == responseId && r.RoundId == roundId && r.Flags != null)
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Review, accept ? ResponseReview.Accepted : ResponseReview.Excluded), ct) == 1;
+    public static async Task<bool> ReviewAsync(ChiSoDb db, int roundId, long responseId, bool accept, CancellationToken ct = default)
+    {
+        // The round's ReviewVersion moves in the same transaction, so live scores (LiveScores) in every instance start
+        // their tally again instead of keeping a row counted under its old decision.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await db.SurveyResponses.Where(r => r.Id == responseId && r.RoundId == roundId && r.Flags != null)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Review, accept ? ResponseReview.Accepted : ResponseReview.Excluded), ct) != 1)
+            return false;
+        await db.SurveyRounds.Where(r => r.Id == roundId).ExecuteUpdateAsync(u => u.SetProperty(r => r.ReviewVersion, r => r.ReviewVersion + 1), ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
 }

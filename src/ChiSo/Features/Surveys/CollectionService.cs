@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ChiSo.Data;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChiSo.Features.Surveys;
 
@@ -20,12 +20,16 @@ public sealed record IntakeResult(IntakeOutcome Outcome, IReadOnlyDictionary<str
 }
 
 /// <summary>The intake: every channel (public form, API) stores answers through <see cref="SubmitAsync"/>. It validates
-/// here, in the request, then hands the row (answers packed as JSON) to <see cref="IntakeWriter"/>, which group-commits.</summary>
-public sealed class CollectionService(ChiSoDb db, CollectionForms forms, IntakeWriter writer, TimeProvider clock)
+/// here, in the request, then hands the row (answers packed as JSON) to <see cref="IntakeWriter"/>, which group-commits.
+/// <para>The request's DbContext is resolved from <paramref name="services"/> only when a cache must load: the form and the
+/// median time are cached and the writer has its own connection, so most submissions need none.</para></summary>
+public sealed class CollectionService(IServiceProvider services, CollectionForms forms, IntakeWriter writer, TimeProvider clock)
 {
+    ChiSoDb Db() => services.GetRequiredService<ChiSoDb>();
+
     public async Task<IntakeResult> SubmitAsync(Submission s, CancellationToken ct = default)
     {
-        var form = await forms.GetAsync(db, s.RoundId, ct);
+        var form = await forms.GetAsync(Db, s.RoundId, ct);
         if (form is null) return IntakeResult.Fail(IntakeOutcome.NotFound, "round", "Không có đợt khảo sát này.");
         var today = Rounds.Today(clock);
         if (!form.IsOpen(today)) return IntakeResult.Fail(IntakeOutcome.NotOpen, "round", "Đợt khảo sát chưa mở hoặc đã kết thúc.");
@@ -38,30 +42,25 @@ public sealed class CollectionService(ChiSoDb db, CollectionForms forms, IntakeW
         var (answers, errors) = CollectionRules.Check(form, group, s.Answers);
         if (errors.Count > 0) return new IntakeResult(IntakeOutcome.Invalid, errors, []);
 
-        var packed = answers.Pack();
-        var flags = CollectionRules.Flags(answers, s.Seconds, await forms.MedianSecondsAsync(db, form.RoundId, group, ct));
-        // Two identical answers racing in the same instant are both stored unflagged; a reviewer still sees them in the list.
-        if (await db.SurveyResponses.AnyAsync(r => r.RoundId == form.RoundId && r.UnitId == unitId && r.Group == group
-                && r.SubmittedOn == today && r.Answers == packed, ct))
-            flags.Add(CollectionRules.Duplicate);
-
+        var packed = answers.Pack(out var hash);
+        var flags = CollectionRules.Flags(answers, s.Seconds, await forms.MedianSecondsAsync(Db, form.RoundId, group, ct));
         var response = new SurveyResponse
         {
-            RoundId = form.RoundId, UnitId = unitId, Group = group, Channel = s.Channel, SubmittedOn = today, Answers = packed,
+            RoundId = form.RoundId, UnitId = unitId, Group = group, Channel = s.Channel, SubmittedOn = today, Answers = packed, AnswersHash = hash,
             Seconds = s.Seconds is >= 0 ? s.Seconds : null,
             Review = flags.Count > 0 ? ResponseReview.Flagged : ResponseReview.Accepted,
             Flags = flags.Count > 0 ? string.Join(',', flags) : null,
         };
         var dossier = !closed && !string.IsNullOrWhiteSpace(s.Dossier) ? DossierHash(form.RoundId, s.Dossier) : null;
-        // The writer spends the token, records the dossier and stores the answer in one transaction (shared with other
-        // answers: group commit), so a refused token or dossier stores nothing. The token row only turns Used; nothing
-        // records which response spent it.
+        // The writer spends the token, records the dossier, flags a duplicate (an identical answer of the same unit, group
+        // and day) and stores the answer in one transaction (shared with other answers: group commit), so a refused token
+        // or dossier stores nothing. The token row only turns Used; nothing records which response spent it.
         var outcome = await writer.WriteAsync(new PendingResponse(response, closed ? s.Token : null, dossier), ct);
         return outcome switch
         {
             IntakeOutcome.TokenRefused => IntakeResult.Fail(IntakeOutcome.TokenRefused, "token", "Mã phiếu không hợp lệ, không thuộc đơn vị và nhóm này, hoặc đã được dùng."),
             IntakeOutcome.DossierUsed => IntakeResult.Fail(IntakeOutcome.DossierUsed, "dossier", "Hồ sơ này đã được đánh giá trong đợt khảo sát; mỗi hồ sơ chỉ trả lời một lần."),
-            _ => new IntakeResult(IntakeOutcome.Stored, errors, flags),
+            _ => new IntakeResult(IntakeOutcome.Stored, errors, response.Flags?.Split(',') ?? []),
         };
     }
 

@@ -1,5 +1,8 @@
+using System.Data;
+using System.Data.Common;
 using System.Threading.Channels;
 using ChiSo.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,7 +10,9 @@ using Microsoft.Extensions.Hosting;
 namespace ChiSo.Features.Surveys;
 
 /// <summary>A validated response waiting to be written. <see cref="Token"/> (closed groups) is spent and
-/// <see cref="DossierHash"/> (open SIPAS links) recorded as used, but neither is stored with the response.</summary>
+/// <see cref="DossierHash"/> (open SIPAS links) recorded as used, but neither is stored with the response; a response has
+/// one or the other, never both. The writer adds the duplicate flag to <see cref="Response"/> when an identical answer of
+/// the same unit, group and day is already stored (or earlier in the same batch).</summary>
 public sealed record PendingResponse(SurveyResponse Response, string? Token, string? DossierHash)
 {
     internal TaskCompletionSource<IntakeOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -16,12 +21,16 @@ public sealed record PendingResponse(SurveyResponse Response, string? Token, str
 /// <summary>Group commit for the intake (a singleton and hosted service). Each response in a transaction of its own
 /// costs one fsync, which capped the intake at ~80–170 answers a second on SQLite; here one loop takes whatever has
 /// queued up (up to <see cref="MaxBatch"/>) and writes it in ONE transaction: one fsync for many answers. Each caller
-/// still gets the outcome of its own response (stored, token refused, dossier already used).</summary>
+/// still gets the outcome of its own response (stored, token refused, dossier already used).
+/// <para>The loop keeps one connection open and writes with prepared ADO.NET commands (docs/decisions/0012): EF's change
+/// tracking and SQL generation cost more than the insert itself at thousands of answers a second.</para></summary>
 public sealed class IntakeWriter(IServiceScopeFactory scopes) : BackgroundService
 {
     public const int MaxBatch = 256;
 
     readonly Channel<PendingResponse> queue = Channel.CreateUnbounded<PendingResponse>(new UnboundedChannelOptions { SingleReader = true });
+    AsyncServiceScope? scope;
+    IntakeCommands? commands;
 
     /// <summary>Queues a response and waits until its batch is committed (or refused for this response alone).</summary>
     public async Task<IntakeOutcome> WriteAsync(PendingResponse item, CancellationToken ct = default)
@@ -42,6 +51,7 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes) : BackgroundServic
         // Shutting down: take no new answers, but store those already waiting, since their senders expect an outcome.
         queue.Writer.TryComplete();
         while (Take() is { Count: > 0 } rest) await WriteBatchAsync(rest);
+        await CloseAsync();
     }
 
     List<PendingResponse> Take()
@@ -55,76 +65,177 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes) : BackgroundServic
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
+            var sql = commands ??= await OpenAsync();
             try
             {
-                Complete(batch, await StoreAsync(db, batch));
+                Complete(batch, await sql.StoreAsync(batch));
                 return;
             }
-            catch (DbUpdateException)
+            catch (DbException)
             {
-                // A unique index refused one item (a dossier stored meanwhile by another app instance): the transaction
-                // is rolled back, so write the items one by one, each in its own; the dossier pre-check, now seeing
-                // the other instance's row, refuses only that one.
+                // Something unforeseen refused one item (a foreign key, a constraint): the transaction is rolled back, so
+                // write the items one by one, each in its own, and only the faulty one fails.
             }
+            var failed = false;
             foreach (var item in batch)
             {
-                try { Complete([item], await StoreAsync(db, [item])); }
-                catch (Exception e) { item.Done.TrySetException(e); }
+                try { Complete([item], await sql.StoreAsync([item])); }
+                catch (Exception e) { item.Done.TrySetException(e); failed = true; }
             }
+            if (failed) await CloseAsync();
         }
         catch (Exception e)
         {
-            // The loop must survive a failed batch (database down, …): every waiting sender gets the error.
+            // The loop must survive a failed batch (database down, …): every waiting sender gets the error, and the next
+            // batch opens a fresh connection.
             foreach (var item in batch) item.Done.TrySetException(e);
+            await CloseAsync();
         }
+    }
+
+    async Task<IntakeCommands> OpenAsync()
+    {
+        scope = scopes.CreateAsyncScope();
+        var db = scope.Value.ServiceProvider.GetRequiredService<ChiSoDb>();
+        await db.Database.OpenConnectionAsync();
+        return await IntakeCommands.PrepareAsync(db.Database.GetDbConnection());
+    }
+
+    async Task CloseAsync()
+    {
+        if (commands is not null) await commands.DisposeAsync();
+        commands = null;
+        if (scope is { } s) await s.DisposeAsync();
+        scope = null;
     }
 
     static void Complete(List<PendingResponse> items, IntakeOutcome[] outcomes)
     {
         for (var i = 0; i < items.Count; i++) items[i].Done.TrySetResult(outcomes[i]);
     }
+}
 
-    /// <summary>Spends tokens, records dossiers and inserts the responses of <paramref name="items"/> in one transaction.</summary>
-    static async Task<IntakeOutcome[]> StoreAsync(ChiSoDb db, List<PendingResponse> items)
+/// <summary>The writer's four statements, prepared once on its connection and reused for every batch. The same SQL runs on
+/// SQLite and PostgreSQL (quoted names, ON CONFLICT DO NOTHING, TRUE).</summary>
+sealed class IntakeCommands : IAsyncDisposable
+{
+    readonly DbConnection connection;
+    readonly DbCommand useToken, useDossier, findDuplicate, insert;
+
+    IntakeCommands(DbConnection connection)
     {
-        db.ChangeTracker.Clear();
+        this.connection = connection;
+        // One conditional UPDATE: of two uses of a token, in one batch or racing in two instances, exactly one sees a row.
+        // A token of another unit or group is left unused, so refusing it needs no rollback of the rest of the batch.
+        useToken = Command("UPDATE \"SurveyTokens\" SET \"Used\" = TRUE WHERE \"Hash\" = @h AND \"RoundId\" = @r AND \"UnitId\" = @u " +
+            "AND \"Group\" = @g AND NOT \"Used\"", ("@h", DbType.String), ("@r", DbType.Int32), ("@u", DbType.Int32), ("@g", DbType.String));
+        // The unique index on (RoundId, Hash) decides: a dossier already stored, by this batch or by another instance, adds
+        // no row, and the answer is refused without rolling back the others.
+        useDossier = Command("INSERT INTO \"UsedDossiers\" (\"RoundId\", \"Hash\") VALUES (@r, @h) ON CONFLICT DO NOTHING",
+            ("@r", DbType.Int32), ("@h", DbType.String));
+        findDuplicate = Command("SELECT 1 FROM \"SurveyResponses\" WHERE \"RoundId\" = @r AND \"AnswersHash\" = @x AND \"UnitId\" = @u " +
+            "AND \"Group\" = @g AND \"SubmittedOn\" = @d AND \"Answers\" = @a LIMIT 1",
+            ("@r", DbType.Int32), ("@x", DbType.Int64), ("@u", DbType.Int32), ("@g", DbType.String), ("@d", DbType.Date), ("@a", DbType.String));
+        insert = Command("INSERT INTO \"SurveyResponses\" (\"RoundId\", \"UnitId\", \"Group\", \"Channel\", \"SubmittedOn\", \"Answers\", " +
+            "\"AnswersHash\", \"Seconds\", \"Review\", \"Flags\") VALUES (@r, @u, @g, @c, @d, @a, @x, @s, @v, @f)",
+            ("@r", DbType.Int32), ("@u", DbType.Int32), ("@g", DbType.String), ("@c", DbType.String), ("@d", DbType.Date),
+            ("@a", DbType.String), ("@x", DbType.Int64), ("@s", DbType.Int32), ("@v", DbType.String), ("@f", DbType.String));
+    }
+
+    public static async Task<IntakeCommands> PrepareAsync(DbConnection connection)
+    {
+        if (connection is SqliteConnection)
+        {
+            // In WAL mode (DatabaseSetup) a commit need not wait for the disk when synchronous is NORMAL: the database
+            // stays consistent after a crash; see docs/decisions/0012 for what a power cut can cost.
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = NORMAL";
+            await pragma.ExecuteNonQueryAsync();
+        }
+        var commands = new IntakeCommands(connection);
+        foreach (var c in commands.All) await c.PrepareAsync();
+        return commands;
+    }
+
+    DbCommand[] All => [useToken, useDossier, findDuplicate, insert];
+
+    DbCommand Command(string sql, params (string Name, DbType Type)[] parameters)
+    {
+        var c = connection.CreateCommand();
+        c.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            var p = c.CreateParameter();
+            p.ParameterName = name;
+            p.DbType = type;
+            p.Value = DBNull.Value;
+            c.Parameters.Add(p);
+        }
+        return c;
+    }
+
+    static void Set(DbCommand c, int i, object? value) => c.Parameters[i].Value = value ?? DBNull.Value;
+
+    /// <summary>Spends tokens, records dossiers, flags duplicates and inserts the responses of <paramref name="items"/> in one
+    /// transaction.</summary>
+    public async Task<IntakeOutcome[]> StoreAsync(List<PendingResponse> items)
+    {
         var outcomes = new IntakeOutcome[items.Count];
-        await using var tx = await db.Database.BeginTransactionAsync();
-
-        // Dossiers already used, in one query for the batch; within the batch the first of two wins.
-        var hashes = items.Where(i => i.DossierHash is not null).Select(i => i.DossierHash!).Distinct().ToList();
-        HashSet<(int RoundId, string Hash)> used = hashes.Count == 0 ? [] : (await db.UsedDossiers.AsNoTracking().Where(d => hashes.Contains(d.Hash))
-            .Select(d => new { d.RoundId, d.Hash }).ToListAsync()).Select(d => (d.RoundId, d.Hash)).ToHashSet();
-
+        await using var tx = await connection.BeginTransactionAsync();
+        foreach (var c in All) c.Transaction = tx;
+        var batch = new HashSet<(int, int, string, DateOnly, string)>();
         for (var i = 0; i < items.Count; i++)
         {
-            var (response, token, dossier) = items[i];
-            if (token is not null && !await UseTokenAsync(db, response, token)) { outcomes[i] = IntakeOutcome.TokenRefused; continue; }
-            if (dossier is not null)
+            var (r, token, dossier) = items[i];
+            if (token is not null)
             {
-                if (!used.Add((response.RoundId, dossier))) { outcomes[i] = IntakeOutcome.DossierUsed; continue; }
-                db.UsedDossiers.Add(new UsedDossier { RoundId = response.RoundId, Hash = dossier });
+                var usable = !string.IsNullOrWhiteSpace(token) && token.Length <= 100;
+                if (usable)
+                {
+                    Set(useToken, 0, Tokens.Hash(token)); Set(useToken, 1, r.RoundId); Set(useToken, 2, r.UnitId); Set(useToken, 3, r.Group);
+                    usable = await useToken.ExecuteNonQueryAsync() == 1;
+                }
+                if (!usable)
+                {
+                    outcomes[i] = IntakeOutcome.TokenRefused;
+                    continue;
+                }
             }
-            response.Id = 0; // a key left by a rolled-back attempt would be taken for an existing row
-            db.SurveyResponses.Add(response);
+            else if (dossier is not null)
+            {
+                Set(useDossier, 0, r.RoundId); Set(useDossier, 1, dossier);
+                if (await useDossier.ExecuteNonQueryAsync() != 1)
+                {
+                    outcomes[i] = IntakeOutcome.DossierUsed;
+                    continue;
+                }
+            }
+            r.AnswersHash ??= SurveyResponse.HashOf(r.Answers);
+            // Duplicates: an identical answer of the same unit, group and day, stored before or earlier in this batch.
+            var duplicate = !batch.Add((r.RoundId, r.UnitId, r.Group, r.SubmittedOn, r.Answers));
+            if (!duplicate)
+            {
+                Set(findDuplicate, 0, r.RoundId); Set(findDuplicate, 1, r.AnswersHash); Set(findDuplicate, 2, r.UnitId);
+                Set(findDuplicate, 3, r.Group); Set(findDuplicate, 4, r.SubmittedOn); Set(findDuplicate, 5, r.Answers);
+                duplicate = await findDuplicate.ExecuteScalarAsync() is not null;
+            }
+            if (duplicate && r.Flags?.Split(',').Contains(CollectionRules.Duplicate) != true)
+            {
+                r.Flags = r.Flags is null ? CollectionRules.Duplicate : r.Flags + "," + CollectionRules.Duplicate;
+                r.Review = ResponseReview.Flagged;
+            }
+            Set(insert, 0, r.RoundId); Set(insert, 1, r.UnitId); Set(insert, 2, r.Group); Set(insert, 3, r.Channel.ToString());
+            Set(insert, 4, r.SubmittedOn); Set(insert, 5, r.Answers); Set(insert, 6, r.AnswersHash); Set(insert, 7, r.Seconds);
+            Set(insert, 8, r.Review.ToString()); Set(insert, 9, r.Flags);
+            await insert.ExecuteNonQueryAsync();
             outcomes[i] = IntakeOutcome.Stored;
         }
-        await db.SaveChangesAsync();
         await tx.CommitAsync();
-        db.ChangeTracker.Clear();
         return outcomes;
     }
 
-    /// <summary>One conditional UPDATE (… WHERE Hash = @h AND Used = false, and of this unit and group): of two uses of
-    /// a token, in one batch or racing, exactly one sees a row. A token of another unit or group is left unused, so
-    /// refusing it needs no rollback of the rest of the batch.</summary>
-    static async Task<bool> UseTokenAsync(ChiSoDb db, SurveyResponse r, string token)
+    public async ValueTask DisposeAsync()
     {
-        if (string.IsNullOrWhiteSpace(token) || token.Length > 100) return false;
-        var hash = Tokens.Hash(token);
-        return await db.SurveyTokens.Where(t => t.RoundId == r.RoundId && t.Hash == hash && !t.Used && t.UnitId == r.UnitId && t.Group == r.Group)
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.Used, true)) == 1;
+        foreach (var c in All) await c.DisposeAsync();
     }
 }

@@ -77,7 +77,7 @@ public static class PaperImport
             responses.Add(new SurveyResponse
             {
                 RoundId = roundId, UnitId = unitId, Group = group, Channel = ResponseChannel.Paper, SubmittedOn = today,
-                Answers = answers.Pack(), Review = ResponseReview.Accepted, Flags = flags.Count > 0 ? string.Join(',', flags) : null,
+                Answers = answers.Pack(out var hash), AnswersHash = hash, Review = ResponseReview.Accepted, Flags = flags.Count > 0 ? string.Join(',', flags) : null,
             });
         }
         if (sheet.Rows.Count == 0) problems.Add(new PaperProblem(0, "file", "Tệp không có dòng phiếu nào."));

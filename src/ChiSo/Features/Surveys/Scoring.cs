@@ -31,51 +31,60 @@ public static class RoundScoring
         var questionnaireId = await db.SurveyRounds.Where(r => r.Id == roundId).Select(r => (int?)r.QuestionnaireId).FirstOrDefaultAsync(ct);
         if (questionnaireId is null) return null;
         var tally = new ScoringTally(new ScoringLayout(await LoadQuestionnaireAsync(db, questionnaireId.Value, ct)));
+        await AddResponsesAsync(db, roundId, tally, long.MinValue, long.MaxValue, ct);
+        return tally;
+    }
+
+    /// <summary>Adds to <paramref name="tally"/> the round's responses (all but the excluded ones) whose Id lies in
+    /// [<paramref name="fromId"/>, <paramref name="toId"/>]: the whole round, or what came in since a live tally last read.</summary>
+    public static async Task AddResponsesAsync(ChiSoDb db, int roundId, ScoringTally tally, long fromId, long toId, CancellationToken ct = default)
+    {
         if (db.Database.GetDbConnection() is SqliteConnection sqlite)
         {
-            await TallySqliteAsync(sqlite, roundId, tally, ct);
-            return tally;
+            await TallySqliteAsync(sqlite, roundId, tally, fromId, toId, ct);
+            return;
         }
         var rows = db.SurveyResponses.AsNoTracking()
-            .Where(r => r.RoundId == roundId && r.Review != ResponseReview.Excluded)
+            .Where(r => r.RoundId == roundId && r.Review != ResponseReview.Excluded && r.Id >= fromId && r.Id <= toId)
             .Select(r => new { r.UnitId, r.Group, r.Answers });
         await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
             tally.Add(row.UnitId, row.Group, row.Answers);
-        return tally;
     }
 
     /// <summary>SQLite: the rows are read with the native API, so each response's answers are handed over as the UTF-8 bytes
     /// SQLite holds (no string per row, no UTF-16 round trip): 10^6 responses are read in about the time EF takes to
     /// materialise a tenth of them. The unary plus keeps SQLite off the (RoundId, UnitId, Group) index: reading a whole round
     /// through it fetches every row by a random jump (8 s at 10^6), where a scan of the table reads pages in order.</summary>
-    static async Task TallySqliteAsync(SqliteConnection connection, int roundId, ScoringTally tally, CancellationToken ct)
+    static async Task TallySqliteAsync(SqliteConnection connection, int roundId, ScoringTally tally, long fromId, long toId, CancellationToken ct)
     {
         var source = new SqliteConnectionStringBuilder(connection.ConnectionString);
         var file = source.Mode != SqliteOpenMode.Memory && source.DataSource is { Length: > 0 } ds && ds != ":memory:";
-        if (!file || Environment.ProcessorCount < 2)
-        {
-            await Task.Run(() => TallySqlite(connection, roundId, long.MinValue, long.MaxValue, tally, ct), ct);
-            return;
-        }
-        // Two halves of the key range on two connections, one per core; each half is still a sequential scan.
         if (connection.State != ConnectionState.Open) await connection.OpenAsync(ct);
         long min, max;
         await using (var range = connection.CreateCommand())
         {
-            range.CommandText = "SELECT MIN(\"Id\"), MAX(\"Id\") FROM \"SurveyResponses\"";
+            range.CommandText = "SELECT MIN(\"Id\"), MAX(\"Id\") FROM \"SurveyResponses\" WHERE \"Id\" BETWEEN $from AND $to";
+            range.Parameters.AddWithValue("$from", fromId);
+            range.Parameters.AddWithValue("$to", toId);
             await using var r = await range.ExecuteReaderAsync(ct);
             await r.ReadAsync(ct);
             if (r.IsDBNull(0)) return;
             (min, max) = (r.GetInt64(0), r.GetInt64(1));
         }
+        if (!file || Environment.ProcessorCount < 2 || max - min < 100_000)
+        {
+            await Task.Run(() => TallySqlite(connection, roundId, min, max, tally, ct), ct);
+            return;
+        }
+        // Two halves of the key range on two connections, one per core; each half is still a sequential scan.
         var mid = min + (max - min) / 2;
         var second = new ScoringTally(tally.Layout);
         var other = Task.Run(() =>
         {
             using var c = new SqliteConnection(connection.ConnectionString);
-            TallySqlite(c, roundId, mid + 1, long.MaxValue, second, ct);
+            TallySqlite(c, roundId, mid + 1, max, second, ct);
         }, ct);
-        await Task.Run(() => TallySqlite(connection, roundId, long.MinValue, mid, tally, ct), ct);
+        await Task.Run(() => TallySqlite(connection, roundId, min, mid, tally, ct), ct);
         await other;
         tally.Merge(second);
     }
@@ -150,7 +159,7 @@ public static class RoundScoring
             var all = new ScoringTally.UnitTally(tally.Layout.Groups.Count, tally.Layout.Cells);
             foreach (var t in tally.Units.Values)
                 for (var i = 0; i < all.Sums.Length; i++) all.Sums[i] += t.Sums[i];
-            city = scorer.Sipas(all, null, false);
+            city = scorer.Sipas(all, null);
         }
         return new RoundScores(round.Id, round.Name, round.Year, kind, frameworkKey, version?.Label, tally.Responses, MethodText, list, city);
     }
@@ -207,7 +216,7 @@ public static class RoundScoring
             int? unitPlan = anyPlan ? planned : null;
             var warning = groups.Any(x => x.Warning);
             var points = kind == SurveyKind.Sociological ? Combine(groups) : [];
-            var sipas = kind == SurveyKind.Sipas && tally is not null ? Sipas(tally, unitPlan, warning) : null;
+            var sipas = kind == SurveyKind.Sipas && tally is not null ? Sipas(tally, unitPlan) : null;
             return new UnitScores(id, code, name, responses, unitPlan, warning, groups, points, sipas);
         }
 
@@ -236,7 +245,7 @@ public static class RoundScoring
                     var mean = MeanFromSums(s[0], s[1], s[2], target);
                     decimal? points = max is { } m && s[0] > 0 ? SurveyStatistics.PointsFromMean(m, mean.Mean, ScoringTally.ScaleTop) : null;
                     double? margin = max is { } mm && !double.IsNaN(mean.MarginOfError) ? Math.Round((double)mm * mean.MarginOfError / ScoringTally.ScaleTop, 4) : null;
-                    groupCriteria.Add(new GroupCriterion(code, cname, max, Figure.From(mean, 4), points, margin));
+                    groupCriteria.Add(new GroupCriterion(code, cname, max, Figure.Pooled(mean, 4, responses, target), points, margin));
                 }
             return new GroupScores(group.Code, group.Name, responses, target, target is { } tt && responses < tt, questions, groupCriteria);
         }
@@ -256,21 +265,23 @@ public static class RoundScoring
                 var first = groups.SelectMany(g => g.Criteria).First(c => c.Code == code);
                 if (parts.Count == 0)
                 {
-                    list.Add(new CriterionPoints(code, first.Name, first.Max, 0, 0, null, null, true));
+                    list.Add(new CriterionPoints(code, first.Name, first.Max, 0, 0, null, null, true, 0));
                     continue;
                 }
                 var points = SurveyStatistics.Weighted(parts.Select(p => (p.C!.Points!.Value, 1m)).ToList());
                 double? margin = parts.All(p => p.C!.PointsMargin is not null)
                     ? Math.Round(Math.Sqrt(parts.Sum(p => p.C!.PointsMargin!.Value * p.C!.PointsMargin!.Value)) / parts.Count, 4) : null;
                 list.Add(new CriterionPoints(code, first.Name, first.Max, parts.Sum(p => p.C!.Mean.N), parts.Count, points, margin,
-                    parts.Any(p => p.Group.Warning)));
+                    parts.Any(p => p.Group.Warning), parts.Sum(p => p.Group.Responses)));
             }
             return list;
         }
 
-        public SipasScores Sipas(ScoringTally.UnitTally tally, int? planned, bool warning)
+        public SipasScores Sipas(ScoringTally.UnitTally tally, int? planned)
         {
-            // Every figure pools the answers of all groups; the question-level figures per group are in the groups.
+            // Every figure pools the answers of all groups; the question-level figures per group are in the groups. The warning
+            // compares the unit's respondents with its plan (each group's shortfall is shown with the group).
+            var respondents = tally.Responses.Sum();
             var perQuestion = new long[layout.Questions.Count][];
             for (var q = 0; q < layout.Questions.Count; q++)
             {
@@ -286,7 +297,7 @@ public static class RoundScoring
             {
                 long hits = 0, n = 0;
                 foreach (var q in questions) { n += perQuestion[q][0]; hits += perQuestion[q][3]; }
-                return Figure.From(PercentFromCounts(hits, n, null), 2) with { Planned = planned, Warning = warning };
+                return Figure.Pooled(PercentFromCounts(hits, n, null), 2, respondents, planned);
             }
             var scored = Enumerable.Range(0, layout.Questions.Count).Where(q => criterionOf[q] is not null).ToList();
             string Name(string code) => criteria.TryGetValue(code, out var c) ? c.Name : code;

@@ -1,5 +1,8 @@
 using ChiSo.Features.Accounts;
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ChiSo.Data;
 using ChiSo.Features.Frameworks;
 using Microsoft.AspNetCore.Builder;
@@ -10,8 +13,55 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ChiSo.Features.Surveys;
 
-/// <summary>An answer sent by a data-collection tool. Answer values may be strings, numbers or arrays (several choices).</summary>
-public sealed record ResponseRequest(string Unit, string Group, Dictionary<string, JsonElement> Answers, string? Token, string? Dossier, int? Seconds);
+/// <summary>An answer sent by a data-collection tool. Answer values may be strings, numbers, true/false or arrays (several
+/// choices); <see cref="AnswersJson"/> reads them as text.</summary>
+public sealed record ResponseRequest(string Unit, string Group, [property: JsonConverter(typeof(AnswersJson))] Dictionary<string, string?> Answers,
+    string? Token, string? Dossier, int? Seconds);
+
+/// <summary>Answer values read straight into text: strings as they are, numbers as written, true/false as Có/Không, arrays
+/// joined by ";" (several choices), anything else as no answer. A <see cref="JsonElement"/> per answer would build a
+/// <see cref="JsonDocument"/> for each of the thirty-odd values of every submission.</summary>
+public sealed class AnswersJson : JsonConverter<Dictionary<string, string?>>
+{
+    public override Dictionary<string, string?> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("answers: một đối tượng JSON mã câu → câu trả lời.");
+        var answers = new Dictionary<string, string?>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var code = reader.GetString()!;
+            reader.Read();
+            answers[code] = Text(ref reader);
+        }
+        return answers;
+    }
+
+    static string? Text(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String: return reader.GetString();
+            case JsonTokenType.Number: return Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+            case JsonTokenType.True: return "Có";
+            case JsonTokenType.False: return "Không";
+            case JsonTokenType.StartArray:
+                var parts = new List<string>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) parts.Add(Text(ref reader) ?? "");
+                return string.Join(CollectionRules.MultipleSeparator, parts);
+            case JsonTokenType.StartObject:
+                reader.Skip();
+                return null;
+            default: return null;
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, Dictionary<string, string?> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var (code, text) in value) writer.WriteString(code, text);
+        writer.WriteEndObject();
+    }
+}
 
 public sealed record ResponseAccepted(IReadOnlyList<string> Flags);
 
@@ -22,7 +72,7 @@ public static class SurveyCollectionApi
     public const string FormRateLimit = "survey-form";
 
     public static IServiceCollection AddSurveyCollection(this IServiceCollection services) =>
-        services.AddSingleton<CollectionForms>().AddScoped<CollectionService>()
+        services.AddSingleton<CollectionForms>().AddScoped<CollectionService>().AddSingleton<LiveScores>()
             .AddSingleton<IntakeWriter>().AddHostedService(sp => sp.GetRequiredService<IntakeWriter>());
 
     public static RouteGroupBuilder MapSurveyCollectionApi(this IEndpointRouteBuilder app)
@@ -43,8 +93,7 @@ public static class SurveyCollectionApi
     static async Task<Results<Created<ResponseAccepted>, NotFound, ValidationProblem, ProblemHttpResult>> Submit(int id,
         ResponseRequest request, CollectionService intake, CancellationToken ct)
     {
-        var answers = (request.Answers ?? []).ToDictionary(a => a.Key, a => Text(a.Value));
-        var result = await intake.SubmitAsync(new Submission(id, request.Unit ?? "", request.Group ?? "", answers, request.Token, request.Dossier,
+        var result = await intake.SubmitAsync(new Submission(id, request.Unit ?? "", request.Group ?? "", request.Answers ?? [], request.Token, request.Dossier,
             request.Seconds, ResponseChannel.Api), ct);
         return result.Outcome switch
         {
@@ -56,17 +105,6 @@ public static class SurveyCollectionApi
             _ => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: result.Errors.Values.First()),
         };
     }
-
-    /// <summary>Answer values from JSON: text as is, numbers as written, arrays joined by ";" (several choices).</summary>
-    static string? Text(JsonElement v) => v.ValueKind switch
-    {
-        JsonValueKind.String => v.GetString(),
-        JsonValueKind.Number => v.GetRawText(),
-        JsonValueKind.Array => string.Join(CollectionRules.MultipleSeparator, v.EnumerateArray().Select(Text)),
-        JsonValueKind.True => "Có",
-        JsonValueKind.False => "Không",
-        _ => null,
-    };
 
     static async Task<Results<Ok<RoundProgress>, NotFound>> Progress(int id, ChiSoDb db, CancellationToken ct) =>
         await CollectionProgress.LoadAsync(db, id, ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound();

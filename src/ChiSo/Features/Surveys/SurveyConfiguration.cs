@@ -62,7 +62,9 @@ internal sealed class SurveyResponseConfiguration : IEntityTypeConfiguration<Sur
 {
     public void Configure(EntityTypeBuilder<SurveyResponse> b)
     {
-        b.HasIndex(r => new { r.RoundId, r.UnitId, r.Group });
+        // Review in the index: live progress counts answers per unit × group × review from the index alone.
+        b.HasIndex(r => new { r.RoundId, r.UnitId, r.Group, r.Review });
+        b.HasIndex(r => new { r.RoundId, r.AnswersHash });
         b.Property(r => r.Channel).HasConversion<string>().HasMaxLength(10);
         b.Property(r => r.Review).HasConversion<string>().HasMaxLength(10);
         b.HasOne<SurveyRound>().WithMany().HasForeignKey(r => r.RoundId).OnDelete(DeleteBehavior.Cascade);

@@ -16,6 +16,9 @@ public sealed class SurveyRound
     /// <summary>The margin of error e of the sample plan (n = N / (1 + N·e²)).</summary>
     public decimal Margin { get; set; } = 0.05m;
     public List<RoundQuota> Quotas { get; set; } = [];
+    /// <summary>Raised by every review decision (accept or exclude) in the same statement's transaction: live scores keep
+    /// a running tally per app instance and start it again when this differs from what they counted with.</summary>
+    public int ReviewVersion { get; set; }
 }
 
 public enum RoundStatus { Draft, Open, Closed }
@@ -46,10 +49,32 @@ public sealed class SurveyResponse
     public DateOnly SubmittedOn { get; set; }
     /// <summary>JSON object: question code → answer ("4", "Có", "A;B" for several choices).</summary>
     public required string Answers { get; set; }
+    /// <summary>The first 8 bytes of the SHA-256 of <see cref="Answers"/> (HashOf): the duplicate rule finds an
+    /// identical answer through the (RoundId, AnswersHash) index instead of reading every answer of the unit and group.
+    /// Null on rows written without it (tests that build rows by hand); such rows are not found as duplicates.</summary>
+    public long? AnswersHash { get; set; }
     public int? Seconds { get; set; }
     public ResponseReview Review { get; set; }
     public string? Flags { get; set; }
     public int? BatchId { get; set; }
+
+    public static long HashOf(string answers)
+    {
+        var max = System.Text.Encoding.UTF8.GetMaxByteCount(answers.Length);
+        var rented = max > 1024 ? System.Buffers.ArrayPool<byte>.Shared.Rent(max) : null;
+        Span<byte> utf8 = rented ?? stackalloc byte[1024];
+        var n = System.Text.Encoding.UTF8.GetBytes(answers, utf8);
+        var hash = HashOf(utf8[..n]);
+        if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        return hash;
+    }
+
+    public static long HashOf(ReadOnlySpan<byte> utf8Answers)
+    {
+        Span<byte> sha = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(utf8Answers, sha);
+        return System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(sha);
+    }
 }
 
 public enum ResponseChannel { Online, Api, Paper }

@@ -32,8 +32,9 @@ public static class SurveyScoringApi
         return g;
     }
 
-    static async Task<Results<Ok<RoundScores>, NotFound>> Scores(int id, ChiSoDb db, CancellationToken ct) =>
-        await RoundScoring.ScoreAsync(db, id, ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound();
+    /// <summary>Live: a new answer counts at the next read (<see cref="LiveScores"/>).</summary>
+    static async Task<Results<Ok<RoundScores>, NotFound>> Scores(int id, ChiSoDb db, LiveScores live, CancellationToken ct) =>
+        await live.ScoreAsync(db, id, ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound();
 
     static async Task<Results<FileStreamHttpResult, NotFound>> ScoresXlsx(int id, ChiSoDb db, CancellationToken ct)
     {

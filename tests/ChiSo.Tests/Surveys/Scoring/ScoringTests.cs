@@ -150,6 +150,49 @@ public abstract class ScoringTests(Provider provider)
     }
 
     [Fact]
+    public async Task The_low_n_warning_compares_respondents_with_the_plan_and_both_counts_are_given()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.NewContext();
+        var (a, _) = await TwoUnitsAsync(db);
+        // 2.4.1 asked twice of g1: 4 respondents give 8 answers, against a plan of 5 respondents.
+        var qid = await QuestionnaireAsync(db, SurveyKind.Sociological, "par-province", ["g1"],
+            ("Q1", QuestionType.Likert5, "par-province:2.4.1", []), ("Q2", QuestionType.Likert5, "par-province:2.4.1", []));
+        var round = await RoundAsync(db, qid, "Cỡ mẫu " + Guid.NewGuid().ToString("N")[..6], new RoundQuota { UnitId = a.Id, Group = "g1", Target = 5 });
+        foreach (var answers in new[] { """{"Q1":"5","Q2":"4"}""", """{"Q1":"4","Q2":"4"}""", """{"Q1":"3","Q2":"5"}""", """{"Q1":"4","Q2":"2"}""" })
+            db.SurveyResponses.Add(Response(round, a, "g1", answers));
+        await db.SaveChangesAsync();
+
+        var unit = (await RoundScoring.ScoreAsync(db, round))!.Units.Single();
+        var g1 = unit.Groups.Single();
+        Assert.Equal((4, 5, true), (g1.Responses, g1.Planned!.Value, g1.Warning));
+        var pooled = g1.Criteria.Single().Mean;
+        Assert.Equal(8, pooled.N); // answers: more than the plan …
+        Assert.Equal(4, pooled.Respondents); // … but the plan counts respondents, and so does the warning
+        Assert.True(pooled.Warning);
+        var q1 = g1.Questions.Single(q => q.Code == "Q1").Mean;
+        Assert.Equal((4, 4, true), (q1.N, q1.Respondents, q1.Warning));
+        var c = unit.Criteria.Single();
+        Assert.Equal((8, 4, true), (c.N, c.Respondents, c.Warning));
+
+        // One more respondent meets the plan: no warning anywhere, though the answer counts were already above it.
+        db.SurveyResponses.Add(Response(round, a, "g1", """{"Q1":"2","Q2":"3"}"""));
+        await db.SaveChangesAsync();
+        unit = (await RoundScoring.ScoreAsync(db, round))!.Units.Single();
+        Assert.False(unit.Warning);
+        Assert.False(unit.Groups.Single().Criteria.Single().Mean.Warning);
+        Assert.Equal((10, 5, false), (unit.Criteria.Single().N, unit.Criteria.Single().Respondents, unit.Criteria.Single().Warning));
+
+        // The export names both counts and says what the warning compares.
+        var xlsx = new MemoryStream();
+        ScoringExcel.Write((await RoundScoring.ScoreAsync(db, round))!, xlsx);
+        xlsx.Position = 0;
+        var row = xlsx.Query(useHeaderRow: true, sheetName: ScoringExcel.CriteriaSheet).Cast<IDictionary<string, object?>>().Single();
+        Assert.Equal(5.0, Convert.ToDouble(row["Số phiếu"]));
+        Assert.Equal(10.0, Convert.ToDouble(row["Số câu trả lời"]));
+    }
+
+    [Fact]
     public async Task Sipas_pools_the_answers_of_a_component_an_area_and_the_whole()
     {
         await using var database = await TestDatabase.CreateAsync(provider);
@@ -288,6 +331,8 @@ public abstract class ScoringTests(Provider provider)
         // The scores page, as prerendered: the unit's criterion with its points, Vietnamese first.
         var html = await client.GetStringAsync($"/surveys/rounds/{built.RoundId}/scores");
         Assert.Contains("Điểm theo tiêu chí", html);
+        Assert.Contains("Số phiếu", html); // respondents, which the plan and the ⚠ count …
+        Assert.Contains("Số câu trả lời", html); // … and answers, labelled apart
         Assert.Contains("<b>0,6</b>", html);
         Assert.Contains($"/api/surveys/rounds/{built.RoundId}/responses.xlsx", html);
     }

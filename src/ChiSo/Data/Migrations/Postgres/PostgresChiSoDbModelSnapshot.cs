@@ -1742,6 +1742,9 @@ namespace ChiSo.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long?>("AnswersHash")
+                        .HasColumnType("bigint");
+
                     b.Property<int?>("BatchId")
                         .HasColumnType("integer");
 
@@ -1780,7 +1783,9 @@ namespace ChiSo.Data.Migrations.Postgres
 
                     b.HasIndex("UnitId");
 
-                    b.HasIndex("RoundId", "UnitId", "Group");
+                    b.HasIndex("RoundId", "AnswersHash");
+
+                    b.HasIndex("RoundId", "UnitId", "Group", "Review");
 
                     b.ToTable("SurveyResponses");
                 });
@@ -1808,6 +1813,9 @@ namespace ChiSo.Data.Migrations.Postgres
                         .HasColumnType("date");
 
                     b.Property<int>("QuestionnaireId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ReviewVersion")
                         .HasColumnType("integer");
 
                     b.Property<string>("Status")

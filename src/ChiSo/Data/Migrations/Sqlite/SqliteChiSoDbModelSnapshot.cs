@@ -1662,6 +1662,9 @@ namespace ChiSo.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AnswersHash")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("BatchId")
                         .HasColumnType("INTEGER");
 
@@ -1700,7 +1703,9 @@ namespace ChiSo.Data.Migrations.Sqlite
 
                     b.HasIndex("UnitId");
 
-                    b.HasIndex("RoundId", "UnitId", "Group");
+                    b.HasIndex("RoundId", "AnswersHash");
+
+                    b.HasIndex("RoundId", "UnitId", "Group", "Review");
 
                     b.ToTable("SurveyResponses");
                 });
@@ -1726,6 +1731,9 @@ namespace ChiSo.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("QuestionnaireId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReviewVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
