@@ -311,7 +311,7 @@ public static class CycleCommands
             await using var stream = f.OpenRead();
             var (rows, error) = SurveyPointsFile.Read(stream);
             if (error is not null) { Console.Error.WriteLine(error); return 1; }
-            return await Act(p.GetValue(asUser), false, (s, a, _) => s.SetSurveyPointsAsync(p.GetValue(id), new SurveyPointsInput(p.GetValue(source) ?? f.Name, rows!), a, ct),
+            return await Act(p.GetValue(asUser), false, (s, a, _) => s.SetSurveyPointsAsync(p.GetValue(id), new SurveyPointsInput(p.GetValue(source) ?? f.Name, rows!, SurveyPointsFile.FirstRow), a, ct),
                 r => Console.WriteLine($"Đã nhập {r.Rows} dòng điểm điều tra."), ct);
         });
         Cycle.Subcommands.Add(cmd);

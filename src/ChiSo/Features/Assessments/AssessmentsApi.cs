@@ -135,7 +135,7 @@ public static class AssessmentsApi
         var (rows, error) = SurveyPointsFile.Read(ms);
         if (error is not null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [error] });
         var source = form!["source"].ToString() is { Length: > 0 } src ? src : file.FileName;
-        return (await s.SetSurveyPointsAsync(id, new SurveyPointsInput(source, rows!), Actor.From(request.HttpContext.User), ct)).ToHttp();
+        return (await s.SetSurveyPointsAsync(id, new SurveyPointsInput(source, rows!, SurveyPointsFile.FirstRow), Actor.From(request.HttpContext.User), ct)).ToHttp();
     }
 
     static async Task<IResult> UnitAudit(int id, string unit, string? code, string? format, AssessmentService s, ChiSoDb db, HttpContext http, CancellationToken ct)
@@ -164,6 +164,9 @@ public static class AssessmentsApi
 /// <summary>Reads survey points from a workbook: columns "Đơn vị", "Mã tiêu chí", "Điểm" (first sheet, header row).</summary>
 public static class SurveyPointsFile
 {
+    /// <summary>The sheet row of the first data row (row 1 is the header).</summary>
+    public const int FirstRow = 2;
+
     public static (List<SurveyPointRow>? Rows, string? Error) Read(Stream stream)
     {
         List<IDictionary<string, object?>> raw;

@@ -130,7 +130,7 @@ public sealed partial class AssessmentService
         for (var i = 0; i < input.Rows.Count; i++)
         {
             var r = input.Rows[i];
-            var row = i + 1;
+            var row = i + input.FirstRow;
             var u = directory.Find(r.Unit ?? "");
             var hit = l.Groups.SelectMany(g => g.Units.Select(cu => (g.Tree, cu))).FirstOrDefault(t => t.cu.UnitId == u?.Id);
             if (hit.cu is null) { problems.Add(new(row, $"Đơn vị '{r.Unit}' không thuộc kỳ đánh giá.")); continue; }

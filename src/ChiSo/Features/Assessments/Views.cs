@@ -49,6 +49,8 @@ public sealed record ReasonInput(string Reason);
 public sealed record CouncilOverride(string Unit, string Code, decimal Points, string Reason);
 public sealed record CouncilInput(DateOnly Date, string Reference, int Members, int Present, string? Note, List<CouncilOverride>? Overrides);
 public sealed record SurveyPointRow(string Unit, string Code, decimal? Points);
-public sealed record SurveyPointsInput(string Source, List<SurveyPointRow> Rows);
+/// <summary>Survey points to enter; <paramref name="FirstRow"/> numbers the rows in the report (2 for a workbook whose
+/// row 1 is the header, so the report names the rows the user sees).</summary>
+public sealed record SurveyPointsInput(string Source, List<SurveyPointRow> Rows, int FirstRow = 1);
 public sealed record SurveyPointsReport(int Rows, List<RowProblem> Problems);
 public sealed record RowProblem(int Row, string Message);
