@@ -196,6 +196,57 @@ public sealed class AssessmentTests(BrowserFixture fx)
         await context.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_standing_agency_records_the_council_imports_survey_points_and_publishes_from_the_dashboard()
+    {
+        var key = await setup.FrameworkAsync();
+        var id = await setup.CycleAsync(key, "SNV", "STP");
+        foreach (var unit in new[] { "SNV", "STP" })
+        {
+            await setup.AnswerAllAsync(id, unit);
+            AssessmentSetup.Ok(await setup.Service(s => s.SubmitAsync(id, unit, AssessmentSetup.Admin)));
+            await setup.AcceptAllAsync(id, unit);
+            AssessmentSetup.Ok(await setup.Service(s => s.SendAppraisalAsync(id, unit, AssessmentSetup.Admin)));
+        }
+        var page = await fx.OpenAsync($"/danh-gia/{id}");
+
+        // The council: no quorum first, then the decision.
+        await Type(Input(page.Locator("body"), "council-reference"), "07/BB-HĐTĐ");
+        await Type(Input(page.Locator("body"), "council-members"), "9");
+        await Type(Input(page.Locator("body"), "council-present"), "4");
+        await page.GetByTestId("council-finalise").ClickAsync();
+        await Expect(page.GetByTestId("council-error")).ToContainTextAsync("Không đủ số lượng: 4/9");
+        await Type(Input(page.Locator("body"), "council-present"), "6");
+        await page.GetByTestId("council-finalise").ClickAsync();
+        await Expect(page.GetByTestId("council-done")).ToContainTextAsync("07/BB-HĐTĐ, 6/9");
+
+        // Survey points from Excel: a bad sheet is refused whole with its rows named, then the good one.
+        string Sheet(params (string Unit, string Code, double Points)[] rows)
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"diem-xhh-{Guid.NewGuid():N}.xlsx");
+            using var file = File.Create(path);
+            file.WriteXlsx(new Dictionary<string, object>
+            {
+                ["Điểm"] = rows.Select(r => new Dictionary<string, object> { ["Đơn vị"] = r.Unit, ["Mã tiêu chí"] = r.Code, ["Điểm"] = r.Points }).ToList(),
+            });
+            return path;
+        }
+        await page.Locator("[data-testid=survey-file]").SetInputFilesAsync(Sheet(("SNV", "2.2", 1.5), ("STP", "1.1", 1)));
+        await page.GetByTestId("survey-import").ClickAsync();
+        await Expect(page.GetByTestId("survey-error")).ToContainTextAsync("Dòng 2");
+        await Expect(page.GetByTestId("survey-error")).ToContainTextAsync("Dòng 3");
+        await page.Locator("[data-testid=survey-file]").SetInputFilesAsync(Sheet(("SNV", "2.2", 0.9), ("STP", "2.2", 0.7)));
+        await page.GetByTestId("survey-import").ClickAsync();
+        await Expect(page.GetByTestId("cycle-done")).ToContainTextAsync("2 dòng");
+
+        await page.GetByTestId("cycle-publish").ClickAsync();
+        await Expect(page.GetByTestId("cycle-done")).ToContainTextAsync("Đã công bố");
+        var visitor = await (await fx.Browser.NewContextAsync()).NewPageAsync();
+        await visitor.GotoAsync($"{fx.BaseUrl}/xep-hang/{id}");
+        await Expect(visitor.Locator("tr[data-unit=SNV] [data-testid=rank]")).ToHaveTextAsync("1");
+        await Expect(visitor.Locator("tr[data-unit=STP] [data-testid=rank]")).ToHaveTextAsync("2");
+    }
+
     /// <summary>A one-page PDF with a correct cross-reference table, made here so the test needs no file.</summary>
     static byte[] TinyPdf()
     {
