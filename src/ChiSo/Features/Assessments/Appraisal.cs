@@ -21,11 +21,11 @@ public sealed partial class AssessmentService
         if (x.Cycle.Status != CycleStatus.Open) return Failure.Refused("Kết quả thẩm định đã được Hội đồng chốt.");
         if (criterion.Method != ScoringMethod.Appraisal) return Failure.Refused($"Tiêu chí {code} được chấm qua điều tra xã hội học.");
         // First appraisal once submitted; a review after the explanation (or after its window closed).
-        var review = x.CycleUnit.Stage == UnitStage.Explained || (x.CycleUnit.Stage == UnitStage.Appraised && Now > x.CycleUnit.ExplanationDue);
-        if (x.CycleUnit.Stage != UnitStage.Submitted && !review)
+        if (!AwaitsAppraisal(x.CycleUnit))
             return Failure.Refused(x.CycleUnit.Stage == UnitStage.Draft ? "Đơn vị chưa gửi bản tự đánh giá."
                 : x.CycleUnit.Stage == UnitStage.Appraised ? $"Đơn vị đang giải trình đến {ViText.DateTime(x.CycleUnit.ExplanationDue)}."
                 : "Hội đồng đã chốt kết quả của đơn vị.");
+        var review = x.CycleUnit.Stage != UnitStage.Submitted;
 
         var errors = new Dictionary<string, string[]>();
         decimal? points = item.SelfPoints;

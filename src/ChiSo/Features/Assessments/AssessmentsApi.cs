@@ -24,8 +24,8 @@ public static class AssessmentsApi
         g.MapPost("/", (CycleSpec spec, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.CreateCycleAsync(spec, Actor.From(http.User), ct)))
             .WithSummary("Tạo kỳ đánh giá: năm, các mốc thời gian, nhóm xếp hạng với bộ chỉ số và đơn vị, các mức xếp loại")
             .RequireAuthorization(Policies.Admin);
-        g.MapGet("/{id:int}", async (int id, AssessmentService s, HttpContext http, CancellationToken ct) =>
-                await CycleExists(s, id, ct) ? TypedResults.Ok(VisiblePart(await s.SummaryAsync(id, ct), Actor.From(http.User), s)) : NotFound())
+        g.MapGet("/{id:int}", async (int id, AssessmentService s, ChiSoDb db, HttpContext http, CancellationToken ct) =>
+                await CycleExists(db, id, ct) ? TypedResults.Ok(VisiblePart(await s.SummaryAsync(id, ct), Actor.From(http.User), s)) : NotFound())
             .WithSummary("Bảng theo dõi kỳ đánh giá: ai đã gửi, ai chậm");
         g.MapPost("/{id:int}/open", (int id, AssessmentService s, HttpContext http, CancellationToken ct) => Run(s.OpenCycleAsync(id, Actor.From(http.User), ct)))
             .WithSummary("Mở kỳ đánh giá: tạo phiếu tự đánh giá cho từng đơn vị")
@@ -98,7 +98,7 @@ public static class AssessmentsApi
 
     static IResult NotFound() => TypedResults.Problem(statusCode: 404, title: "Không tìm thấy kỳ đánh giá.");
 
-    static async Task<bool> CycleExists(AssessmentService s, int id, CancellationToken ct) => (await s.ListCyclesAsync(ct)).Any(c => c.Id == id);
+    static Task<bool> CycleExists(ChiSoDb db, int id, CancellationToken ct) => db.Cycles.AnyAsync(c => c.Id == id, ct);
 
     /// <summary>Unit users and appraisers see the cycle's dates and their own rows, not how other units stand.</summary>
     static CycleSummary VisiblePart(CycleSummary c, Actor actor, AssessmentService s) =>

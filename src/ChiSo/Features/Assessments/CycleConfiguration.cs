@@ -1,6 +1,5 @@
-using System.Text.Json;
+using ChiSo.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace ChiSo.Features.Assessments;
@@ -24,10 +23,7 @@ internal sealed class CycleGroupConfiguration : IEntityTypeConfiguration<CycleGr
     {
         b.Property(g => g.Name).HasMaxLength(200);
         b.HasOne(g => g.FrameworkVersion).WithMany().HasForeignKey(g => g.FrameworkVersionId).OnDelete(DeleteBehavior.Restrict);
-        b.Property(g => g.Bands).HasConversion(
-            v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
-            v => JsonSerializer.Deserialize<List<Band>>(v, (JsonSerializerOptions?)null) ?? new List<Band>(),
-            new ValueComparer<List<Band>>((x, y) => x!.SequenceEqual(y!), v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x.GetHashCode())), v => v.ToList()));
+        b.Property(g => g.Bands).HasJsonList();
     }
 }
 

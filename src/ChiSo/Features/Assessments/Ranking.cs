@@ -236,7 +236,9 @@ public sealed partial class AssessmentService
         var maps = new List<HeatMap>();
         foreach (var (group, tree, units) in l.Groups)
         {
-            var leaves = tree.Where(c => tree.All(k => k.ParentId != c.Id) && c.Kind == CriterionKind.Standard && KindOf(c, tree.ToDictionary(t => t.Id)).Kind == CriterionKind.Standard).ToList();
+            var byId = tree.ToDictionary(t => t.Id);
+            var parents = tree.Where(c => c.ParentId is not null).Select(c => c.ParentId!.Value).ToHashSet();
+            var leaves = tree.Where(c => !parents.Contains(c.Id) && KindOf(c, byId).Kind == CriterionKind.Standard).ToList();
             var rows = units.Select(u =>
             {
                 var items = u.Items.ToDictionary(i => i.CriterionId);

@@ -57,8 +57,7 @@ public sealed partial class AssessmentService
         var items = cu.Items.ToDictionary(i => i.CriterionId);
         var rows = new List<ItemView>();
         var byParent = x.Tree.ToLookup(c => c.ParentId);
-        var canAppraiseStage = x.Cycle.Status == CycleStatus.Open &&
-            (cu.Stage == UnitStage.Submitted || cu.Stage == UnitStage.Explained || (cu.Stage == UnitStage.Appraised && Now > cu.ExplanationDue));
+        var canAppraiseStage = AppraisalOpen(x);
         (decimal Points, decimal Max, bool Any) Walk(Criterion c, int depth)
         {
             if (!c.AppliesToKind(cu.Unit!.Kind)) return (0, 0, false);
@@ -110,9 +109,13 @@ public sealed partial class AssessmentService
     {
         var item = await db.AssessmentItems.AsNoTracking().Include(i => i.Evidence).FirstAsync(i => i.Id == itemId, ct);
         var c = x.Tree.First(c => c.Id == item.CriterionId);
-        var cu = x.CycleUnit;
-        var stage = x.Cycle.Status == CycleStatus.Open &&
-            (cu.Stage == UnitStage.Submitted || cu.Stage == UnitStage.Explained || (cu.Stage == UnitStage.Appraised && Now > cu.ExplanationDue));
-        return Row(c, c.Code.Count(ch => ch == '.'), item, stage && Appraises(actor, x, c));
+        return Row(c, c.Code.Count(ch => ch == '.'), item, AppraisalOpen(x) && Appraises(actor, x, c));
     }
+
+    /// <summary>Whether appraisers may save now: a first appraisal once submitted, a review once explained or once the
+    /// explanation window has closed.</summary>
+    bool AppraisalOpen(UnitContext x) => x.Cycle.Status == CycleStatus.Open && AwaitsAppraisal(x.CycleUnit);
+
+    bool AwaitsAppraisal(CycleUnit cu) =>
+        cu.Stage == UnitStage.Submitted || cu.Stage == UnitStage.Explained || (cu.Stage == UnitStage.Appraised && Now > cu.ExplanationDue);
 }

@@ -1,3 +1,4 @@
+using ChiSo.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -39,11 +40,7 @@ internal sealed class CriterionConfiguration : IEntityTypeConfiguration<Criterio
         b.Property(c => c.Step).HasPrecision(12, 4);
         b.PrimitiveCollection(c => c.AppliesTo);
         b.PrimitiveCollection(c => c.PreviousCodes);
-        b.Property(c => c.Levels).HasConversion(
-            v => System.Text.Json.JsonSerializer.Serialize(v, (System.Text.Json.JsonSerializerOptions?)null),
-            v => System.Text.Json.JsonSerializer.Deserialize<List<ScoreLevel>>(v, (System.Text.Json.JsonSerializerOptions?)null) ?? new List<ScoreLevel>(),
-            new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<List<ScoreLevel>>(
-                (a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, l) => HashCode.Combine(h, l.GetHashCode())), v => v.ToList()));
+        b.Property(c => c.Levels).HasJsonList();
         b.HasOne<Criterion>().WithMany().HasForeignKey(c => c.ParentId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(c => c.Leads).WithOne().HasForeignKey(l => l.CriterionId).OnDelete(DeleteBehavior.Cascade);
     }
