@@ -6,7 +6,7 @@
 #   BENCH_PATH=api   (default) JSON posts to /api/surveys/rounds/{id}/responses        (intake.lua)
 #   BENCH_PATH=form  the public form: GET it for the antiforgery cookie and field, then POST it (intake-form.lua)
 #   BENCH_FORM=sipas (default) the built-in 30-question SIPAS form; BENCH_FORM=q250 a generated 250-question form
-# Needs wrk (apt-get install -y wrk). Only ever talks to 127.0.0.1. Pass BENCH_PORT when another server holds the port.
+# Needs wrk and sqlite3 (apt-get install -y wrk sqlite3). Only ever talks to 127.0.0.1. Pass BENCH_PORT when another server holds the port.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CONNECTIONS="${1:-32}"; DURATION="${2:-10s}"
@@ -18,7 +18,7 @@ DIR="$(mktemp -d)"
 DB="$DIR/bench.db"
 export ConnectionStrings__ChiSo="Data Source=$DB"
 export BENCH_UNIT="$UNIT" BENCH_FORM
-command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
+for tool in wrk sqlite3; do command -v "$tool" >/dev/null || { echo "$tool missing: apt-get install -y $tool" >&2; exit 1; }; done
 
 questionnaire=sipas
 if [ "$BENCH_FORM" = q250 ]; then
@@ -73,5 +73,6 @@ ticks=$(getconf CLK_TCK)
 awk -v b="$before" -v a="$after" -v t="$ticks" -v s="$started" -v e="$ended" \
   'BEGIN { printf "server CPU: %.1f s over %.1f s wall (%.2f cores)\n", (a - b) / t, e - s, (a - b) / t / (e - s) }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "stored: $(curl -s "http://127.0.0.1:$PORT/api/surveys/rounds/$id/progress" | grep -o '"answers":[0-9]*' | head -1)"
+# Straight from the file (the progress API needs a sign-in): every request of the warm-up and the run should be a row.
+echo "stored: $(sqlite3 "$DB" 'SELECT count(*) FROM "SurveyResponses"') responses, $(sqlite3 "$DB" "SELECT count(*) FROM \"SurveyResponses\" WHERE \"Review\" = 'Flagged'") flagged"
 grep -iE "fail|exception" "$log" | head -5 || true

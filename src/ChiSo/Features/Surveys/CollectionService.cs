@@ -56,6 +56,7 @@ public sealed class CollectionService(IServiceProvider services, CollectionForms
         // and day) and stores the answer in one transaction (shared with other answers: group commit), so a refused token
         // or dossier stores nothing. The token row only turns Used; nothing records which response spent it.
         var outcome = await writer.WriteAsync(new PendingResponse(response, closed ? s.Token : null, dossier), ct);
+        if (outcome == IntakeOutcome.Stored && response.Seconds is { } seconds) forms.AddTime(form.RoundId, group, seconds);
         return outcome switch
         {
             IntakeOutcome.TokenRefused => IntakeResult.Fail(IntakeOutcome.TokenRefused, "token", "Mã phiếu không hợp lệ, không thuộc đơn vị và nhóm này, hoặc đã được dùng."),

@@ -288,6 +288,27 @@ public abstract class CollectionTests(Provider provider)
         Assert.Equal(0.2, line.GetProperty("filled").GetDouble(), 6);
     }
 
+    [Fact]
+    public async Task A_speeder_is_measured_against_the_usual_time_of_the_group_once_twenty_answers_are_timed()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        var text = round.Form.Questions.First(q => q.Type == QuestionType.Text && q.For("citizens")).Code;
+        async Task<string[]> FlagsOf(int i, int seconds)
+        {
+            var answers = CollectionBuilder.ValidAnswers(round.Form, "citizens", i);
+            answers[text] = $"Quầy số {i}";   // no two alike: no duplicate flag
+            var created = await JsonAsync(await PostAnswer(run.Client, round, answers, seconds: seconds), HttpStatusCode.Created);
+            return created.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).ToArray();
+        }
+        for (var i = 0; i < 19; i++) Assert.Empty(await FlagsOf(i, 600 + i));
+        // 19 timed answers: no usual time yet, so 150 s passes (over a minute for the 30-odd questions).
+        Assert.Empty(await FlagsOf(19, 150));
+        // Twenty now: 150, 600 … 618; the median is (608 + 609) / 2 = 608,5 and a third of it 202,8.
+        Assert.Equal(["speeder"], await FlagsOf(20, 150));
+        Assert.Empty(await FlagsOf(21, 250));
+    }
+
     static MultipartFormDataContent Files(string csv, string? second = null)
     {
         var content = new MultipartFormDataContent { { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(csv)), "file", "phieu.csv" } };
