@@ -12,4 +12,11 @@ if (args.Contains("--scoring-check"))
     await ChiSo.Bench.SurveyScoringCheck.RunAsync(args.SkipWhile(a => a != "--scoring-check").Skip(1).FirstOrDefault());
     return;
 }
+// Paper import against a raw prepared insert of the same rows, as a ratio in one run: -- --import-check [rows]
+if (args.Contains("--import-check"))
+{
+    var rows = args.SkipWhile(a => a != "--import-check").Skip(1).FirstOrDefault() is { } n ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 100_000;
+    await ChiSo.Bench.PaperImportCheck.RunAsync(rows);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -148,7 +148,7 @@ public sealed record SurveyData(int RoundId, long LastId, string UnitCode)
         using (var max = conn.CreateCommand())
         {
             max.CommandText = "SELECT MAX(Id) FROM SurveyResponses";
-            lastId = Convert.ToInt64(max.ExecuteScalar(), CultureInfo.InvariantCulture);
+            lastId = max.ExecuteScalar() is long id ? id : 0;
         }
         conn.Close();
         Console.WriteLine($"// generated {responses:N0} responses × {questions} answers for {units} units in {watch.Elapsed.TotalSeconds:0.0} s");

@@ -98,7 +98,16 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes) : BackgroundServic
         scope = scopes.CreateAsyncScope();
         var db = scope.Value.ServiceProvider.GetRequiredService<ChiSoDb>();
         await db.Database.OpenConnectionAsync();
-        return await IntakeCommands.PrepareAsync(db.Database.GetDbConnection());
+        var connection = db.Database.GetDbConnection();
+        if (connection is SqliteConnection)
+        {
+            // In WAL mode (DatabaseSetup) a commit need not wait for the disk when synchronous is NORMAL: the database
+            // stays consistent after a crash; see docs/decisions/0012 for what a power cut can cost.
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = NORMAL";
+            await pragma.ExecuteNonQueryAsync();
+        }
+        return await IntakeCommands.PrepareAsync(connection);
     }
 
     async Task CloseAsync()
@@ -137,21 +146,14 @@ sealed class IntakeCommands : IAsyncDisposable
             "AND \"Group\" = @g AND \"SubmittedOn\" = @d AND \"Answers\" = @a LIMIT 1",
             ("@r", DbType.Int32), ("@x", DbType.Int64), ("@u", DbType.Int32), ("@g", DbType.String), ("@d", DbType.Date), ("@a", DbType.String));
         insert = Command("INSERT INTO \"SurveyResponses\" (\"RoundId\", \"UnitId\", \"Group\", \"Channel\", \"SubmittedOn\", \"Answers\", " +
-            "\"AnswersHash\", \"Seconds\", \"Review\", \"Flags\") VALUES (@r, @u, @g, @c, @d, @a, @x, @s, @v, @f)",
+            "\"AnswersHash\", \"Seconds\", \"Review\", \"Flags\", \"BatchId\") VALUES (@r, @u, @g, @c, @d, @a, @x, @s, @v, @f, @b)",
             ("@r", DbType.Int32), ("@u", DbType.Int32), ("@g", DbType.String), ("@c", DbType.String), ("@d", DbType.Date),
-            ("@a", DbType.String), ("@x", DbType.Int64), ("@s", DbType.Int32), ("@v", DbType.String), ("@f", DbType.String));
+            ("@a", DbType.String), ("@x", DbType.Int64), ("@s", DbType.Int32), ("@v", DbType.String), ("@f", DbType.String), ("@b", DbType.Int32));
     }
 
+    /// <summary>Prepares the statements on an open connection: the writer's own, or a paper import's (inside its transaction).</summary>
     public static async Task<IntakeCommands> PrepareAsync(DbConnection connection)
     {
-        if (connection is SqliteConnection)
-        {
-            // In WAL mode (DatabaseSetup) a commit need not wait for the disk when synchronous is NORMAL: the database
-            // stays consistent after a crash; see docs/decisions/0012 for what a power cut can cost.
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous = NORMAL";
-            await pragma.ExecuteNonQueryAsync();
-        }
         var commands = new IntakeCommands(connection);
         foreach (var c in commands.All) await c.PrepareAsync();
         return commands;
@@ -177,11 +179,12 @@ sealed class IntakeCommands : IAsyncDisposable
     static void Set(DbCommand c, int i, object? value) => c.Parameters[i].Value = value ?? DBNull.Value;
 
     /// <summary>Spends tokens, records dossiers, flags duplicates and inserts the responses of <paramref name="items"/> in one
-    /// transaction.</summary>
-    public async Task<IntakeOutcome[]> StoreAsync(List<PendingResponse> items)
+    /// transaction: its own, committed here, or the caller's <paramref name="outer"/> (a paper import), left to the caller.</summary>
+    public async Task<IntakeOutcome[]> StoreAsync(List<PendingResponse> items, DbTransaction? outer = null)
     {
         var outcomes = new IntakeOutcome[items.Count];
-        await using var tx = await connection.BeginTransactionAsync();
+        await using var own = outer is null ? await connection.BeginTransactionAsync() : null;
+        var tx = outer ?? own!;
         foreach (var c in All) c.Transaction = tx;
         var batch = new HashSet<(int, int, string, DateOnly, string)>();
         for (var i = 0; i < items.Count; i++)
@@ -226,11 +229,11 @@ sealed class IntakeCommands : IAsyncDisposable
             }
             Set(insert, 0, r.RoundId); Set(insert, 1, r.UnitId); Set(insert, 2, r.Group); Set(insert, 3, r.Channel.ToString());
             Set(insert, 4, r.SubmittedOn); Set(insert, 5, r.Answers); Set(insert, 6, r.AnswersHash); Set(insert, 7, r.Seconds);
-            Set(insert, 8, r.Review.ToString()); Set(insert, 9, r.Flags);
+            Set(insert, 8, r.Review.ToString()); Set(insert, 9, r.Flags); Set(insert, 10, r.BatchId);
             await insert.ExecuteNonQueryAsync();
             outcomes[i] = IntakeOutcome.Stored;
         }
-        await tx.CommitAsync();
+        if (own is not null) await own.CommitAsync();
         return outcomes;
     }
 

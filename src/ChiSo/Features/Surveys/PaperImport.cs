@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ChiSo.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using MiniExcelLibs;
 
 namespace ChiSo.Features.Surveys;
@@ -27,8 +28,37 @@ public static class PaperImport
     public const string UnitColumn = "Đơn vị";
     public const string GroupColumn = "Nhóm";
 
-    /// <summary>A sheet as rows of (column header → cell text), with the spreadsheet row number.</summary>
-    public sealed record Sheet(List<string> Columns, List<(int Row, Dictionary<string, string> Cells)> Rows);
+    /// <summary>A sheet: its named columns, and per row the spreadsheet row number and the cells in column order. Headers
+    /// are found in any case; the first of two alike wins.</summary>
+    public sealed record Sheet(List<string> Columns, List<(int Row, string[] Cells)> Rows)
+    {
+        readonly Dictionary<string, int> index = Columns.Select((c, i) => (c, i)).DistinctBy(x => x.c, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(x => x.c, x => x.i, StringComparer.OrdinalIgnoreCase);
+
+        public bool Has(string column) => index.ContainsKey(column);
+        public string Cell(string[] cells, string column) => index.TryGetValue(column, out var i) ? cells[i] : "";
+    }
+
+    /// <summary>One row's answers as the rules read them: the question columns (not unit and group) by question code.</summary>
+    sealed class RowAnswers(Sheet sheet, string[] cells, IReadOnlyList<int> questionColumns) : IReadOnlyDictionary<string, string?>
+    {
+        public string? this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException(key);
+        public IEnumerable<string> Keys => questionColumns.Select(i => sheet.Columns[i]);
+        public IEnumerable<string?> Values => questionColumns.Select(i => (string?)cells[i]);
+        public int Count => questionColumns.Count;
+        public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+        public bool TryGetValue(string key, out string? value)
+        {
+            value = sheet.Cell(cells, key);
+            return sheet.Has(key);
+        }
+
+        public IEnumerator<KeyValuePair<string, string?>> GetEnumerator() =>
+            questionColumns.Select(i => new KeyValuePair<string, string?>(sheet.Columns[i], cells[i])).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     public static async Task<PaperImportReport> ImportAsync(ChiSoDb db, int roundId, string fileName, Stream file, string user,
         TimeProvider clock, Stream? secondEntry = null, CancellationToken ct = default)
@@ -57,54 +87,70 @@ public static class PaperImport
 
         var problems = HeaderProblems(form, sheet);
         var today = Rounds.Today(clock);
-        var responses = new List<SurveyResponse>();
-        foreach (var (row, cells) in sheet.Rows)
-        {
-            var (unitId, group, refusal) = CollectionService.Resolve(form, cells.GetValueOrDefault(UnitColumn, ""), cells.GetValueOrDefault(GroupColumn, ""));
-            if (refusal is not null)
-            {
-                problems.AddRange(refusal.Errors.Select(e => new PaperProblem(row, e.Key == "unit" ? UnitColumn : GroupColumn, e.Value)));
-                continue;
-            }
-            var (answers, errors) = CollectionRules.Check(form, group, cells.Where(c => c.Key != UnitColumn && c.Key != GroupColumn)
-                .ToDictionary(c => c.Key, c => (string?)c.Value));
-            if (errors.Count > 0)
-            {
-                problems.AddRange(errors.Select(e => new PaperProblem(row, e.Key, e.Value)));
-                continue;
-            }
-            var flags = CollectionRules.Flags(answers, null, null);
-            responses.Add(new SurveyResponse
-            {
-                RoundId = roundId, UnitId = unitId, Group = group, Channel = ResponseChannel.Paper, SubmittedOn = today,
-                Answers = answers.Pack(out var hash), AnswersHash = hash, Review = ResponseReview.Accepted, Flags = flags.Count > 0 ? string.Join(',', flags) : null,
-            });
-        }
+        // Headers in the questionnaire's own spelling of the codes, so the rules find "q1" as "Q1".
+        var codes = form.Questions.Select(q => q.Code).Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(c => c, StringComparer.OrdinalIgnoreCase);
+        sheet = new Sheet(sheet.Columns.Select(c => codes.GetValueOrDefault(c, c)).ToList(), sheet.Rows);
+        var questionColumns = Enumerable.Range(0, sheet.Columns.Count).Where(i => sheet.Columns[i] is not UnitColumn and not GroupColumn).ToList();
         if (sheet.Rows.Count == 0) problems.Add(new PaperProblem(0, "file", "Tệp không có dòng phiếu nào."));
         if (problems.Count > 0) return new PaperImportReport(false, sheet.Rows.Count, null, 0, problems, []);
 
-        // Duplicates: against answers already stored today and within the file itself.
-        var keys = responses.Select(r => (r.UnitId, r.Group)).Distinct().ToList();
-        var seen = new HashSet<(int, string, string)>();
-        foreach (var (unitId, group) in keys)
-            foreach (var a in await db.SurveyResponses.Where(r => r.RoundId == roundId && r.UnitId == unitId && r.Group == group && r.SubmittedOn == today)
-                         .Select(r => r.Answers).ToListAsync(ct))
-                seen.Add((unitId, group, a));
-        foreach (var r in responses)
-            if (!seen.Add((r.UnitId, r.Group, r.Answers)))
-                r.Flags = r.Flags is null ? CollectionRules.Duplicate : r.Flags + "," + CollectionRules.Duplicate;
-        foreach (var r in responses.Where(r => r.Flags is not null)) r.Review = ResponseReview.Flagged;
-
+        // Checking and storing overlap: while one chunk of rows is written, the next is checked on another thread (on every
+        // core left). All of it is one transaction: the first problem stops the writing, the check goes on so the report
+        // names every bad row, and the transaction is rolled back — nothing of a bad file is kept.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var batch = new PaperBatch { RoundId = roundId, FileName = Path.GetFileName(fileName), ImportedAt = clock.GetUtcNow().UtcDateTime, ImportedBy = user, Rows = responses.Count };
+        var batch = new PaperBatch { RoundId = roundId, FileName = Path.GetFileName(fileName), ImportedAt = clock.GetUtcNow().UtcDateTime, ImportedBy = user, Rows = sheet.Rows.Count };
         db.PaperBatches.Add(batch);
         await db.SaveChangesAsync(ct);
-        foreach (var r in responses) r.BatchId = batch.Id;
-        db.SurveyResponses.AddRange(responses);
-        await db.SaveChangesAsync(ct);
+        // The intake's prepared statements, in this transaction: the same duplicate rule (an identical answer of the same unit,
+        // group and day, stored before or earlier in the file) and a prepared insert instead of EF's change tracking, which
+        // cost more than the insert itself (bench/README.md, paper import).
+        await using var sql = await IntakeCommands.PrepareAsync(db.Database.GetDbConnection());
+        const int Chunk = 2048;
+        Task<(SurveyResponse? Response, IEnumerable<PaperProblem>? Problems)[]> CheckAsync(int from) => Task.Run(() =>
+        {
+            var rows = new (SurveyResponse?, IEnumerable<PaperProblem>?)[Math.Min(Chunk, sheet.Rows.Count - from)];
+            Parallel.For(0, rows.Length, i => rows[i] = CheckRow(form, today, sheet, sheet.Rows[from + i].Row, sheet.Rows[from + i].Cells, questionColumns));
+            return rows;
+        }, ct);
+        var next = CheckAsync(0);
+        var flagged = 0;
+        for (var from = 0; from < sheet.Rows.Count; from += Chunk)
+        {
+            var rows = await next;
+            if (from + Chunk < sheet.Rows.Count) next = CheckAsync(from + Chunk);
+            foreach (var (_, rowProblems) in rows) if (rowProblems is not null) problems.AddRange(rowProblems);
+            if (problems.Count > 0) continue;
+            var pending = rows.Select(r => new PendingResponse(r.Response!, null, null)).ToList();
+            foreach (var p in pending) p.Response.BatchId = batch.Id;
+            await sql.StoreAsync(pending, tx.GetDbTransaction());
+            flagged += pending.Count(p => p.Response.Flags is not null);
+        }
+        if (problems.Count > 0)
+        {
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return new PaperImportReport(false, sheet.Rows.Count, null, 0, problems, []);
+        }
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return new PaperImportReport(true, responses.Count, batch.Id, responses.Count(r => r.Flags is not null), [], []);
+        return new PaperImportReport(true, sheet.Rows.Count, batch.Id, flagged, [], []);
+    }
+
+    static (SurveyResponse?, IEnumerable<PaperProblem>?) CheckRow(CollectionForm form, DateOnly today, Sheet sheet, int row, string[] cells,
+        IReadOnlyList<int> questionColumns)
+    {
+        var (unitId, group, refusal) = CollectionService.Resolve(form, sheet.Cell(cells, UnitColumn), sheet.Cell(cells, GroupColumn));
+        if (refusal is not null)
+            return (null, refusal.Errors.Select(e => new PaperProblem(row, e.Key == "unit" ? UnitColumn : GroupColumn, e.Value)).ToList());
+        var (answers, errors) = CollectionRules.Check(form, group, new RowAnswers(sheet, cells, questionColumns));
+        if (errors.Count > 0) return (null, errors.Select(e => new PaperProblem(row, e.Key, e.Value)).ToList());
+        var flags = CollectionRules.Flags(answers, null, null);
+        return (new SurveyResponse
+        {
+            RoundId = form.RoundId, UnitId = unitId, Group = group, Channel = ResponseChannel.Paper, SubmittedOn = today,
+            Answers = answers.Pack(out var hash), AnswersHash = hash,
+            Review = flags.Count > 0 ? ResponseReview.Flagged : ResponseReview.Accepted, Flags = flags.Count > 0 ? string.Join(',', flags) : null,
+        }, null);
     }
 
     /// <summary>Double entry: the same forms typed twice are compared row by row and cell by cell (after trimming).</summary>
@@ -125,8 +171,8 @@ public static class PaperImport
             }
             foreach (var c in columns)
             {
-                var u = x.GetValueOrDefault(c, "");
-                var v = y.GetValueOrDefault(c, "");
+                var u = first.Cell(x, c);
+                var v = second.Cell(y, c);
                 if (!string.Equals(u, v, StringComparison.OrdinalIgnoreCase)) diffs.Add(new PaperDifference(row, c, u, v));
             }
         }
@@ -161,18 +207,18 @@ public static class PaperImport
                 .Select(r => r.Values.Select(Cell).ToList()).ToList()
             : Csv(Encoding.UTF8.GetString(bytes, 0, (int)buffer.Length).TrimStart('\uFEFF'));
         if (table.Count == 0) return new Sheet([], []);
-        var columns = table[0].Select(h => Canonical(h.Trim())).ToList();
-        while (columns.Count > 0 && columns[^1].Length == 0) columns.RemoveAt(columns.Count - 1);
-        var rows = new List<(int, Dictionary<string, string>)>();
+        var headers = table[0].Select(h => Canonical(h.Trim())).ToList();
+        var named = Enumerable.Range(0, headers.Count).Where(c => headers[c].Length > 0).ToArray();
+        var rows = new List<(int, string[])>(table.Count);
         for (var i = 1; i < table.Count; i++)
         {
-            if (table[i].All(string.IsNullOrWhiteSpace)) continue;
-            var cells = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            for (var c = 0; c < columns.Count; c++)
-                if (columns[c].Length > 0) cells[columns[c]] = c < table[i].Count ? table[i][c].Trim() : "";
+            var line = table[i];
+            if (line.All(string.IsNullOrWhiteSpace)) continue;
+            var cells = new string[named.Length];
+            for (var c = 0; c < named.Length; c++) cells[c] = named[c] < line.Count ? line[named[c]].Trim() : "";
             rows.Add((i + 1, cells));
         }
-        return new Sheet(columns.Where(c => c.Length > 0).ToList(), rows);
+        return new Sheet(named.Select(c => headers[c]).ToList(), rows);
     }
 
     // Headers typed without diacritics still name the two fixed columns.
@@ -193,32 +239,58 @@ public static class PaperImport
 
     static List<List<string>> Csv(string text)
     {
-        var firstLine = text.Split('\n', 2)[0];
-        var sep = firstLine.Count(ch => ch == ';') > firstLine.Count(ch => ch == ',') ? ';' : ',';
+        var lineEnd = text.IndexOf('\n');
+        var firstLine = lineEnd < 0 ? text.AsSpan() : text.AsSpan(0, lineEnd);
+        var sep = firstLine.Count(';') > firstLine.Count(',') ? ';' : ',';
         var rows = new List<List<string>>();
         var row = new List<string>();
         var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
+        // Most cells repeat (levels, unit and group codes): one string each instead of one per cell.
+        var pool = new Dictionary<string, string>();
+        var pooled = pool.GetAlternateLookup<ReadOnlySpan<char>>();
+        var i = 0;
+        while (i < text.Length)
         {
-            var ch = text[i];
-            if (quoted)
+            string value;
+            if (text[i] == '"')
             {
-                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else cell.Append(ch);
+                // Quoted (RFC 4180): "" is a quote; separators and line breaks inside are text.
+                cell.Clear();
+                for (i++; i < text.Length; i++)
+                {
+                    if (text[i] != '"') cell.Append(text[i]);
+                    else if (i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
+                    else { i++; break; }
+                }
+                var rest = i;
+                while (i < text.Length && text[i] != sep && text[i] != '\n' && text[i] != '\r') i++;
+                value = rest < i ? cell.Append(text, rest, i - rest).ToString() : cell.ToString();
             }
-            else if (ch == '"') quoted = true;
-            else if (ch == sep) { row.Add(cell.ToString()); cell.Clear(); }
-            else if (ch == '\n' || ch == '\r')
+            else
             {
-                if (ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
-                row.Add(cell.ToString()); cell.Clear();
-                rows.Add(row); row = [];
+                // Unquoted, most cells: sliced out in one piece.
+                var start = i;
+                while (i < text.Length && text[i] != sep && text[i] != '\n' && text[i] != '\r') i++;
+                var span = text.AsSpan(start, i - start);
+                if (span.Length > 32 || !pooled.TryGetValue(span, out value!))
+                {
+                    value = span.ToString();
+                    if (span.Length <= 32 && pool.Count < 100_000) pool[value] = value;
+                }
             }
-            else cell.Append(ch);
+            row.Add(value);
+            if (i < text.Length && text[i] == sep)
+            {
+                i++;
+                if (i == text.Length) row.Add("");
+                continue;
+            }
+            if (i < text.Length && text[i] == '\r') i++;
+            if (i < text.Length && text[i] == '\n') i++;
+            rows.Add(row);
+            row = [];
         }
-        if (cell.Length > 0 || row.Count > 0) { row.Add(cell.ToString()); rows.Add(row); }
+        if (row.Count > 0) rows.Add(row);
         return rows;
     }
 }

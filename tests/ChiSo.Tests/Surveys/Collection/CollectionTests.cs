@@ -362,6 +362,49 @@ public abstract class CollectionTests(Provider provider)
     }
 
     [Fact]
+    public async Task A_large_batch_is_refused_whole_for_one_bad_row_at_its_end_and_flags_a_form_typed_twice_far_apart()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        var text = round.Form.Questions.First(q => q.Type == QuestionType.Text && q.For("citizens")).Code;
+        // 2,500 forms (more than one chunk of the import is written before the last rows are checked), then the first one again.
+        var rows = Enumerable.Range(0, 2500).Select(i =>
+        {
+            var a = CollectionBuilder.ValidAnswers(round.Form, "citizens", i);
+            a[text] = $"Phiếu số {i}";
+            return (round.Unit, a);
+        }).ToList();
+        rows.Add(rows[0]);
+        var bad = CollectionBuilder.ValidAnswers(round.Form, "citizens", 1);
+        bad["2.3.1"] = "7";
+        // Headers typed in lower case still name the columns and the questions.
+        static string LowerHeader(string csv) => csv[..csv.IndexOf('\n')].ToLowerInvariant() + csv[csv.IndexOf('\n')..];
+
+        var refused = await JsonAsync(await run.Client.PostAsync($"/api/surveys/rounds/{round.Id}/paper",
+            Files(LowerHeader(Csv(round, [.. rows, (round.Unit, bad)])))), HttpStatusCode.UnprocessableEntity);
+        var problem = Assert.Single(refused.GetProperty("problems").EnumerateArray());
+        Assert.Equal((2503, "2.3.1"), (problem.GetProperty("row").GetInt32(), problem.GetProperty("column").GetString()));
+        await using (var db = run.Database.NewContext())
+        {
+            Assert.Empty(await StoredAsync(db, round.Id));
+            Assert.False(await db.PaperBatches.AnyAsync(b => b.RoundId == round.Id));
+        }
+
+        var ok = await JsonAsync(await run.Client.PostAsync($"/api/surveys/rounds/{round.Id}/paper", Files(LowerHeader(Csv(round, [.. rows])))), HttpStatusCode.OK);
+        Assert.Equal(2501, ok.GetProperty("rows").GetInt32());
+        Assert.Equal(1, ok.GetProperty("flagged").GetInt32());
+        await using (var db = run.Database.NewContext())
+        {
+            var stored = await StoredAsync(db, round.Id);
+            Assert.Equal(2501, stored.Count);
+            Assert.Equal("duplicate", stored[^1].Flags);
+            Assert.Equal(ResponseReview.Flagged, stored[^1].Review);
+            Assert.Equal(stored[0].Answers, stored[^1].Answers);
+            Assert.Contains("\"A7\":", stored[0].Answers);
+        }
+    }
+
+    [Fact]
     public async Task Double_entry_reports_the_cells_that_differ_and_imports_only_matching_entries()
     {
         var (run, round) = await StartAsync();
