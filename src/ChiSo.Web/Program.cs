@@ -39,16 +39,20 @@ builder.Services.AddScoped<PlanService>();
 builder.Services.AddScoped<AssessmentService>();
 builder.Services.AddSurveyCollection();
 builder.Services.AddAccounts(builder.Configuration);
-// Public survey submissions: per client address, generous, because a service counter's tablets and the citizens'
-// phones on its Wi-Fi share one public address; 120 a minute stops a script, not a crowded counter.
+// Anonymous survey answers (the public form and the JSON intake share one budget): per client address, generous, because
+// a service counter's tablets and the citizens' phones on its Wi-Fi share one public address; 120 a minute stops a script,
+// not a crowded counter. Signed-in staff (paper forms typed in, a collection tool's account) are not limited.
 // Surveys:FormRateLimitPerMinute changes it (the load benchmark posts from one address).
 var formsPerMinute = builder.Configuration.GetValue("Surveys:FormRateLimitPerMinute", 120);
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-    o.AddPolicy(SurveyCollectionApi.FormRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-        http.Connection.RemoteIpAddress?.ToString() ?? "?",
-        _ => new FixedWindowRateLimiterOptions { PermitLimit = formsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+    o.AddPolicy(SurveyCollectionApi.FormRateLimit, http => http.User.Identity?.IsAuthenticated == true
+        ? RateLimitPartition.GetNoLimiter("signed-in")
+        : RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "?",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = formsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+    // In Vietnamese: a page for the form's respondents, problem+json for the API's callers.
+    o.OnRejected = (context, ct) => new ValueTask(PublicSurveyEndpoints.TooMany(context.HttpContext));
 });
 builder.Services.AddDataProtection().SetApplicationName("ChiSo").PersistKeysToDbContext<ChiSoDb>();
 builder.Services.AddProblemDetails();

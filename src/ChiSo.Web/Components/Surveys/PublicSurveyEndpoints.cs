@@ -92,6 +92,16 @@ public static class PublicSurveyEndpoints
             [nameof(PublicSurveyForm.Errors)] = errors,
         }) { StatusCode = status };
 
+    /// <summary>The answer to a sender over the per-address limit: the form's message page, or problem+json for the API.</summary>
+    public static Task TooMany(HttpContext http)
+    {
+        const string title = "Quá nhiều phiếu gửi từ cùng một địa chỉ", detail = "Xin chờ một phút rồi gửi lại; phiếu vừa rồi chưa được lưu.";
+        http.Response.Headers.RetryAfter = "60";
+        return http.Request.Path.StartsWithSegments("/khao-sat")
+            ? Message(title, detail, StatusCodes.Status429TooManyRequests).ExecuteAsync(http)
+            : TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(http);
+    }
+
     static RazorComponentResult Message(string title, string message, int status) =>
         new RazorComponentResult<PublicSurveyMessage>(new Dictionary<string, object?>
         {

@@ -80,8 +80,9 @@ public static class SurveyCollectionApi
         var g = app.MapGroup("/api/surveys/rounds/{id:int}").WithTags("Surveys: collection").RequireAuthorization(Policies.SurveysRead);
         var write = g.MapGroup("").RequireAuthorization(Policies.Surveys);
         g.MapPost("/responses", Submit).WithSummary("Nhận một phiếu trả lời (cùng kiểm tra và cách lưu như phiếu trực tuyến)")
-            // The collection tools of the public (kiosks, the form's own script) answer without an account, like the form.
-            .AllowAnonymous();
+            // The collection tools of the public (kiosks, the form's own script) answer without an account, like the form,
+            // and under the same per-address limit.
+            .AllowAnonymous().RequireRateLimiting(FormRateLimit);
         g.MapGet("/progress", Progress).WithSummary("Tiến độ thu phiếu: số phiếu so với chỉ tiêu theo đơn vị × nhóm, tỷ lệ phản hồi, phiếu bị gắn cờ");
         g.MapGet("/flagged", Flagged).WithSummary("Phiếu bị gắn cờ (trả lời quá nhanh, cùng một mức, trùng lặp)");
         write.MapPost("/responses/{responseId:long}/review", Review).WithSummary("Chấp nhận hoặc loại một phiếu bị gắn cờ");

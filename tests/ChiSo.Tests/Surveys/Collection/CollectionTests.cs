@@ -4,6 +4,7 @@ using System.Text.Json;
 using ChiSo.Data;
 using ChiSo.Features.Surveys;
 using ChiSo.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 
@@ -286,6 +287,39 @@ public abstract class CollectionTests(Provider provider)
         var line = progress.GetProperty("quotas").EnumerateArray().Single(q => q.GetProperty("unitCode").GetString() == round.Unit && q.GetProperty("group").GetString() == "citizens");
         Assert.Equal(2, line.GetProperty("answers").GetInt32());
         Assert.Equal(0.2, line.GetProperty("filled").GetDouble(), 6);
+    }
+
+    [Fact]
+    public async Task Anonymous_answers_from_one_address_are_limited_with_a_Vietnamese_message_and_signed_in_staff_are_not()
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        await using var __ = database;
+        OpenRound round;
+        await using (var db = database.NewContext()) round = await CollectionBuilder.OpenRoundAsync(db, "sipas", ["citizens"]);
+        await using var app = new ChiSoApp(database, b => b.UseSetting("Surveys:FormRateLimitPerMinute", "2"));
+        using var anonymous = app.AnonymousClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        for (var i = 1; i <= 2; i++)
+            await JsonAsync(await PostAnswer(anonymous, round, CollectionBuilder.ValidAnswers(round.Form, "citizens", i)), HttpStatusCode.Created);
+        var refused = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/surveys/rounds/{round.Id}/responses")
+        {
+            Content = JsonContent.Create(new { unit = round.Unit, group = "citizens", answers = CollectionBuilder.ValidAnswers(round.Form, "citizens", 3), seconds = 600 }),
+        });
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Quá nhiều phiếu", (await JsonAsync(refused, HttpStatusCode.TooManyRequests)).GetProperty("title").GetString());
+        Assert.Equal("60", refused.Headers.GetValues("Retry-After").Single());
+
+        // The public form from the same address shares the budget, and says it on a page of its own.
+        var form = await anonymous.PostAsync($"/khao-sat/{round.Id}/{round.Unit}/gui", new FormUrlEncodedContent(new Dictionary<string, string> { ["g"] = "citizens" }));
+        Assert.Equal(HttpStatusCode.TooManyRequests, form.StatusCode);
+        Assert.Equal("text/html", form.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Quá nhiều phiếu gửi từ cùng một địa chỉ", await form.Content.ReadAsStringAsync());
+
+        // Staff signed in (a collection tool's account, paper forms typed in) are not limited.
+        using var staff = app.CreateClient();
+        await JsonAsync(await PostAnswer(staff, round, CollectionBuilder.ValidAnswers(round.Form, "citizens", 4)), HttpStatusCode.Created);
+        await using var check = database.NewContext();
+        Assert.Equal(3, (await StoredAsync(check, round.Id)).Count);
     }
 
     [Fact]
