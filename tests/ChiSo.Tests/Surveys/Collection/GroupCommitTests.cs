@@ -27,7 +27,12 @@ public abstract class GroupCommitTests(Provider provider)
         var all = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => Post(i)));
         Assert.All(all, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         await using (var db = database.NewContext())
+        {
             Assert.Equal(50, await db.SurveyResponses.CountAsync(r => r.RoundId == round.Id));
+            // The answers repeat every fifth seed: five originals, and each of the 45 others flagged, whether its twin came in
+            // the same batch (one transaction, on PostgreSQL one round trip) or in an earlier one.
+            Assert.Equal(45, await db.SurveyResponses.CountAsync(r => r.RoundId == round.Id && r.Flags == CollectionRules.Duplicate && r.Review == ResponseReview.Flagged));
+        }
 
         var racing = await Task.WhenAll(Post(100, "000.00.12.H26-240115-0042"), Post(101, "000.00.12.h26-240115-0042"));
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], racing.Select(r => r.StatusCode).Order());
