@@ -104,15 +104,16 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes) : BackgroundServic
         var db = scope.Value.ServiceProvider.GetRequiredService<ChiSoDb>();
         await db.Database.OpenConnectionAsync();
         var connection = db.Database.GetDbConnection();
-        // A commit need not wait for the disk: on SQLite in WAL mode (DatabaseSetup) with synchronous NORMAL, on PostgreSQL
-        // with synchronous_commit off for this connection only. Either database stays consistent after a crash; what a power
-        // cut or a crash of the database server can cost is in docs/decisions/0012.
-        await using (var relaxed = connection.CreateCommand())
+        if (connection is SqliteConnection)
         {
-            relaxed.CommandText = connection is SqliteConnection ? "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0" : "SET synchronous_commit = off";
-            await relaxed.ExecuteNonQueryAsync();
+            // In WAL mode (DatabaseSetup) a commit need not wait for the disk when synchronous is NORMAL: the database stays
+            // consistent after a crash; see docs/decisions/0012 for what a power cut can cost. PostgreSQL keeps its own
+            // durability (synchronous_commit on): production's choice is not relaxed here.
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0";
+            await pragma.ExecuteNonQueryAsync();
+            checkpoints ??= Task.Run(() => CheckpointAsync(connection.ConnectionString, stopping));
         }
-        if (connection is SqliteConnection) checkpoints ??= Task.Run(() => CheckpointAsync(connection.ConnectionString, stopping));
         return await IntakeCommands.PrepareAsync(connection);
     }
 
