@@ -152,7 +152,7 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes) : BackgroundServic
     }
 }
 
-/// <summary>The writer's three statements, prepared once on its connection and reused for every batch. The same SQL runs on
+/// <summary>The writer's statements, prepared once on its connection and reused for every batch. The same SQL runs on
 /// SQLite and PostgreSQL (quoted names, ON CONFLICT DO NOTHING, TRUE).</summary>
 sealed class IntakeCommands : IAsyncDisposable
 {
