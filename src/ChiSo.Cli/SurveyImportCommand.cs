@@ -19,7 +19,11 @@ public static class SurveyImportCommand
             var path = p.GetValue(file)!;
             await using var stream = File.OpenRead(path);
             await using var other = p.GetValue(second) is { } s ? File.OpenRead(s) : null;
-            var report = await PaperImport.ImportAsync(db, p.GetValue(round), path, stream, p.GetValue(user)!, TimeProvider.System, other, ct);
+            // On a terminal, a line that counts the rows as they are checked and stored.
+            var progress = Console.IsErrorRedirected ? null
+                : new ConsoleProgress<PaperImportProgress>(x => Console.Error.Write($"\rĐã kiểm tra {x.Checked:N0}/{x.Rows:N0} dòng"));
+            var report = await PaperImport.ImportAsync(db, p.GetValue(round), path, stream, p.GetValue(user)!, TimeProvider.System, other, progress, ct);
+            if (progress is { Reported: true }) Console.Error.WriteLine();
             if (report.Succeeded)
             {
                 Console.WriteLine($"Đã nhập {report.Rows} phiếu giấy (lô số {report.BatchId}); {report.Flagged} phiếu bị gắn cờ chờ xem xét.");
@@ -38,5 +42,34 @@ public static class SurveyImportCommand
             return 1;
         }, ct));
         survey.Subcommands.Add(cmd);
+
+        var templateRound = new Argument<int>("round") { Description = "Số đợt khảo sát" };
+        var output = new Argument<string>("file") { Description = "Tệp .xlsx sẽ ghi" };
+        var template = new Command("paper-template", "Ghi tệp Excel mẫu để nhập phiếu giấy của một đợt: các cột, hướng dẫn từng câu, mã đơn vị và nhóm.")
+            { templateRound, output };
+        template.SetAction(async (p, ct) => await SurveyCommands.WithDbAsync(async db =>
+        {
+            if (await CollectionForms.LoadAsync(db, p.GetValue(templateRound), ct) is not { } form)
+            {
+                Console.Error.WriteLine("Không có đợt khảo sát này.");
+                return 1;
+            }
+            await using (var file = File.Create(p.GetValue(output)!)) PaperImport.WriteTemplate(form, file);
+            Console.WriteLine($"Đã ghi {p.GetValue(output)}: {form.Questions.Count()} cột câu hỏi.");
+            return 0;
+        }, ct));
+        survey.Subcommands.Add(template);
+    }
+}
+
+/// <summary>Reports on the thread that reports (a Progress&lt;T&gt; would post to the thread pool and print out of order).</summary>
+sealed class ConsoleProgress<T>(Action<T> report) : IProgress<T>
+{
+    public bool Reported { get; private set; }
+
+    public void Report(T value)
+    {
+        Reported = true;
+        report(value);
     }
 }

@@ -61,6 +61,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN" });
         var page = await context.NewPageAsync();
+        // The first page of a fresh machine waits for Chromium's first start (font caches) and the app's first compile of
+        // its pages: once seen past the 30 s default.
+        page.SetDefaultTimeout(120_000);
         await page.GotoAsync(BaseUrl + "/dang-nhap");
         await SignInAsync(page, AdminUser, AdminPassword);
         await page.WaitForURLAsync(BaseUrl + "/");

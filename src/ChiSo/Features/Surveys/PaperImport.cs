@@ -21,6 +21,12 @@ public sealed record PaperDifference(int Row, string Column, string First, strin
 
 public sealed record PaperImportReport(bool Succeeded, int Rows, int? BatchId, int Flagged, List<PaperProblem> Problems, List<PaperDifference> Differences);
 
+/// <summary>How far an import is: rows checked (and, while no row failed, stored) of the file's rows.</summary>
+public readonly record struct PaperImportProgress(int Checked, int Rows);
+
+/// <summary>One imported file of paper forms, and how many of its answers were flagged or excluded since.</summary>
+public sealed record PaperBatchLine(int Id, string FileName, DateTime ImportedAt, string ImportedBy, int Rows, int Flagged, int Excluded);
+
 /// <summary>Paper forms typed into CSV or Excel: columns "Đơn vị" (unit code), "Nhóm" (group code), then one column per
 /// question code. Every row is checked by the same rules as the online form; one bad row refuses the whole file.</summary>
 public static class PaperImport
@@ -61,7 +67,7 @@ public static class PaperImport
     }
 
     public static async Task<PaperImportReport> ImportAsync(ChiSoDb db, int roundId, string fileName, Stream file, string user,
-        TimeProvider clock, Stream? secondEntry = null, CancellationToken ct = default)
+        TimeProvider clock, Stream? secondEntry = null, IProgress<PaperImportProgress>? progress = null, CancellationToken ct = default)
     {
         var form = await CollectionForms.LoadAsync(db, roundId, ct);
         if (form is null) return Refused(new PaperProblem(0, "round", "Không có đợt khảo sát này."));
@@ -93,6 +99,7 @@ public static class PaperImport
         var questionColumns = Enumerable.Range(0, sheet.Columns.Count).Where(i => sheet.Columns[i] is not UnitColumn and not GroupColumn).ToList();
         if (sheet.Rows.Count == 0) problems.Add(new PaperProblem(0, "file", "Tệp không có dòng phiếu nào."));
         if (problems.Count > 0) return new PaperImportReport(false, sheet.Rows.Count, null, 0, problems, []);
+        progress?.Report(new(0, sheet.Rows.Count));
 
         // Checking and storing overlap: while one chunk of rows is written, the next is checked on another thread (on every
         // core left). All of it is one transaction: the first problem stops the writing, the check goes on so the report
@@ -119,11 +126,16 @@ public static class PaperImport
             var rows = await next;
             if (from + Chunk < sheet.Rows.Count) next = CheckAsync(from + Chunk);
             foreach (var (_, rowProblems) in rows) if (rowProblems is not null) problems.AddRange(rowProblems);
-            if (problems.Count > 0) continue;
+            if (problems.Count > 0)
+            {
+                progress?.Report(new(from + rows.Length, sheet.Rows.Count));
+                continue;
+            }
             var pending = rows.Select(r => new PendingResponse(r.Response!, null, null)).ToList();
             foreach (var p in pending) p.Response.BatchId = batch.Id;
             await sql.StoreAsync(pending, tx.GetDbTransaction());
             flagged += pending.Count(p => p.Response.Flags is not null);
+            progress?.Report(new(from + rows.Length, sheet.Rows.Count));
         }
         if (problems.Count > 0)
         {
@@ -134,6 +146,51 @@ public static class PaperImport
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return new PaperImportReport(true, sheet.Rows.Count, batch.Id, flagged, [], []);
+    }
+
+    /// <summary>The sheet a typist fills in: "Phiếu" with the columns the import reads (Đơn vị, Nhóm, then every question
+    /// code) and no rows; "Hướng dẫn" with what each column takes; "Đơn vị và nhóm" with the codes the round surveys.</summary>
+    public static void WriteTemplate(CollectionForm form, Stream output)
+    {
+        var entry = new System.Data.DataTable("Phiếu");
+        foreach (var column in new[] { UnitColumn, GroupColumn }.Concat(form.Questions.Select(q => q.Code).Distinct(StringComparer.OrdinalIgnoreCase)))
+            entry.Columns.Add(column, typeof(string));
+        var guide = form.Questions.Select(q => new Dictionary<string, object?>
+        {
+            ["Cột (mã câu)"] = q.Code, ["Câu hỏi"] = q.Text, ["Dạng"] = QuestionnaireImporter.TypeLabel(q.Type),
+            ["Nhập"] = Accepted(q), ["Bắt buộc"] = q.Required ? "Có" : "",
+            ["Nhóm trả lời"] = q.Groups.Count == 0 ? "mọi nhóm" : string.Join("; ", q.Groups),
+            ["Bỏ qua khi"] = q.SkipCode is null ? "" : $"{q.SkipCode} = {q.SkipValue}",
+        }).ToList();
+        var surveyed = form.Quotas.Count > 0
+            ? form.Quotas.Select(k => (Unit: form.Units.First(u => u.Value.Id == k.UnitId), k.Group))
+            : form.Units.SelectMany(u => form.Groups.Keys.Select(g => (Unit: u, Group: g)));
+        var pairs = surveyed.OrderBy(x => x.Unit.Key, StringComparer.Ordinal).ThenBy(x => x.Group, StringComparer.Ordinal).Select(x => new Dictionary<string, object?>
+        {
+            [UnitColumn] = x.Unit.Key, ["Tên đơn vị"] = x.Unit.Value.Name, [GroupColumn] = x.Group,
+            ["Tên nhóm"] = form.Groups.TryGetValue(x.Group, out var g) ? g.Name : x.Group,
+        }).ToList();
+        output.WriteXlsx(new Dictionary<string, object> { ["Phiếu"] = entry, ["Hướng dẫn"] = guide, ["Đơn vị và nhóm"] = pairs });
+    }
+
+    static string Accepted(FormQuestion q) => q.Type switch
+    {
+        QuestionType.Scale5 or QuestionType.Likert5 => "1 – 5 (" + string.Join("; ", q.Choices.Select(c => $"{c.Value} = {c.Label}")) + ")",
+        QuestionType.YesNo or QuestionType.Single => "một trong: " + string.Join("; ", q.Choices.Select(c => c.Value)),
+        QuestionType.Multiple => $"một hoặc nhiều, cách nhau bởi “{CollectionRules.MultipleSeparator}”: " + string.Join("; ", q.Choices.Select(c => c.Value)),
+        QuestionType.Number => "một số",
+        _ => "chữ tự do",
+    } + (q.Required ? "" : "; để trống nếu không trả lời");
+
+    /// <summary>The round's imported files, newest first, with what review made of their answers.</summary>
+    public static async Task<List<PaperBatchLine>> BatchesAsync(ChiSoDb db, int roundId, CancellationToken ct = default)
+    {
+        var batches = await db.PaperBatches.AsNoTracking().Where(b => b.RoundId == roundId).OrderByDescending(b => b.Id).ToListAsync(ct);
+        var reviews = await db.SurveyResponses.AsNoTracking().Where(r => r.RoundId == roundId && r.BatchId != null && r.Review != ResponseReview.Accepted)
+            .GroupBy(r => new { r.BatchId, r.Review }).Select(g => new { g.Key.BatchId, g.Key.Review, Count = g.Count() }).ToListAsync(ct);
+        int Count(int batch, ResponseReview review) => reviews.Where(r => r.BatchId == batch && r.Review == review).Sum(r => r.Count);
+        return batches.Select(b => new PaperBatchLine(b.Id, b.FileName, b.ImportedAt, b.ImportedBy, b.Rows,
+            Count(b.Id, ResponseReview.Flagged), Count(b.Id, ResponseReview.Excluded))).ToList();
     }
 
     static (SurveyResponse?, IEnumerable<PaperProblem>?) CheckRow(CollectionForm form, DateOnly today, Sheet sheet, int row, string[] cells,

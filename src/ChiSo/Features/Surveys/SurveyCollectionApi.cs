@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChiSo.Features.Surveys;
@@ -87,6 +88,8 @@ public static class SurveyCollectionApi
         g.MapGet("/flagged", Flagged).WithSummary("Phiếu bị gắn cờ (trả lời quá nhanh, cùng một mức, trùng lặp)");
         write.MapPost("/responses/{responseId:long}/review", Review).WithSummary("Chấp nhận hoặc loại một phiếu bị gắn cờ");
         write.MapPost("/paper", ImportPaper).WithSummary("Nhập phiếu giấy từ CSV/Excel (tất cả hoặc không); kèm tệp nhập lần 2 để đối chiếu").DisableAntiforgery();
+        g.MapGet("/paper/template.xlsx", PaperTemplate).WithSummary("Tệp Excel mẫu để nhập phiếu giấy: các cột cần có, hướng dẫn từng câu, mã đơn vị và nhóm");
+        g.MapGet("/paper/batches", PaperBatches).WithSummary("Các lô phiếu giấy đã nhập của đợt: tệp, người nhập, số phiếu, số phiếu bị gắn cờ hoặc loại");
         write.MapPost("/paper/reconcile", ReconcilePaper).WithSummary("Đối chiếu hai lần nhập cùng một tập phiếu giấy: các ô khác nhau").DisableAntiforgery();
         return g;
     }
@@ -121,9 +124,20 @@ public static class SurveyCollectionApi
     {
         await using var stream = file.OpenReadStream();
         await using var other = second?.OpenReadStream();
-        var report = await PaperImport.ImportAsync(db, id, file.FileName, stream, Who.Of(http), clock, other, ct);
+        var report = await PaperImport.ImportAsync(db, id, file.FileName, stream, Who.Of(http), clock, other, ct: ct);
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
+
+    static async Task<Results<FileContentHttpResult, NotFound>> PaperTemplate(int id, ChiSoDb db, CancellationToken ct)
+    {
+        if (await CollectionForms.LoadAsync(db, id, ct) is not { } form) return TypedResults.NotFound();
+        using var xlsx = new MemoryStream();
+        PaperImport.WriteTemplate(form, xlsx);
+        return TypedResults.File(xlsx.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"mau-nhap-phieu-giay-dot-{id}.xlsx");
+    }
+
+    static async Task<Results<Ok<List<PaperBatchLine>>, NotFound>> PaperBatches(int id, ChiSoDb db, CancellationToken ct) =>
+        await db.SurveyRounds.AnyAsync(r => r.Id == id, ct) ? TypedResults.Ok(await PaperImport.BatchesAsync(db, id, ct)) : TypedResults.NotFound();
 
     static async Task<Results<Ok<List<PaperDifference>>, ValidationProblem>> ReconcilePaper(IFormFile file, IFormFile second)
     {

@@ -358,6 +358,18 @@ public abstract class CollectionTests(Provider provider)
             + string.Join("\n", rows.Select(r => $"{r.Unit},citizens," + string.Join(',', codes.Select(c => Cell(r.Answers.GetValueOrDefault(c)))))) + "\n";
     }
 
+    /// <summary>Valid forms of citizens of the round's unit, each told apart by its number in a free-text answer.</summary>
+    static IEnumerable<(string Unit, Dictionary<string, string?> Answers)> NumberedForms(OpenRound round, int count)
+    {
+        var text = round.Form.Questions.First(q => q.Type == QuestionType.Text && q.For("citizens")).Code;
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var a = CollectionBuilder.ValidAnswers(round.Form, "citizens", i);
+            a[text] = $"Phiếu số {i}";
+            return (round.Unit, a);
+        });
+    }
+
     [Fact]
     public async Task A_bad_paper_batch_is_refused_with_its_report_and_a_good_one_is_imported_whole()
     {
@@ -400,14 +412,8 @@ public abstract class CollectionTests(Provider provider)
     {
         var (run, round) = await StartAsync();
         await using var _ = run;
-        var text = round.Form.Questions.First(q => q.Type == QuestionType.Text && q.For("citizens")).Code;
         // 2,500 forms (more than one chunk of the import is written before the last rows are checked), then the first one again.
-        var rows = Enumerable.Range(0, 2500).Select(i =>
-        {
-            var a = CollectionBuilder.ValidAnswers(round.Form, "citizens", i);
-            a[text] = $"Phiếu số {i}";
-            return (round.Unit, a);
-        }).ToList();
+        var rows = NumberedForms(round, 2500).ToList();
         rows.Add(rows[0]);
         var bad = CollectionBuilder.ValidAnswers(round.Form, "citizens", 1);
         bad["2.3.1"] = "7";
@@ -460,6 +466,65 @@ public abstract class CollectionTests(Provider provider)
 
         await JsonAsync(await run.Client.PostAsync($"/api/surveys/rounds/{round.Id}/paper", Files(first, first)), HttpStatusCode.OK);
         await using (var db = run.Database.NewContext()) Assert.Equal(2, (await StoredAsync(db, round.Id)).Count);
+    }
+
+    [Fact]
+    public async Task The_paper_template_names_every_column_and_a_copy_filled_in_imports_and_is_listed_as_a_batch()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        var response = await run.Client.GetAsync($"/api/surveys/rounds/{round.Id}/paper/template.xlsx");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var xlsx = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["Phiếu", "Hướng dẫn", "Đơn vị và nhóm"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
+        var codes = round.Form.Questions.Select(q => q.Code).ToList();
+        // The first sheet as the import reads it: the header row and nothing under it.
+        var entry = PaperImport.Read(new MemoryStream(xlsx.ToArray()));
+        var columns = entry.Columns;
+        Assert.Equal([PaperImport.UnitColumn, PaperImport.GroupColumn, .. codes], columns);
+        Assert.Empty(entry.Rows);
+        var guide = MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "Hướng dẫn").Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(codes, guide.Select(g => (string)g["Cột (mã câu)"]!));
+        var scale = round.Form.Questions.First(q => q.Type == QuestionType.Scale5);
+        Assert.StartsWith("1 – 5 (1 = Rất không hài lòng", (string)guide.Single(g => (string)g["Cột (mã câu)"]! == scale.Code)["Nhập"]!);
+        var pairs = MiniExcelLibs.MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "Đơn vị và nhóm").Cast<IDictionary<string, object?>>().ToList();
+        Assert.Contains(pairs, p => (string)p[PaperImport.UnitColumn]! == round.Unit && (string)p[PaperImport.GroupColumn]! == "citizens");
+
+        // The typist fills the template's own sheet in the template's column order (a question of another group stays empty).
+        var filled = new MemoryStream();
+        var answers = new[] { 1, 2 }.Select(seed => CollectionBuilder.ValidAnswers(round.Form, "citizens", seed)).ToList();
+        MiniExcelLibs.MiniExcel.SaveAs(filled, answers.Select(a => columns.ToDictionary(c => c, c => (object?)(c == PaperImport.UnitColumn ? round.Unit
+            : c == PaperImport.GroupColumn ? "citizens" : a.GetValueOrDefault(c) ?? ""))).ToList(), sheetName: "Phiếu");
+        var form = new MultipartFormDataContent { { new ByteArrayContent(filled.ToArray()), "file", "phieu-giay.xlsx" } };
+        Assert.Equal(2, (await JsonAsync(await run.Client.PostAsync($"/api/surveys/rounds/{round.Id}/paper", form), HttpStatusCode.OK)).GetProperty("rows").GetInt32());
+
+        var batch = Assert.Single((await JsonAsync(await run.Client.GetAsync($"/api/surveys/rounds/{round.Id}/paper/batches"), HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal(("phieu-giay.xlsx", 2, 0, 0), (batch.GetProperty("fileName").GetString(), batch.GetProperty("rows").GetInt32(),
+            batch.GetProperty("flagged").GetInt32(), batch.GetProperty("excluded").GetInt32()));
+        Assert.Equal(HttpStatusCode.NotFound, (await run.Client.GetAsync("/api/surveys/rounds/999999/paper/template.xlsx")).StatusCode);
+    }
+
+    /// <summary>Reports on the calling thread, so the test sees them in order and all of them before the import returns.</summary>
+    sealed class Recorded : IProgress<PaperImportProgress>
+    {
+        public List<PaperImportProgress> Reports { get; } = [];
+        public void Report(PaperImportProgress value) => Reports.Add(value);
+    }
+
+    [Fact]
+    public async Task A_paper_import_reports_its_progress_chunk_by_chunk_up_to_every_row()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        var rows = NumberedForms(round, 3000).ToArray();
+        var progress = new Recorded();
+        await using (var db = run.Database.NewContext())
+        {
+            var report = await PaperImport.ImportAsync(db, round.Id, "lo-1.csv", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Csv(round, rows))),
+                "nhập liệu", TimeProvider.System, progress: progress);
+            Assert.True(report.Succeeded);
+        }
+        Assert.Equal([new(0, 3000), new(2048, 3000), new(3000, 3000)], progress.Reports);
     }
 }
 
