@@ -21,7 +21,7 @@ public static class SurveyImportCommand
             await using var other = p.GetValue(second) is { } s ? File.OpenRead(s) : null;
             // On a terminal, a line that counts the rows as they are checked and stored.
             var progress = Console.IsErrorRedirected ? null
-                : new ConsoleProgress<PaperImportProgress>(x => Console.Error.Write($"\rĐã kiểm tra {x.Checked:N0}/{x.Rows:N0} dòng"));
+                : new ConsoleProgress<PaperImportProgress>(x => Console.Error.Write($"\rĐã kiểm tra {x.Checked.ToString("N0", ChiSo.ViText.Vi)}/{x.Rows.ToString("N0", ChiSo.ViText.Vi)} dòng"));
             var report = await PaperImport.ImportAsync(db, p.GetValue(round), path, stream, p.GetValue(user)!, TimeProvider.System, other, progress, ct);
             if (progress is { Reported: true }) Console.Error.WriteLine();
             if (report.Succeeded)

@@ -119,6 +119,9 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes) : BackgroundServic
 
     async Task CloseAsync()
     {
+        // The writer's pragmas (no autocheckpoint) stay with a SQLite connection: it must not go back to the pool for
+        // others to use, so the pool lets it close.
+        if (commands?.Connection is SqliteConnection sqlite) SqliteConnection.ClearPool(sqlite);
         if (commands is not null) await commands.DisposeAsync();
         commands = null;
         if (scope is { } s) await s.DisposeAsync();
@@ -157,6 +160,7 @@ public sealed class IntakeWriter(IServiceScopeFactory scopes) : BackgroundServic
 sealed class IntakeCommands : IAsyncDisposable
 {
     readonly DbConnection connection;
+    public DbConnection Connection => connection;
     readonly DbCommand useToken, useDossier, findDuplicate, insert;
 
     IntakeCommands(DbConnection connection)
