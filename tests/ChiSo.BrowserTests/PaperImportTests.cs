@@ -50,7 +50,26 @@ public sealed class PaperImportTests(BrowserFixture fx)
         await Assertions.Expect(batch.Locator("td").Nth(4)).ToHaveTextAsync("3");
 
         // The quotas fill with the paper forms.
-        await page.GotoAsync($"{fx.BaseUrl}/surveys/rounds/{round.Id}/progress");
-        await Assertions.Expect(page.GetByTestId("total")).ToContainTextAsync("3 /");
+        var progress = await fx.OpenAsync($"/surveys/rounds/{round.Id}/progress");
+        await Assertions.Expect(progress.GetByTestId("total")).ToContainTextAsync("3 /");
+
+        // Imported by mistake: withdrawn with a reason, the batch's forms are excluded and stay listed.
+        await batch.GetByTestId("batch-withdraw").ClickAsync();
+        await page.GetByTestId("withdraw-confirm").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("withdraw-error")).ToContainTextAsync("Cần ghi lý do");
+        await page.Locator("[data-testid=withdraw-reason] input, input[data-testid=withdraw-reason]").First.FillAsync("Tệp của đợt khác");
+        await page.Locator("[data-testid=withdraw-reason] input, input[data-testid=withdraw-reason]").First.PressAsync("Tab");
+        await page.GetByTestId("withdraw-confirm").ClickAsync();
+        await Assertions.Expect(batch.Locator("td").Nth(6)).ToHaveTextAsync("3");
+        await Assertions.Expect(batch.GetByTestId("batch-withdraw")).ToHaveCountAsync(0);
+        // Excluded forms do not fill a quota; the progress page shows it within its one-second refresh.
+        await Assertions.Expect(progress.GetByTestId("total")).ToContainTextAsync("0 /");
+        await using (var scope = fx.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
+            var audit = await db.Audit.SingleAsync(a => a.Subject == $"survey-round:{round.Id}" && a.Field.StartsWith("paper-batch:"));
+            Assert.Equal("Tệp của đợt khác", audit.Reason);
+            Assert.Contains(BrowserFixture.AdminUser, audit.User);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using ChiSo.Features.Audit;
 using ChiSo.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -70,16 +71,35 @@ public static class CollectionProgress
 
     /// <summary>A reviewer's decision on a flagged answer: accepted answers count, excluded ones are left out of quotas
     /// and scores. The flags stay, so the decision can be revisited. False when the answer is not in the round or carries no flags.</summary>
-    public static async Task<bool> ReviewAsync(ChiSoDb db, int roundId, long responseId, bool accept, CancellationToken ct = default)
+    /// <summary>Accepts or excludes a flagged answer. The decision changes the round's scores, so it is audited like any
+    /// score change: who, when, the decision before and after, and the flags that called for it.</summary>
+    public static async Task<bool> ReviewAsync(ChiSoDb db, int roundId, long responseId, bool accept, string user, TimeProvider clock,
+        CancellationToken ct = default)
     {
-        // The round's ReviewVersion moves in the same transaction, so live scores (LiveScores) in every instance start
-        // their tally again instead of keeping a row counted under its old decision.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await db.SurveyResponses.Where(r => r.Id == responseId && r.RoundId == roundId && r.Flags != null)
-                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Review, accept ? ResponseReview.Accepted : ResponseReview.Excluded), ct) != 1)
-            return false;
-        await db.SurveyRounds.Where(r => r.Id == roundId).ExecuteUpdateAsync(u => u.SetProperty(r => r.ReviewVersion, r => r.ReviewVersion + 1), ct);
+        var before = await db.SurveyResponses.AsNoTracking().Where(r => r.Id == responseId && r.RoundId == roundId && r.Flags != null)
+            .Select(r => new { r.Review, r.Flags }).FirstOrDefaultAsync(ct);
+        if (before is null) return false;
+        var after = accept ? ResponseReview.Accepted : ResponseReview.Excluded;
+        await db.SurveyResponses.Where(r => r.Id == responseId).ExecuteUpdateAsync(u => u.SetProperty(r => r.Review, after), ct);
+        await CountedAgainAsync(db, roundId, user, clock, $"response:{responseId}", before.Review.ToString(), after.ToString(),
+            "Xem xét phiếu bị gắn cờ: " + string.Join("; ", before.Flags!.Split(',').Select(CollectionRules.FlagLabel)), ct);
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>After a change to which answers count: the round's ReviewVersion moves, in the caller's transaction, so live
+    /// scores (LiveScores) in every instance start their tally again instead of keeping rows counted under an old decision;
+    /// and the audit log records it.</summary>
+    public static async Task CountedAgainAsync(ChiSoDb db, int roundId, string user, TimeProvider clock, string field, string? oldValue,
+        string? newValue, string reason, CancellationToken ct)
+    {
+        await db.SurveyRounds.Where(r => r.Id == roundId).ExecuteUpdateAsync(u => u.SetProperty(r => r.ReviewVersion, r => r.ReviewVersion + 1), ct);
+        db.Audit.Add(new AuditEntry
+        {
+            At = clock.GetUtcNow().UtcDateTime, User = user, Subject = $"survey-round:{roundId}", Field = field,
+            OldValue = oldValue, NewValue = newValue, Reason = reason,
+        });
+        await db.SaveChangesAsync(ct);
     }
 }

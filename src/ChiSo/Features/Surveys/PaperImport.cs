@@ -24,6 +24,9 @@ public sealed record PaperImportReport(bool Succeeded, int Rows, int? BatchId, i
 /// <summary>How far an import is: rows checked (and, while no row failed, stored) of the file's rows.</summary>
 public readonly record struct PaperImportProgress(int Checked, int Rows);
 
+/// <summary>A withdrawn batch: how many of its answers counted until now and are excluded.</summary>
+public sealed record PaperWithdrawal(int BatchId, int Excluded);
+
 /// <summary>One imported file of paper forms, and how many of its answers were flagged or excluded since.</summary>
 public sealed record PaperBatchLine(int Id, string FileName, DateTime ImportedAt, string ImportedBy, int Rows, int Flagged, int Excluded);
 
@@ -191,6 +194,22 @@ public static class PaperImport
         int Count(int batch, ResponseReview review) => reviews.Where(r => r.BatchId == batch && r.Review == review).Sum(r => r.Count);
         return batches.Select(b => new PaperBatchLine(b.Id, b.FileName, b.ImportedAt, b.ImportedBy, b.Rows,
             Count(b.Id, ResponseReview.Flagged), Count(b.Id, ResponseReview.Excluded))).ToList();
+    }
+
+    /// <summary>A batch imported by mistake (the wrong round, the wrong file): every answer of it is excluded from the
+    /// scores, kept (nothing a user typed is lost) and the withdrawal audited with its reason. Null when the round has no
+    /// such batch.</summary>
+    public static async Task<PaperWithdrawal?> WithdrawAsync(ChiSoDb db, int roundId, int batchId, string reason, string user, TimeProvider clock,
+        CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!await db.PaperBatches.AnyAsync(b => b.Id == batchId && b.RoundId == roundId, ct)) return null;
+        var counted = await db.SurveyResponses.Where(r => r.BatchId == batchId && r.RoundId == roundId && r.Review != ResponseReview.Excluded)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Review, ResponseReview.Excluded), ct);
+        await CollectionProgress.CountedAgainAsync(db, roundId, user, clock, $"paper-batch:{batchId}", $"{counted} phiếu được tính",
+            "rút lô: 0 phiếu được tính", reason.Trim(), ct);
+        await tx.CommitAsync(ct);
+        return new PaperWithdrawal(batchId, counted);
     }
 
     static (SurveyResponse?, IEnumerable<PaperProblem>?) CheckRow(CollectionForm form, DateOnly today, Sheet sheet, int row, string[] cells,

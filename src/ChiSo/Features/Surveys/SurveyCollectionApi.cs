@@ -68,6 +68,8 @@ public sealed record ResponseAccepted(IReadOnlyList<string> Flags);
 
 public sealed record ReviewRequest(bool Accept);
 
+public sealed record WithdrawRequest(string? Reason);
+
 public static class SurveyCollectionApi
 {
     public const string FormRateLimit = "survey-form";
@@ -90,6 +92,8 @@ public static class SurveyCollectionApi
         write.MapPost("/paper", ImportPaper).WithSummary("Nhập phiếu giấy từ CSV/Excel (tất cả hoặc không); kèm tệp nhập lần 2 để đối chiếu").DisableAntiforgery();
         g.MapGet("/paper/template.xlsx", PaperTemplate).WithSummary("Tệp Excel mẫu để nhập phiếu giấy: các cột cần có, hướng dẫn từng câu, mã đơn vị và nhóm");
         g.MapGet("/paper/batches", PaperBatches).WithSummary("Các lô phiếu giấy đã nhập của đợt: tệp, người nhập, số phiếu, số phiếu bị gắn cờ hoặc loại");
+        write.MapPost("/paper/batches/{batchId:int}/withdraw", WithdrawBatch)
+            .WithSummary("Rút một lô phiếu giấy nhập nhầm: mọi phiếu của lô bị loại khỏi kết quả (giữ lại, có nhật ký và lý do)");
         write.MapPost("/paper/reconcile", ReconcilePaper).WithSummary("Đối chiếu hai lần nhập cùng một tập phiếu giấy: các ô khác nhau").DisableAntiforgery();
         return g;
     }
@@ -116,8 +120,18 @@ public static class SurveyCollectionApi
     static async Task<Ok<List<FlaggedResponse>>> Flagged(int id, bool? pending, ChiSoDb db, CancellationToken ct) =>
         TypedResults.Ok(await CollectionProgress.FlaggedAsync(db, id, pending ?? true, ct: ct));
 
-    static async Task<Results<NoContent, NotFound>> Review(int id, long responseId, ReviewRequest request, ChiSoDb db, CancellationToken ct) =>
-        await CollectionProgress.ReviewAsync(db, id, responseId, request.Accept, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+    static async Task<Results<NoContent, NotFound>> Review(int id, long responseId, ReviewRequest request, ChiSoDb db, TimeProvider clock,
+        HttpContext http, CancellationToken ct) =>
+        await CollectionProgress.ReviewAsync(db, id, responseId, request.Accept, Who.Of(http), clock, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    static async Task<Results<Ok<PaperWithdrawal>, NotFound, ValidationProblem>> WithdrawBatch(int id, int batchId, WithdrawRequest request,
+        ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["Cần ghi lý do rút lô phiếu."] });
+        return await PaperImport.WithdrawAsync(db, id, batchId, request.Reason, Who.Of(http), clock, ct) is { } done
+            ? TypedResults.Ok(done) : TypedResults.NotFound();
+    }
 
     static async Task<Results<Ok<PaperImportReport>, UnprocessableEntity<PaperImportReport>>> ImportPaper(int id, IFormFile file, IFormFile? second,
         ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct)

@@ -278,6 +278,15 @@ public abstract class CollectionTests(Provider provider)
         await JsonAsync(await run.Client.PostAsJsonAsync($"/api/surveys/rounds/{round.Id}/responses/{ids[1]}/review", new { accept = false }), HttpStatusCode.NoContent);
         await JsonAsync(await run.Client.PostAsJsonAsync($"/api/surveys/rounds/{round.Id + 1}/responses/{ids[2]}/review", new { accept = false }), HttpStatusCode.NotFound);
         Assert.Equal(1, (await JsonAsync(await run.Client.GetAsync($"/api/surveys/rounds/{round.Id}/flagged"), HttpStatusCode.OK)).GetArrayLength());
+        // A decision changes the scores: the audit log says who took it, from what to what, and on which flags.
+        await using (var db = run.Database.NewContext())
+        {
+            var audit = await db.Audit.AsNoTracking().Where(a => a.Subject == $"survey-round:{round.Id}").OrderBy(a => a.Id).ToListAsync();
+            Assert.Equal([($"response:{ids[0]}", "Flagged", "Accepted"), ($"response:{ids[1]}", "Flagged", "Excluded")],
+                audit.Select(a => (a.Field, a.OldValue, a.NewValue)));
+            Assert.All(audit, a => Assert.False(string.IsNullOrEmpty(a.User)));
+            Assert.StartsWith("Xem xét phiếu bị gắn cờ: ", audit[0].Reason);
+        }
 
         var progress = await JsonAsync(await run.Client.GetAsync($"/api/surveys/rounds/{round.Id}/progress"), HttpStatusCode.OK);
         Assert.Equal(40, progress.GetProperty("target").GetInt32());
@@ -502,6 +511,36 @@ public abstract class CollectionTests(Provider provider)
         Assert.Equal(("phieu-giay.xlsx", 2, 0, 0), (batch.GetProperty("fileName").GetString(), batch.GetProperty("rows").GetInt32(),
             batch.GetProperty("flagged").GetInt32(), batch.GetProperty("excluded").GetInt32()));
         Assert.Equal(HttpStatusCode.NotFound, (await run.Client.GetAsync("/api/surveys/rounds/999999/paper/template.xlsx")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_paper_batch_withdrawn_with_a_reason_stops_counting_keeps_its_rows_and_is_audited()
+    {
+        var (run, round) = await StartAsync();
+        await using var _ = run;
+        await JsonAsync(await PostAnswer(run.Client, round, CollectionBuilder.ValidAnswers(round.Form, "citizens", 9)), HttpStatusCode.Created);
+        var imported = await JsonAsync(await run.Client.PostAsync($"/api/surveys/rounds/{round.Id}/paper", Files(Csv(round, [.. NumberedForms(round, 4)]))), HttpStatusCode.OK);
+        var batch = imported.GetProperty("batchId").GetInt32();
+        async Task<int> Scored() => (await JsonAsync(await run.Client.GetAsync($"/api/surveys/rounds/{round.Id}/scores"), HttpStatusCode.OK)).GetProperty("responses").GetInt32();
+        Assert.Equal(5, await Scored());
+
+        var url = $"/api/surveys/rounds/{round.Id}/paper/batches/{batch}/withdraw";
+        var refused = await JsonAsync(await run.Client.PostAsJsonAsync(url, new { reason = " " }), HttpStatusCode.BadRequest);
+        Assert.Equal("Cần ghi lý do rút lô phiếu.", refused.GetProperty("errors").GetProperty("reason")[0].GetString());
+        await JsonAsync(await run.Client.PostAsJsonAsync($"/api/surveys/rounds/{round.Id + 1}/paper/batches/{batch}/withdraw", new { reason = "nhầm" }), HttpStatusCode.NotFound);
+        Assert.Equal(5, await Scored());
+
+        var done = await JsonAsync(await run.Client.PostAsJsonAsync(url, new { reason = "Nhập nhầm tệp của đợt khác" }), HttpStatusCode.OK);
+        Assert.Equal(4, done.GetProperty("excluded").GetInt32());
+        Assert.Equal(1, await Scored());
+        var line = Assert.Single((await JsonAsync(await run.Client.GetAsync($"/api/surveys/rounds/{round.Id}/paper/batches"), HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal((4, 4), (line.GetProperty("rows").GetInt32(), line.GetProperty("excluded").GetInt32()));
+        await using var db = run.Database.NewContext();
+        var rows = await StoredAsync(db, round.Id);
+        Assert.Equal(5, rows.Count);
+        Assert.All(rows.Where(r => r.BatchId == batch), r => Assert.Equal(ResponseReview.Excluded, r.Review));
+        var audit = await db.Audit.AsNoTracking().SingleAsync(a => a.Subject == $"survey-round:{round.Id}" && a.Field == $"paper-batch:{batch}");
+        Assert.Equal(("4 phiếu được tính", "rút lô: 0 phiếu được tính", "Nhập nhầm tệp của đợt khác"), (audit.OldValue, audit.NewValue, audit.Reason));
     }
 
     /// <summary>Reports on the calling thread, so the test sees them in order and all of them before the import returns.</summary>
