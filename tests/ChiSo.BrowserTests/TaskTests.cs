@@ -42,5 +42,13 @@ public sealed class TaskTests(BrowserFixture fx)
         var page = await fx.OpenAsync("/tasks/calendar?unit=SNV&m=2024-05&asOf=2024-05-01");
         await Assertions.Expect(page.Locator("[data-testid=calendar] td[data-date='2024-05-31']")).ToContainTextAsync("Sở Nội vụ");
         await Assertions.Expect(page.GetByTestId("ical")).ToHaveAttributeAsync("href", "/api/agencies/SNV/calendar.ics");
+        // The address to subscribe to opens without signing in, as a calendar app fetches it.
+        var subscribe = await page.GetByTestId("ical-subscribe").InnerTextAsync();
+        Assert.StartsWith(fx.BaseUrl + "/api/agencies/SNV/calendar.ics?k=", subscribe);
+        await using var app = await fx.Browser.NewContextAsync();
+        var feed = await app.APIRequest.GetAsync(subscribe);
+        Assert.Equal(200, feed.Status);
+        Assert.StartsWith("BEGIN:VCALENDAR", await feed.TextAsync());
+        Assert.Equal(401, (await app.APIRequest.GetAsync(fx.BaseUrl + "/api/agencies/SNV/calendar.ics")).Status);
     }
 }

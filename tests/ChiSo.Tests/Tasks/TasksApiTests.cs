@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -18,6 +19,7 @@ public abstract class TasksApiTests(Provider provider)
     {
         public TestDatabase Database { get; } = database;
         public HttpClient Client { get; } = app.CreateClient();
+        public ChiSoApp App => app;
 
         public async ValueTask DisposeAsync()
         {
@@ -251,6 +253,23 @@ public abstract class TasksApiTests(Provider provider)
         Assert.All(ics.Split("\r\n"), line => Assert.True(System.Text.Encoding.UTF8.GetByteCount(line) <= 75, line));
         Assert.DoesNotContain("\n", ics.Replace("\r\n", ""));
         Assert.Equal(HttpStatusCode.NotFound, (await run.Client.GetAsync("/api/agencies/XYZ/calendar.ics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_calendar_app_subscribes_without_signing_in_through_the_feed_address_key_of_that_agency_only()
+    {
+        await using var run = await StartAsync();
+        using var app = run.App.AnonymousClient();
+        var protection = run.App.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
+        var key = Uri.EscapeDataString(ChiSo.Features.Plans.TaskBoardCalendar.FeedKey(protection, "SNV"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.GetAsync("/api/agencies/SNV/calendar.ics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.GetAsync("/api/agencies/SNV/calendar.ics?k=khong-phai-khoa")).StatusCode);
+        // One agency's address does not open another's calendar.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.GetAsync($"/api/agencies/STP/calendar.ics?k={key}")).StatusCode);
+        var response = await app.GetAsync($"/api/agencies/snv/calendar.ics?k={key}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("X-WR-CALNAME:Hạn nhiệm vụ CCHC — Sở Nội vụ", (await response.Content.ReadAsStringAsync()).Replace("\r\n ", ""));
     }
 
     /// <summary>Runs the built CLI (artifacts/bin/ChiSo.Cli) against the test's database.</summary>

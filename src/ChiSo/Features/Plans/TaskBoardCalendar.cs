@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Security.Cryptography;
 using ChiSo.Data;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace ChiSo.Features.Plans;
 
@@ -36,6 +38,21 @@ public static class TaskBoardCalendar
             }
         }
     }
+
+    /// <summary>The key in a feed's address. Calendar apps (Outlook, Google Calendar) subscribe without signing in, so the
+    /// address itself is the permission: the agency code protected with the app's data-protection keys, which live in the
+    /// database, so every instance reads every feed address.</summary>
+    public static string FeedKey(IDataProtectionProvider protection, string unitCode) =>
+        Protector(protection).Protect(unitCode.Trim().ToUpperInvariant());
+
+    public static bool IsFeedKey(IDataProtectionProvider protection, string unitCode, string? key)
+    {
+        if (string.IsNullOrEmpty(key)) return false;
+        try { return Protector(protection).Unprotect(key) == unitCode.Trim().ToUpperInvariant(); }
+        catch (CryptographicException) { return false; }
+    }
+
+    static IDataProtector Protector(IDataProtectionProvider protection) => protection.CreateProtector("ChiSo.Plans.CalendarFeed");
 
     public static async Task<(string Name, string Ics)?> FeedAsync(ChiSoDb db, string unitCode, TimeProvider clock, CancellationToken ct = default)
     {

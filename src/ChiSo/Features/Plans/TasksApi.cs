@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using ChiSo.Data;
 using ChiSo.Features.Frameworks;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
@@ -29,7 +31,9 @@ public static class TasksApi
         other.MapGet("/accountability", Accountability).WithSummary("Trách nhiệm theo đơn vị và danh sách thủ trưởng chịu trách nhiệm, tính đến một ngày");
         other.MapGet("/accountability.xlsx", AccountabilityXlsx).WithSummary("Xuất trách nhiệm theo đơn vị ra Excel");
         other.MapGet("/notifications", Notifications).WithSummary("Thông báo của một đơn vị: nhắc hạn trước 7, 3, 1 ngày và nhiệm vụ quá hạn");
-        other.MapGet("/agencies/{code}/calendar.ics", Calendar).WithSummary("Lịch hạn nhiệm vụ của một đơn vị (iCal)");
+        other.MapGet("/agencies/{code}/calendar.ics", Calendar)
+            .WithSummary("Lịch hạn nhiệm vụ của một đơn vị (iCal): cho người đã đăng nhập, hoặc cho ứng dụng lịch với khoá k của địa chỉ đăng ký")
+            .AllowAnonymous();
         return app;
     }
 
@@ -159,8 +163,12 @@ public static class TasksApi
         return await Reminders.ForUnitAsync(db, unit, day, ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound($"Không có đơn vị mã '{unit}'.");
     }
 
-    static async Task<Results<ContentHttpResult, NotFound>> Calendar(string code, ChiSoDb db, TimeProvider clock, CancellationToken ct)
+    static async Task<Results<ContentHttpResult, NotFound, UnauthorizedHttpResult>> Calendar(string code, string? k, ChiSoDb db, TimeProvider clock,
+        HttpContext http, IAuthorizationService authorization, IDataProtectionProvider protection, CancellationToken ct)
     {
+        // The subscription address's key, or a signed-in member of staff (the page's own link).
+        if (!TaskBoardCalendar.IsFeedKey(protection, code, k) && !(await authorization.AuthorizeAsync(http.User, Policies.Staff)).Succeeded)
+            return TypedResults.Unauthorized();
         var feed = await TaskBoardCalendar.FeedAsync(db, code, clock, ct);
         return feed is { } f ? TypedResults.Text(f.Ics, TaskBoardCalendar.ContentType) : TypedResults.NotFound();
     }
