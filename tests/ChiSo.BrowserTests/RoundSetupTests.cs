@@ -1,4 +1,8 @@
 using System.Text.RegularExpressions;
+using ChiSo.Data;
+using ChiSo.Features.Accounts;
+using ChiSo.Tests.Surveys.Collection;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace ChiSo.BrowserTests;
@@ -49,5 +53,29 @@ public sealed class RoundSetupTests(BrowserFixture fx)
 
         await page.GetByTestId("round-open").ClickAsync();
         await Assertions.Expect(page.GetByTestId("round-status")).ToHaveTextAsync("Đang mở");
+    }
+
+    [Fact]
+    public async Task A_leader_reads_a_round_and_its_paper_batches_without_the_controls_that_change_them()
+    {
+        OpenRound round;
+        await using (var scope = fx.Services.CreateAsyncScope())
+            round = await CollectionBuilder.OpenRoundAsync(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), "sipas", ["citizens"]);
+        Task Leader(IBrowserContext c) => TestSignIn.SignInAsync(c, fx, "lanh-dao-khao-sat", "Lãnh đạo thử nghiệm", null, Roles.Leader);
+
+        var page = await fx.OpenAsync($"/surveys/rounds/{round.Id}", Leader);
+        await Assertions.Expect(page.Locator($"tr[data-unit='{round.Unit}'][data-group='citizens']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("round-status")).ToHaveTextAsync("Đang mở");
+        await Assertions.Expect(page.GetByTestId("round-close")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("quota-form")).ToHaveCountAsync(0);
+
+        await page.GetByTestId("paper-link").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Nhập phiếu giấy");
+        await Assertions.Expect(page.GetByText("Chưa nhập lô phiếu giấy nào.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("paper-form")).ToHaveCountAsync(0);
+
+        var list = await fx.OpenAsync("/surveys/rounds", Leader);
+        await Assertions.Expect(list.GetByTestId("rounds")).ToBeVisibleAsync();
+        await Assertions.Expect(list.GetByTestId("round-create")).ToHaveCountAsync(0);
     }
 }

@@ -20,10 +20,15 @@ public abstract class DataComponent : ComponentBase
     /// (and a message) when the signed-in user may not.</summary>
     protected async Task<bool> DeniedAsync(string policy)
     {
-        if (AuthState is not null && (await Authorization.AuthorizeAsync((await AuthState).User, policy)).Succeeded) return false;
+        if (await MayAsync(policy)) return false;
         Snackbar.Add(L.T("Tài khoản của bạn không có quyền làm việc này.", "Your account may not do this."), Severity.Warning);
         return true;
     }
+
+    /// <summary>Whether the signed-in user may do what the policy guards: pages show the controls of a write only to those
+    /// who may make it (the write checks again, <see cref="DeniedAsync"/>).</summary>
+    protected async Task<bool> MayAsync(string policy) =>
+        AuthState is not null && (await Authorization.AuthorizeAsync((await AuthState).User, policy)).Succeeded;
 
     /// <summary>The signed-in user as the audit log names them.</summary>
     protected async Task<string> WhoAsync() => AuthState is null ? "?" : Who.Of((await AuthState).User) ?? "?";
