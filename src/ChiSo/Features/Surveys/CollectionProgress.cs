@@ -70,9 +70,9 @@ public static class CollectionProgress
     }
 
     /// <summary>A reviewer's decision on a flagged answer: accepted answers count, excluded ones are left out of quotas
-    /// and scores. The flags stay, so the decision can be revisited. False when the answer is not in the round or carries no flags.</summary>
-    /// <summary>Accepts or excludes a flagged answer. The decision changes the round's scores, so it is audited like any
-    /// score change: who, when, the decision before and after, and the flags that called for it.</summary>
+    /// and scores. The flags stay, so the decision can be revisited. It changes the round's scores, so it is audited like
+    /// any score change: who, when, the decision before and after, and the flags that called for it. False when the
+    /// answer is not in the round or carries no flags.</summary>
     public static async Task<bool> ReviewAsync(ChiSoDb db, int roundId, long responseId, bool accept, string user, TimeProvider clock,
         CancellationToken ct = default)
     {

@@ -129,15 +129,13 @@ public static class PaperImport
             var rows = await next;
             if (from + Chunk < sheet.Rows.Count) next = CheckAsync(from + Chunk);
             foreach (var (_, rowProblems) in rows) if (rowProblems is not null) problems.AddRange(rowProblems);
-            if (problems.Count > 0)
+            if (problems.Count == 0)
             {
-                progress?.Report(new(from + rows.Length, sheet.Rows.Count));
-                continue;
+                var pending = rows.Select(r => new PendingResponse(r.Response!, null, null)).ToList();
+                foreach (var p in pending) p.Response.BatchId = batch.Id;
+                await sql.StoreAsync(pending, tx.GetDbTransaction());
+                flagged += pending.Count(p => p.Response.Flags is not null);
             }
-            var pending = rows.Select(r => new PendingResponse(r.Response!, null, null)).ToList();
-            foreach (var p in pending) p.Response.BatchId = batch.Id;
-            await sql.StoreAsync(pending, tx.GetDbTransaction());
-            flagged += pending.Count(p => p.Response.Flags is not null);
             progress?.Report(new(from + rows.Length, sheet.Rows.Count));
         }
         if (problems.Count > 0)
@@ -165,8 +163,9 @@ public static class PaperImport
             ["Nhóm trả lời"] = q.Groups.Count == 0 ? "mọi nhóm" : string.Join("; ", q.Groups),
             ["Bỏ qua khi"] = q.SkipCode is null ? "" : $"{q.SkipCode} = {q.SkipValue}",
         }).ToList();
+        var byId = form.Units.ToDictionary(u => u.Value.Id);
         var surveyed = form.Quotas.Count > 0
-            ? form.Quotas.Select(k => (Unit: form.Units.First(u => u.Value.Id == k.UnitId), k.Group))
+            ? form.Quotas.Select(k => (Unit: byId[k.UnitId], k.Group))
             : form.Units.SelectMany(u => form.Groups.Keys.Select(g => (Unit: u, Group: g)));
         var pairs = surveyed.OrderBy(x => x.Unit.Key, StringComparer.Ordinal).ThenBy(x => x.Group, StringComparer.Ordinal).Select(x => new Dictionary<string, object?>
         {
@@ -197,19 +196,19 @@ public static class PaperImport
     }
 
     /// <summary>A batch imported by mistake (the wrong round, the wrong file): every answer of it is excluded from the
-    /// scores, kept (nothing a user typed is lost) and the withdrawal audited with its reason. Null when the round has no
-    /// such batch.</summary>
-    public static async Task<PaperWithdrawal?> WithdrawAsync(ChiSoDb db, int roundId, int batchId, string reason, string user, TimeProvider clock,
-        CancellationToken ct = default)
+    /// scores, kept (nothing a user typed is lost) and the withdrawal audited with its reason, which is required.</summary>
+    public static async Task<RoundChange<PaperWithdrawal>> WithdrawAsync(ChiSoDb db, int roundId, int batchId, string? reason, string user,
+        TimeProvider clock, CancellationToken ct = default)
     {
+        if (string.IsNullOrWhiteSpace(reason)) return RoundChange<PaperWithdrawal>.Invalid("reason", "Cần ghi lý do rút lô phiếu.");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!await db.PaperBatches.AnyAsync(b => b.Id == batchId && b.RoundId == roundId, ct)) return null;
+        if (!await db.PaperBatches.AnyAsync(b => b.Id == batchId && b.RoundId == roundId, ct)) return RoundChange<PaperWithdrawal>.Missing();
         var counted = await db.SurveyResponses.Where(r => r.BatchId == batchId && r.RoundId == roundId && r.Review != ResponseReview.Excluded)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Review, ResponseReview.Excluded), ct);
         await CollectionProgress.CountedAgainAsync(db, roundId, user, clock, $"paper-batch:{batchId}", $"{counted} phiếu được tính",
             "rút lô: 0 phiếu được tính", reason.Trim(), ct);
         await tx.CommitAsync(ct);
-        return new PaperWithdrawal(batchId, counted);
+        return RoundChange<PaperWithdrawal>.Done(new PaperWithdrawal(batchId, counted));
     }
 
     static (SurveyResponse?, IEnumerable<PaperProblem>?) CheckRow(CollectionForm form, DateOnly today, Sheet sheet, int row, string[] cells,

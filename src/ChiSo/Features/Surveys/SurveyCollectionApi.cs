@@ -127,10 +127,10 @@ public static class SurveyCollectionApi
     static async Task<Results<Ok<PaperWithdrawal>, NotFound, ValidationProblem>> WithdrawBatch(int id, int batchId, WithdrawRequest request,
         ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Reason))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["Cần ghi lý do rút lô phiếu."] });
-        return await PaperImport.WithdrawAsync(db, id, batchId, request.Reason, Who.Of(http), clock, ct) is { } done
-            ? TypedResults.Ok(done) : TypedResults.NotFound();
+        var change = await PaperImport.WithdrawAsync(db, id, batchId, request.Reason, Who.Of(http), clock, ct);
+        if (change.NotFound) return TypedResults.NotFound();
+        if (change.Errors is { } errors) return TypedResults.ValidationProblem(errors, title: "Không rút được lô phiếu.");
+        return TypedResults.Ok(change.Value!);
     }
 
     static async Task<Results<Ok<PaperImportReport>, UnprocessableEntity<PaperImportReport>>> ImportPaper(int id, IFormFile file, IFormFile? second,
