@@ -33,7 +33,7 @@ public static class CycleCommands
     static async Task<int> Act<T>(string? asUser, bool json, Func<AssessmentService, Actor, ChiSoDb, Task<Outcome<T>>> action, Action<T> print, CancellationToken ct) =>
         await SurveyCommands.WithDbAsync(async db =>
         {
-            var actor = asUser is null ? Actor.Cli() : await ActorAsync(db, asUser, ct);
+            var actor = asUser is null ? Actor.Cli() : await Actor.LoadAsync(db, asUser, ct);
             if (actor is null) { Console.Error.WriteLine($"Không có tài khoản '{asUser}'."); return 2; }
             var outcome = await action(new AssessmentService(db, TimeProvider.System), actor, db);
             if (!outcome.Ok)
@@ -47,15 +47,6 @@ public static class CycleCommands
             else print(outcome.Value);
             return 0;
         }, ct);
-
-    /// <summary>The account's roles and unit, as the web sign-in would give them.</summary>
-    static async Task<Actor?> ActorAsync(ChiSoDb db, string userName, CancellationToken ct)
-    {
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == userName, ct);
-        if (user is null) return null;
-        var roles = await db.UserRoles.Where(ur => ur.UserId == user.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
-        return new Actor(user.Id, $"{user.DisplayName} ({user.UserName})", roles.ToHashSet(), user.UnitId);
-    }
 
     static void PrintSummary(CycleSummary c)
     {

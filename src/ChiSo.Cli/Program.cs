@@ -192,4 +192,13 @@ SurveyCommands.Add(root);
 CycleCommands.Add(root);
 UserCommands.Add(root);
 
-return await root.Parse(args).InvokeAsync();
+// A service's refusal (an account named by --as may not do this) is a message and exit code 3, not a stack trace.
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (ChiSo.Features.Accounts.AccessDenied denied)
+{
+    Console.Error.WriteLine(denied.Message);
+    return 3;
+}

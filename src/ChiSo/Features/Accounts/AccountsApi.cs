@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using ChiSo.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -58,7 +59,8 @@ public static class AccountsApi
         var actor = Actor.From(http.User);
         var unit = actor.UnitId is { } id ? await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) : null;
         var roles = Roles.All.Where(actor.Is).ToList();
-        return TypedResults.Ok(new Me(http.User.Identity!.Name!, actor.Name, roles, roles.Select(Roles.Label).ToList(), unit?.Code, unit?.Name));
+        var login = http.User.Identity!.Name!;
+        return TypedResults.Ok(new Me(login, http.User.FindFirstValue(ChiSoClaims.DisplayName) ?? login, roles, roles.Select(Roles.Label).ToList(), unit?.Code, unit?.Name));
     }
 
     static Task<List<UserRow>> List(UserAccounts accounts, CancellationToken ct) => accounts.ListAsync(ct);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
 
 namespace ChiSo.Features.Accounts;
 
@@ -69,10 +70,15 @@ public static class ChiSoClaims
     public const string DisplayName = "chiso:name";
 }
 
-/// <summary>Who is acting, as the services see it: the web user, or the CLI operator (who has the machine and so
-/// acts as the standing agency).</summary>
+/// <summary>Who is acting, as the services see it: the web user, the CLI operator (who has the machine and so acts as
+/// the standing agency), an account named by the CLI's <c>--as</c>, or nobody (<see cref="Anonymous"/>).
+/// <see cref="Name"/> is how the audit log names them: "display name (user name)".</summary>
 public sealed record Actor(string UserId, string Name, IReadOnlySet<string> RoleSet, int? UnitId)
 {
+    /// <summary>No one signed in: may answer a public survey form, nothing else.</summary>
+    public static readonly Actor Anonymous = new("", "ẩn danh", new HashSet<string>(), null);
+
+    public bool IsSignedIn => UserId.Length > 0;
     public bool Is(string role) => RoleSet.Contains(role);
     public bool IsAdmin => Is(Roles.Admin);
     /// <summary>Reads everything: the standing agency and leaders.</summary>
@@ -82,14 +88,39 @@ public sealed record Actor(string UserId, string Name, IReadOnlySet<string> Role
     /// for any unit, a unit's editor or head for their own.</summary>
     public bool MayFileFor(int unitId) => IsAdmin || (UnitId == unitId && (Is(Roles.UnitEditor) || Is(Roles.UnitHead)));
 
+    /// <summary>The service's refusal: throws <see cref="AccessDenied"/> with the reason (Vietnamese) unless allowed.
+    /// The hosts turn it into 403 problem+json, a message on the page, or exit code 3 in the CLI.</summary>
+    public void Require(bool allowed, string why)
+    {
+        if (!allowed) throw new AccessDenied(IsSignedIn ? why : "Cần đăng nhập. " + why);
+    }
+
+    /// <summary>Refuses unless the actor is the standing agency; <paramref name="what"/> completes "Chỉ cơ quan thường trực được …".</summary>
+    public void RequireAdmin(string what) => Require(IsAdmin, $"Chỉ cơ quan thường trực (Sở Nội vụ) được {what}.");
+
     public static Actor Cli() => new("cli", "CLI (" + Environment.UserName + ")", new HashSet<string> { Roles.Admin }, null);
 
     public static Actor From(ClaimsPrincipal user)
     {
+        if (user.Identity is not { IsAuthenticated: true }) return Anonymous;
         var id = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
-        var name = user.FindFirstValue(ChiSoClaims.DisplayName) ?? user.Identity?.Name ?? "ẩn danh";
         var roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet();
         var unit = int.TryParse(user.FindFirstValue(ChiSoClaims.UnitId), out var u) ? u : (int?)null;
-        return new Actor(id, name, roles, unit);
+        return new Actor(id, Who.Of(user) ?? "ẩn danh", roles, unit);
+    }
+
+    /// <summary>The account's roles and unit as the web sign-in would give them, for the CLI's <c>--as</c>; null when there
+    /// is no such account.</summary>
+    public static async Task<Actor?> LoadAsync(ChiSo.Data.ChiSoDb db, string userName, CancellationToken ct = default)
+    {
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == userName, ct);
+        if (user is null) return null;
+        var roles = await db.UserRoles.Where(ur => ur.UserId == user.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
+        var name = user.DisplayName == user.UserName ? user.UserName! : $"{user.DisplayName} ({user.UserName})";
+        return new Actor(user.Id, name, roles.ToHashSet(), user.UnitId);
     }
 }
+
+/// <summary>A service refused an action to its actor. Not a bug: the hosts map it once (403 problem+json, a Vietnamese
+/// message on the page, exit code 3 in the CLI).</summary>
+public sealed class AccessDenied(string message) : Exception(message);
