@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using System.Diagnostics;
 using System.Text;
 using ChiSo.Features.Surveys;
@@ -28,7 +29,7 @@ public static class PaperImportCheck
                 PaperImportReport report;
                 var watch = Stopwatch.StartNew();
                 await using (var db = SurveyData.Open(importFile))
-                    report = await PaperImport.ImportAsync(db, round, "phieu-giay.csv", new MemoryStream(csv), "bench", TimeProvider.System);
+                    report = await PaperImport.ImportAsync(db, round, "phieu-giay.csv", new MemoryStream(csv), Actor.Cli(), TimeProvider.System);
                 var import = watch.Elapsed.TotalSeconds;
                 if (!report.Succeeded) throw new InvalidOperationException(string.Join("; ", report.Problems.Take(5)));
 

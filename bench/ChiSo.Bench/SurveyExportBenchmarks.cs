@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using System.Diagnostics;
 using ChiSo.Features.Surveys;
 
@@ -21,7 +22,7 @@ public static class SurveyExportCheck
             var watch = Stopwatch.StartNew();
             await using (var db = SurveyData.Open(file))
             await using (var output = File.Create(xlsx))
-                await ResponseExport.WriteAsync(db, data.RoundId, output);
+                await ResponseExport.WriteAsync(db, data.RoundId, output, Actor.Cli());
             watch.Stop();
             process.Refresh();
             Console.WriteLine($"export 132,229 × 510 → XLSX: {watch.Elapsed.TotalSeconds:0.0} s, file {new FileInfo(xlsx).Length / 1e6:0.0} MB, " +

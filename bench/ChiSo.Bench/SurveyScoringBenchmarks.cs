@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -32,7 +33,7 @@ public class SurveyScoringBenchmarks
     public async Task<int> Rescore()
     {
         await using var db = SurveyData.Open(file);
-        var scores = await RoundScoring.ScoreAsync(db, data.RoundId);
+        var scores = await RoundScoring.ScoreAsync(db, data.RoundId, Actor.Cli());
         return scores!.Units.Count;
     }
 
@@ -40,14 +41,14 @@ public class SurveyScoringBenchmarks
     public async Task<int> PageDeep()
     {
         await using var db = SurveyData.Open(file);
-        return (await SurveyScoringApi.PageAsync(db, data.RoundId, null, null, data.LastId - 1000, 50))!.Items.Count;
+        return (await SurveyScoringApi.PageAsync(db, data.RoundId, null, null, data.LastId - 1000, 50, Actor.Cli()))!.Items.Count;
     }
 
     [Benchmark(Description = "response page (50) of one unit × group, deep")]
     public async Task<int> PageUnitGroup()
     {
         await using var db = SurveyData.Open(file);
-        return (await SurveyScoringApi.PageAsync(db, data.RoundId, data.UnitCode, "citizens", data.LastId / 2, 50))!.Items.Count;
+        return (await SurveyScoringApi.PageAsync(db, data.RoundId, data.UnitCode, "citizens", data.LastId / 2, 50, Actor.Cli()))!.Items.Count;
     }
 }
 
@@ -176,7 +177,7 @@ public static class SurveyScoringCheck
             for (var i = 0; i < 3; i++)
             {
                 var watch = Stopwatch.StartNew();
-                var page = (await SurveyScoringApi.PageAsync(db, roundId, null, null, last - 1000 - i * 400_000, 50))!;
+                var page = (await SurveyScoringApi.PageAsync(db, roundId, null, null, last - 1000 - i * 400_000, 50, Actor.Cli()))!;
                 Console.WriteLine($"response page of {page.Items.Count}, no filter, after {last - 1000 - i * 400_000:N0}: {watch.Elapsed.TotalMilliseconds:0.0} ms");
             }
         }
@@ -186,7 +187,7 @@ public static class SurveyScoringCheck
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             await using var db = SurveyData.Open(path);
-            var scores = (await RoundScoring.ScoreAsync(db, roundId))!;
+            var scores = (await RoundScoring.ScoreAsync(db, roundId, Actor.Cli()))!;
             var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             Console.WriteLine($"rescore {scores.Responses:N0} responses, {scores.Units.Count} units: {watch.ElapsedMilliseconds:N0} ms wall, {used.TotalMilliseconds:N0} ms CPU");
         }
@@ -197,7 +198,7 @@ public static class SurveyScoringCheck
         await using (var db = SurveyData.Open(path))
         {
             var watch = Stopwatch.StartNew();
-            var before = (await live.ScoreAsync(db, roundId))!;
+            var before = (await live.ScoreAsync(db, roundId, Actor.Cli()))!;
             Console.WriteLine($"live scores, first read (whole round): {watch.ElapsedMilliseconds:N0} ms");
             for (var i = 0; i < 3; i++)
             {
@@ -209,7 +210,7 @@ public static class SurveyScoringCheck
                 });
                 await db.SaveChangesAsync();
                 watch.Restart();
-                var after = (await live.ScoreAsync(db, roundId))!;
+                var after = (await live.ScoreAsync(db, roundId, Actor.Cli()))!;
                 Console.WriteLine($"live scores after one new answer: {watch.ElapsedMilliseconds:N0} ms; counted {after.Responses - before.Responses:+0;-0} " +
                     $"({after.Responses:N0} in all)");
                 before = after;

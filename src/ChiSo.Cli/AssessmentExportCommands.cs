@@ -22,12 +22,12 @@ public static class AssessmentExportCommands
             var cycle = CycleArg();
             var ranking = new Option<string>("--ranking") { Description = "Tệp bảng xếp hạng: .xlsx hoặc .docx", Required = true };
             var export = new Command("export", "Xuất bảng xếp hạng của kỳ đánh giá (Excel mỗi nhóm một trang tính, hoặc Word phụ lục kèm quyết định).") { cycle, ranking };
-            export.SetAction(async p => await WithService(config, async s =>
+            export.SetAction(async p => await WithService(config, p, async (s, actor) =>
             {
                 var path = p.GetValue(ranking)!;
                 var word = Extension(path, ".docx");
                 if (!word && !Extension(path, ".xlsx")) return Usage("Tệp bảng xếp hạng phải là .xlsx hoặc .docx.");
-                var r = await s.RankingAsync(p.GetValue(cycle), Actor.Cli());
+                var r = await s.RankingAsync(p.GetValue(cycle), actor);
                 if (!r.Ok) return Fail(r.Error!);
                 return Save(path, w => { if (word) AssessmentWord.WriteRanking(r.Value, w); else AssessmentExcel.WriteRanking(r.Value, w); });
             }));
@@ -38,12 +38,12 @@ public static class AssessmentExportCommands
             var unit = new Argument<string>("unit") { Description = "Mã hoặc tên đơn vị (SNV, \"Sở Nội vụ\")" };
             var output = new Argument<string>("out") { Description = "Tệp ra: .docx hoặc .pdf" };
             var scorecard = new Command("scorecard", "Phiếu kết quả của một đơn vị (Word hoặc PDF).") { cycle, unit, output };
-            scorecard.SetAction(async p => await WithService(config, async s =>
+            scorecard.SetAction(async p => await WithService(config, p, async (s, actor) =>
             {
                 var path = p.GetValue(output)!;
                 var pdf = Extension(path, ".pdf");
                 if (!pdf && !Extension(path, ".docx")) return Usage("Tệp phiếu kết quả phải là .docx hoặc .pdf.");
-                var card = await s.ScorecardAsync(p.GetValue(cycle), p.GetValue(unit)!, Actor.Cli());
+                var card = await s.ScorecardAsync(p.GetValue(cycle), p.GetValue(unit)!, actor);
                 if (!card.Ok) return Fail(card.Error!);
                 var today = DateOnly.FromDateTime(DateTime.UtcNow + ViText.VietnamOffset);
                 return Save(path, w => { if (pdf) ScorecardPdf.Write(card.Value, w); else AssessmentWord.WriteScorecard(card.Value, today, w); });
@@ -54,11 +54,11 @@ public static class AssessmentExportCommands
             var cycle = CycleArg();
             var output = new Argument<string>("out") { Description = "Tệp Excel ra (.xlsx)" };
             var heatmap = new Command("heatmap", "Bản đồ nhiệt điểm bị mất: tiêu chí × đơn vị, mỗi nhóm một trang tính.") { cycle, output };
-            heatmap.SetAction(async p => await WithService(config, async s =>
+            heatmap.SetAction(async p => await WithService(config, p, async (s, actor) =>
             {
                 var path = p.GetValue(output)!;
                 if (!Extension(path, ".xlsx")) return Usage("Bản đồ nhiệt xuất ra tệp .xlsx.");
-                var maps = await s.HeatMapAsync(p.GetValue(cycle), Actor.Cli());
+                var maps = await s.HeatMapAsync(p.GetValue(cycle), actor);
                 if (!maps.Ok) return Fail(maps.Error!);
                 return Save(path, w => AssessmentExcel.WriteHeatMap(maps.Value, w));
             }));
@@ -84,12 +84,12 @@ public static class AssessmentExportCommands
         return 0;
     }
 
-    static async Task<int> WithService(IConfiguration config, Func<AssessmentService, Task<int>> work)
+    static async Task<int> WithService(IConfiguration config, ParseResult parse, Func<AssessmentService, Actor, Task<int>> work)
     {
         await using var services = new ServiceCollection().AddChiSoData(config).BuildServiceProvider();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
         await BuiltInData.MigrateAndSeedIfEmptyAsync(db, TimeProvider.System);
-        return await work(new AssessmentService(db, TimeProvider.System));
+        return await work(new AssessmentService(db, TimeProvider.System), await CliActor.ResolveAsync(parse, db));
     }
 }

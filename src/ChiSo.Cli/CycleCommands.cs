@@ -15,7 +15,6 @@ public static class CycleCommands
 {
     public static Command Cycle { get; } = new("cycle", "Đánh giá Chỉ số CCHC các đơn vị: kỳ đánh giá, tự chấm, thẩm định, giải trình, Hội đồng, xếp hạng, công bố.");
 
-    static Option<string?> AsOption() => new("--as") { Description = "Thực hiện với tư cách tài khoản này (mặc định: cơ quan thường trực)" };
     static Option<bool> JsonOption() => new("--json") { Description = "In JSON" };
     static Argument<int> CycleArg() => new("cycle") { Description = "Số của kỳ đánh giá" };
     static Argument<string> UnitArg() => new("unit") { Description = "Mã hoặc tên đơn vị" };
@@ -30,11 +29,10 @@ public static class CycleCommands
     }
 
     /// <summary>Runs one service action as the CLI operator or the named account, and prints the result or the refusal.</summary>
-    static async Task<int> Act<T>(string? asUser, bool json, Func<AssessmentService, Actor, ChiSoDb, Task<Outcome<T>>> action, Action<T> print, CancellationToken ct) =>
+    static async Task<int> Act<T>(ParseResult parse, bool json, Func<AssessmentService, Actor, ChiSoDb, Task<Outcome<T>>> action, Action<T> print, CancellationToken ct) =>
         await SurveyCommands.WithDbAsync(async db =>
         {
-            var actor = asUser is null ? Actor.Cli() : await Actor.LoadAsync(db, asUser, ct);
-            if (actor is null) { Console.Error.WriteLine($"Không có tài khoản '{asUser}'."); return 2; }
+            var actor = await CliActor.ResolveAsync(parse, db, ct);
             var outcome = await action(new AssessmentService(db, TimeProvider.System), actor, db);
             if (!outcome.Ok)
             {
@@ -94,7 +92,7 @@ public static class CycleCommands
             try { spec = JsonSerializer.Deserialize<CycleSpec>(await File.ReadAllTextAsync(p.GetValue(file)!.FullName, ct), SurveyCommands.Json); }
             catch (Exception e) when (e is JsonException or IOException) { Console.Error.WriteLine($"Không đọc được tệp: {e.Message}"); return 2; }
             if (spec is null) { Console.Error.WriteLine("Tệp rỗng."); return 2; }
-            return await Act(null, p.GetValue(json), (s, a, _) => s.CreateCycleAsync(spec, a, ct), PrintSummary, ct);
+            return await Act(p, p.GetValue(json), (s, a, _) => s.CreateCycleAsync(spec, a, ct), PrintSummary, ct);
         });
         Cycle.Subcommands.Add(cmd);
     }
@@ -103,7 +101,7 @@ public static class CycleCommands
     {
         var json = JsonOption();
         var cmd = new Command("list", "Các kỳ đánh giá.") { json };
-        cmd.SetAction(async (p, ct) => await Act<List<CycleSummary>>(null, p.GetValue(json), async (s, _, _) => await s.ListCyclesAsync(ct),
+        cmd.SetAction(async (p, ct) => await Act<List<CycleSummary>>(p, p.GetValue(json), async (s, _, _) => await s.ListCyclesAsync(ct),
             list => { foreach (var c in list) Console.WriteLine($"{c.Id,4}  {c.Year}  {c.StatusLabel,-16} {c.Submitted}/{c.Units.Count} đã gửi  {c.Name}"); }, ct));
         Cycle.Subcommands.Add(cmd);
     }
@@ -112,7 +110,7 @@ public static class CycleCommands
     {
         var id = CycleArg(); var json = JsonOption();
         var cmd = new Command("show", "Bảng theo dõi một kỳ: ai đã gửi, ai chậm.") { id, json };
-        cmd.SetAction(async (p, ct) => await Act<CycleSummary>(null, p.GetValue(json), async (s, _, db) =>
+        cmd.SetAction(async (p, ct) => await Act<CycleSummary>(p, p.GetValue(json), async (s, _, db) =>
             await db.Cycles.AnyAsync(c => c.Id == p.GetValue(id), ct) ? await s.SummaryAsync(p.GetValue(id), ct) : Failure.NotFound("kỳ đánh giá"), PrintSummary, ct));
         Cycle.Subcommands.Add(cmd);
     }
@@ -121,7 +119,7 @@ public static class CycleCommands
     {
         var id = CycleArg();
         var cmd = new Command("open", "Mở kỳ đánh giá: tạo phiếu tự đánh giá cho từng đơn vị.") { id };
-        cmd.SetAction(async (p, ct) => await Act(null, false, (s, a, _) => s.OpenCycleAsync(p.GetValue(id), a, ct), PrintSummary, ct));
+        cmd.SetAction(async (p, ct) => await Act(p, false, (s, a, _) => s.OpenCycleAsync(p.GetValue(id), a, ct), PrintSummary, ct));
         Cycle.Subcommands.Add(cmd);
     }
 
@@ -131,7 +129,7 @@ public static class CycleCommands
         var unit = new Option<string?>("--unit") { Description = "Đơn vị được phân công (mặc định: mọi đơn vị)" };
         var field = new Option<string?>("--field") { Description = "Lĩnh vực (mã tiêu chí cha, ví dụ 2)" };
         var cmd = new Command("assign", "Phân công thành viên thẩm định.") { id, user, unit, field };
-        cmd.SetAction(async (p, ct) => await Act(null, false, (s, a, _) => s.AssignAppraisersAsync(p.GetValue(id),
+        cmd.SetAction(async (p, ct) => await Act(p, false, (s, a, _) => s.AssignAppraisersAsync(p.GetValue(id),
             [new AssignmentSpec(p.GetValue(user)!, p.GetValue(unit), p.GetValue(field))], a, ct),
             list => { foreach (var l in list) Console.WriteLine($"{l.UserName,-20} {l.Unit ?? "mọi đơn vị",-30} {l.Field ?? "mọi lĩnh vực"}"); }, ct));
         Cycle.Subcommands.Add(cmd);
@@ -139,9 +137,9 @@ public static class CycleCommands
 
     static void UnitView()
     {
-        var id = CycleArg(); var unit = UnitArg(); var asUser = AsOption(); var json = JsonOption();
-        var cmd = new Command("unit", "Bản đánh giá của một đơn vị.") { id, unit, asUser, json };
-        cmd.SetAction(async (p, ct) => await Act(p.GetValue(asUser), p.GetValue(json), (s, a, _) => s.GetAsync(p.GetValue(id), p.GetValue(unit)!, a, ct), PrintUnit, ct));
+        var id = CycleArg(); var unit = UnitArg(); var json = JsonOption();
+        var cmd = new Command("unit", "Bản đánh giá của một đơn vị.") { id, unit, json };
+        cmd.SetAction(async (p, ct) => await Act(p, p.GetValue(json), (s, a, _) => s.GetAsync(p.GetValue(id), p.GetValue(unit)!, a, ct), PrintUnit, ct));
         Cycle.Subcommands.Add(cmd);
     }
 
@@ -159,9 +157,9 @@ public static class CycleCommands
         var basis = new Option<string?>("--basis") { Description = "Căn cứ, giải thích" };
         var reason = new Option<string?>("--no-evidence-reason") { Description = "Lý do không có tài liệu kiểm chứng" };
         var evidence = new Option<string?>("--evidence") { Description = "Số tài liệu kiểm chứng, cách nhau bởi dấu phẩy" };
-        var asUser = AsOption();
-        var cmd = new Command("score", "Tự chấm một tiêu chí.") { id, unit, code, answer, basis, reason, evidence, asUser };
-        cmd.SetAction(async (p, ct) => await Act(p.GetValue(asUser), false, async (s, a, _) =>
+       
+        var cmd = new Command("score", "Tự chấm một tiêu chí.") { id, unit, code, answer, basis, reason, evidence };
+        cmd.SetAction(async (p, ct) => await Act(p, false, async (s, a, _) =>
         {
             var token = await ConcurrencyAsync(s, p.GetValue(id), p.GetValue(unit)!, p.GetValue(code)!, a, ct);
             return await s.SaveSelfScoreAsync(p.GetValue(id), p.GetValue(unit)!, p.GetValue(code)!,
@@ -178,8 +176,8 @@ public static class CycleCommands
         var date = new Option<string?>("--date") { Description = "Ngày ban hành dd/MM/yyyy" };
         var issuer = new Option<string?>("--issuer") { Description = "Cơ quan ban hành" };
         var replaces = new Option<int?>("--replaces") { Description = "Phiên bản mới của tài liệu số này" };
-        var asUser = AsOption(); var json = JsonOption();
-        var cmd = new Command("evidence", "Nộp tài liệu kiểm chứng.") { id, unit, file, title, number, date, issuer, replaces, asUser, json };
+        var json = JsonOption();
+        var cmd = new Command("evidence", "Nộp tài liệu kiểm chứng.") { id, unit, file, title, number, date, issuer, replaces, json };
         cmd.SetAction(async (p, ct) =>
         {
             DateOnly? d = null;
@@ -192,7 +190,7 @@ public static class CycleCommands
             var f = p.GetValue(file)!;
             if (!f.Exists) { Console.Error.WriteLine($"Không có tệp {f.FullName}."); return 2; }
             var content = await File.ReadAllBytesAsync(f.FullName, ct);
-            return await Act(p.GetValue(asUser), p.GetValue(json), (s, a, _) => s.AddEvidenceAsync(p.GetValue(id), p.GetValue(unit)!,
+            return await Act(p, p.GetValue(json), (s, a, _) => s.AddEvidenceAsync(p.GetValue(id), p.GetValue(unit)!,
                 new EvidenceInput(p.GetValue(title)!, p.GetValue(number), d, p.GetValue(issuer), p.GetValue(replaces)), f.Name, content, a, ct),
                 e => Console.WriteLine($"Tài liệu số {e.Id}: {e.Title} ({e.FileName}, phiên bản {e.Version})."), ct);
         });
@@ -201,9 +199,9 @@ public static class CycleCommands
 
     static void Submit()
     {
-        var id = CycleArg(); var unit = UnitArg(); var asUser = AsOption();
-        var cmd = new Command("submit", "Thủ trưởng gửi bản tự đánh giá.") { id, unit, asUser };
-        cmd.SetAction(async (p, ct) => await Act(p.GetValue(asUser), false, (s, a, _) => s.SubmitAsync(p.GetValue(id), p.GetValue(unit)!, a, ct),
+        var id = CycleArg(); var unit = UnitArg();
+        var cmd = new Command("submit", "Thủ trưởng gửi bản tự đánh giá.") { id, unit };
+        cmd.SetAction(async (p, ct) => await Act(p, false, (s, a, _) => s.SubmitAsync(p.GetValue(id), p.GetValue(unit)!, a, ct),
             u => Console.WriteLine($"{u.UnitName}: {u.StageLabel}."), ct));
         Cycle.Subcommands.Add(cmd);
     }
@@ -212,7 +210,7 @@ public static class CycleCommands
     {
         var id = CycleArg(); var unit = UnitArg(); var reason = new Option<string>("--reason") { Description = "Lý do mở lại", Required = true };
         var cmd = new Command("reopen", "Mở lại bản tự đánh giá của một đơn vị.") { id, unit, reason };
-        cmd.SetAction(async (p, ct) => await Act(null, false, (s, a, _) => s.ReopenAsync(p.GetValue(id), p.GetValue(unit)!, new ReasonInput(p.GetValue(reason)!), a, ct),
+        cmd.SetAction(async (p, ct) => await Act(p, false, (s, a, _) => s.ReopenAsync(p.GetValue(id), p.GetValue(unit)!, new ReasonInput(p.GetValue(reason)!), a, ct),
             u => Console.WriteLine($"{u.UnitName}: {u.StageLabel}."), ct));
         Cycle.Subcommands.Add(cmd);
     }
@@ -222,9 +220,9 @@ public static class CycleCommands
         var id = CycleArg(); var unit = UnitArg(); var code = CodeArg();
         var verdict = new Argument<string>("verdict") { Description = "\"accept\" (công nhận) hoặc số điểm điều chỉnh" };
         var reason = new Option<string?>("--reason") { Description = "Lý do (bắt buộc khi điều chỉnh)" };
-        var asUser = AsOption();
-        var cmd = new Command("appraise", "Thẩm định một tiêu chí.") { id, unit, code, verdict, reason, asUser };
-        cmd.SetAction(async (p, ct) => await Act(p.GetValue(asUser), false, async (s, a, _) =>
+       
+        var cmd = new Command("appraise", "Thẩm định một tiêu chí.") { id, unit, code, verdict, reason };
+        cmd.SetAction(async (p, ct) => await Act(p, false, async (s, a, _) =>
         {
             var v = p.GetValue(verdict)!;
             var accept = v is "accept" or "công nhận" or "ok";
@@ -239,9 +237,9 @@ public static class CycleCommands
 
     static void SendAppraisal()
     {
-        var id = CycleArg(); var unit = UnitArg(); var asUser = AsOption();
-        var cmd = new Command("send-appraisal", "Gửi kết quả thẩm định cho đơn vị (mở thời hạn giải trình).") { id, unit, asUser };
-        cmd.SetAction(async (p, ct) => await Act(p.GetValue(asUser), false, (s, a, _) => s.SendAppraisalAsync(p.GetValue(id), p.GetValue(unit)!, a, ct),
+        var id = CycleArg(); var unit = UnitArg();
+        var cmd = new Command("send-appraisal", "Gửi kết quả thẩm định cho đơn vị (mở thời hạn giải trình).") { id, unit };
+        cmd.SetAction(async (p, ct) => await Act(p, false, (s, a, _) => s.SendAppraisalAsync(p.GetValue(id), p.GetValue(unit)!, a, ct),
             u => Console.WriteLine($"{u.UnitName}: {u.StageLabel}{(u.ExplanationDue is { } d ? ", hạn giải trình " + ViText.DateTime(d) : "")}."), ct));
         Cycle.Subcommands.Add(cmd);
     }
@@ -250,9 +248,9 @@ public static class CycleCommands
     {
         var id = CycleArg(); var unit = UnitArg(); var code = CodeArg(); var text = new Argument<string>("text") { Description = "Nội dung giải trình" };
         var evidence = new Option<string?>("--evidence") { Description = "Số tài liệu kiểm chứng mới, cách nhau bởi dấu phẩy" };
-        var asUser = AsOption();
-        var cmd = new Command("explain", "Giải trình một tiêu chí bị điều chỉnh.") { id, unit, code, text, evidence, asUser };
-        cmd.SetAction(async (p, ct) => await Act(p.GetValue(asUser), false, async (s, a, _) =>
+       
+        var cmd = new Command("explain", "Giải trình một tiêu chí bị điều chỉnh.") { id, unit, code, text, evidence };
+        cmd.SetAction(async (p, ct) => await Act(p, false, async (s, a, _) =>
         {
             var token = await ConcurrencyAsync(s, p.GetValue(id), p.GetValue(unit)!, p.GetValue(code)!, a, ct);
             return await s.ExplainAsync(p.GetValue(id), p.GetValue(unit)!, p.GetValue(code)!, new ExplanationInput(p.GetValue(text)!, Ids(p.GetValue(evidence)), token), a, ct);
@@ -262,9 +260,9 @@ public static class CycleCommands
 
     static void FinishExplanation()
     {
-        var id = CycleArg(); var unit = UnitArg(); var asUser = AsOption();
-        var cmd = new Command("finish-explanation", "Thủ trưởng gửi giải trình.") { id, unit, asUser };
-        cmd.SetAction(async (p, ct) => await Act(p.GetValue(asUser), false, (s, a, _) => s.FinishExplanationAsync(p.GetValue(id), p.GetValue(unit)!, a, ct),
+        var id = CycleArg(); var unit = UnitArg();
+        var cmd = new Command("finish-explanation", "Thủ trưởng gửi giải trình.") { id, unit };
+        cmd.SetAction(async (p, ct) => await Act(p, false, (s, a, _) => s.FinishExplanationAsync(p.GetValue(id), p.GetValue(unit)!, a, ct),
             u => Console.WriteLine($"{u.UnitName}: {u.StageLabel}."), ct));
         Cycle.Subcommands.Add(cmd);
     }
@@ -283,7 +281,7 @@ public static class CycleCommands
             var d = DateOnly.FromDateTime(DateTime.UtcNow + ViText.VietnamOffset);
             if (p.GetValue(date) is { } text && !DateOnly.TryParseExact(text, "dd/MM/yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out d))
             { Console.Error.WriteLine($"Ngày '{text}' không đúng dạng dd/MM/yyyy."); return 2; }
-            return await Act(null, false, (s, a, _) => s.FinaliseAsync(p.GetValue(id),
+            return await Act(p, false, (s, a, _) => s.FinaliseAsync(p.GetValue(id),
                 new CouncilInput(d, p.GetValue(reference)!, p.GetValue(members), p.GetValue(present), p.GetValue(note), null), a, ct), PrintSummary, ct);
         });
         Cycle.Subcommands.Add(cmd);
@@ -293,8 +291,8 @@ public static class CycleCommands
     {
         var id = CycleArg(); var file = new Argument<FileInfo>("file") { Description = "Excel: cột Đơn vị, Mã tiêu chí, Điểm" };
         var source = new Option<string?>("--source") { Description = "Nguồn điểm (mặc định: tên tệp)" };
-        var asUser = AsOption();
-        var cmd = new Command("survey-points", "Nhập điểm điều tra xã hội học (tất cả hoặc không).") { id, file, source, asUser };
+       
+        var cmd = new Command("survey-points", "Nhập điểm điều tra xã hội học (tất cả hoặc không).") { id, file, source };
         cmd.SetAction(async (p, ct) =>
         {
             var f = p.GetValue(file)!;
@@ -302,7 +300,7 @@ public static class CycleCommands
             await using var stream = f.OpenRead();
             var (rows, error) = SurveyPointsFile.Read(stream);
             if (error is not null) { Console.Error.WriteLine(error); return 1; }
-            return await Act(p.GetValue(asUser), false, (s, a, _) => s.SetSurveyPointsAsync(p.GetValue(id), new SurveyPointsInput(p.GetValue(source) ?? f.Name, rows!, SurveyPointsFile.FirstRow), a, ct),
+            return await Act(p, false, (s, a, _) => s.SetSurveyPointsAsync(p.GetValue(id), new SurveyPointsInput(p.GetValue(source) ?? f.Name, rows!, SurveyPointsFile.FirstRow), a, ct),
                 r => Console.WriteLine($"Đã nhập {r.Rows} dòng điểm điều tra."), ct);
         });
         Cycle.Subcommands.Add(cmd);
@@ -311,9 +309,9 @@ public static class CycleCommands
     static void SurveyRound()
     {
         var id = CycleArg(); var round = new Argument<int>("round") { Description = "Số của đợt điều tra xã hội học" };
-        var asUser = AsOption();
-        var cmd = new Command("survey-round", "Lấy điểm điều tra xã hội học từ một đợt khảo sát trong ChiSo.") { id, round, asUser };
-        cmd.SetAction(async (p, ct) => await Act(p.GetValue(asUser), false, (s, a, _) => s.SurveyPointsFromRoundAsync(p.GetValue(id), p.GetValue(round), a, ct),
+       
+        var cmd = new Command("survey-round", "Lấy điểm điều tra xã hội học từ một đợt khảo sát trong ChiSo.") { id, round };
+        cmd.SetAction(async (p, ct) => await Act(p, false, (s, a, _) => s.SurveyPointsFromRoundAsync(p.GetValue(id), p.GetValue(round), a, ct),
             r => Console.WriteLine($"Đã nhập {r.Rows} điểm tiêu chí từ đợt khảo sát."), ct));
         Cycle.Subcommands.Add(cmd);
     }
@@ -322,7 +320,7 @@ public static class CycleCommands
     {
         var id = CycleArg(); var json = JsonOption();
         var cmd = new Command("compute", "Tổng hợp và xếp hạng (tạm tính trước khi công bố).") { id, json };
-        cmd.SetAction(async (p, ct) => await Act(null, p.GetValue(json), (s, a, _) => s.RankingAsync(p.GetValue(id), a, ct), PrintRanking, ct));
+        cmd.SetAction(async (p, ct) => await Act(p, p.GetValue(json), (s, a, _) => s.RankingAsync(p.GetValue(id), a, ct), PrintRanking, ct));
         Cycle.Subcommands.Add(cmd);
     }
 
@@ -335,7 +333,7 @@ public static class CycleCommands
             var d = DateOnly.FromDateTime(DateTime.UtcNow + ViText.VietnamOffset);
             if (p.GetValue(date) is { } text && !DateOnly.TryParseExact(text, "dd/MM/yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out d))
             { Console.Error.WriteLine($"Ngày '{text}' không đúng dạng dd/MM/yyyy."); return 2; }
-            return await Act(null, false, (s, a, _) => s.PublishAsync(p.GetValue(id), d, a, ct), PrintRanking, ct);
+            return await Act(p, false, (s, a, _) => s.PublishAsync(p.GetValue(id), d, a, ct), PrintRanking, ct);
         });
         Cycle.Subcommands.Add(cmd);
     }

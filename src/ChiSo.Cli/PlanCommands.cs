@@ -140,7 +140,8 @@ public static class PlanCommands
         };
         draft.SetAction(async (p, ct) => await WithPlans(async (db, plans) =>
         {
-            var created = await DraftFromGaps.CreateAsync(db, p.GetValue(framework)!, p.GetValue(resultYear), p.GetValue(unit), p.GetValue(deadline), ct);
+            var created = await DraftFromGaps.CreateAsync(db, p.GetValue(framework)!, p.GetValue(resultYear), p.GetValue(unit),
+                await CliActor.ResolveAsync(p, db, ct), p.GetValue(deadline), ct);
             if (created is null)
             {
                 Console.Error.WriteLine($"Không có kết quả {p.GetValue(framework)} năm {p.GetValue(resultYear)} của đơn vị này.");

@@ -27,7 +27,7 @@ async Task<int> WithDb(Func<ChiSoDb, IServiceProvider, Task<int>> work)
 
 static void WriteJson<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, FrameworkDocument.Json));
 
-var root = new RootCommand("ChiSo — chỉ số cải cách hành chính. ./chiso serve chạy ứng dụng web; ./chiso test chạy kiểm thử.");
+var root = new RootCommand("ChiSo — chỉ số cải cách hành chính. ./chiso serve chạy ứng dụng web; ./chiso test chạy kiểm thử.") { CliActor.As };
 
 var migrate = new Command("migrate", "Tạo hoặc nâng cấp cơ sở dữ liệu.");
 migrate.SetAction(async _ =>
@@ -137,17 +137,17 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
 }
 {
     var file = new Argument<string>("file") { Description = "Tệp .xlsx (mẫu phụ lục) hoặc .json" };
-    var user = new Option<string>("--user") { Description = "Người nhập (ghi vào nhật ký)", DefaultValueFactory = _ => Environment.UserName };
     var reason = new Option<string?>("--reason") { Description = "Lý do (ghi vào nhật ký)" };
-    var import = new Command("import", "Nhập bộ chỉ số, kết quả và mục tiêu; tệp lỗi bị từ chối toàn bộ kèm báo cáo từng dòng.") { file, user, reason };
+    var import = new Command("import", "Nhập bộ chỉ số, kết quả và mục tiêu; tệp lỗi bị từ chối toàn bộ kèm báo cáo từng dòng.") { file, reason };
     import.SetAction(async p => await WithDb(async (db, sp) =>
     {
         var path = p.GetValue(file)!;
         var why = p.GetValue(reason) ?? $"Nhập từ tệp {Path.GetFileName(path)}";
         await using var stream = File.OpenRead(path);
+        var actor = await CliActor.ResolveAsync(p, db);
         var report = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
-            ? await FrameworkExport.ImportJsonAsync(sp.GetRequiredService<FrameworkImporter>(), stream, p.GetValue(user)!, why)
-            : await sp.GetRequiredService<FrameworkExcel>().ImportAsync(stream, p.GetValue(user)!, why);
+            ? await FrameworkExport.ImportJsonAsync(sp.GetRequiredService<FrameworkImporter>(), stream, actor, why)
+            : await sp.GetRequiredService<FrameworkExcel>().ImportAsync(stream, actor, why);
         if (!report.Succeeded)
         {
             Console.Error.WriteLine($"Tệp bị từ chối, không có gì được ghi. {report.Problems.Count} lỗi:");

@@ -93,9 +93,9 @@ public static class SurveyCommands
             {
                 var doc = await JsonSerializer.DeserializeAsync<QuestionnaireDocument>(stream, Json, ct);
                 if (doc is null) { Console.Error.WriteLine("Tệp rỗng."); return 1; }
-                report = await importer.ImportAsync(doc, ct);
+                report = await importer.ImportAsync(doc, await CliActor.ResolveAsync(p, db, ct), ct);
             }
-            else report = await QuestionnaireExcel.ImportAsync(importer, stream, ct);
+            else report = await QuestionnaireExcel.ImportAsync(importer, stream, await CliActor.ResolveAsync(p, db, ct), ct);
             if (!report.Succeeded)
             {
                 Console.Error.WriteLine($"Tệp bị từ chối, không có gì được ghi. {report.Problems.Count} lỗi:");
@@ -182,7 +182,8 @@ public static class SurveyCommands
             var k = p.GetValue(questionnaire)!; var v = p.GetValue(version);
             var id = await db.Questionnaires.Where(q => q.Key == k && (v == null || q.Version == v)).OrderByDescending(q => q.Id).Select(q => (int?)q.Id).FirstOrDefaultAsync(ct);
             if (id is null) { Console.Error.WriteLine($"Không có phiếu '{k}'{(v is null ? "" : $" phiên bản {v}")}."); return 2; }
-            var change = await Rounds.CreateAsync(db, new RoundRequest(p.GetValue(year), p.GetValue(name)!, id.Value, p.GetValue(opens), p.GetValue(closes), p.GetValue(margin)), ct);
+            var change = await Rounds.CreateAsync(db, new RoundRequest(p.GetValue(year), p.GetValue(name)!, id.Value, p.GetValue(opens), p.GetValue(closes), p.GetValue(margin)),
+                await CliActor.ResolveAsync(p, db, ct), ct);
             if (change.Errors is { } errors) return Refused(errors);
             var detail = await Rounds.GetAsync(db, change.Value, Rounds.Today(TimeProvider.System), ct);
             if (p.GetValue(json)) WriteJson(detail);
@@ -203,7 +204,7 @@ public static class SurveyCommands
         cmd.SetAction(async (p, ct) => await WithDbAsync(async db =>
         {
             var change = await Rounds.SetQuotasAsync(db, p.GetValue(round),
-                [new QuotaRequest(p.GetValue(unit)!, p.GetValue(group)!, p.GetValue(population), p.GetValue(target))], ct);
+                [new QuotaRequest(p.GetValue(unit)!, p.GetValue(group)!, p.GetValue(population), p.GetValue(target))], await CliActor.ResolveAsync(p, db, ct), ct);
             if (change.NotFound) { Console.Error.WriteLine($"Không có đợt khảo sát số {p.GetValue(round)}."); return 2; }
             if (change.Errors is { } errors) return Refused(errors);
             var detail = await Rounds.GetAsync(db, p.GetValue(round), Rounds.Today(TimeProvider.System), ct);
@@ -221,7 +222,7 @@ public static class SurveyCommands
         var cmd = new Command("status", "Mở hoặc đóng một đợt khảo sát (chỉ đợt đang mở, trong thời gian của nó, nhận câu trả lời).") { round, status };
         cmd.SetAction(async (p, ct) => await WithDbAsync(async db =>
         {
-            var change = await Rounds.SetStatusAsync(db, p.GetValue(round), p.GetValue(status), ct);
+            var change = await Rounds.SetStatusAsync(db, p.GetValue(round), p.GetValue(status), await CliActor.ResolveAsync(p, db, ct), ct);
             if (change.NotFound) { Console.Error.WriteLine($"Không có đợt khảo sát số {p.GetValue(round)}."); return 2; }
             if (change.Errors is { } errors) return Refused(errors);
             Console.WriteLine($"Đợt {p.GetValue(round)}: {p.GetValue(status)}.");
@@ -244,7 +245,7 @@ public static class SurveyCommands
             var path = p.GetValue(output)!;
             // Refuse before issuing: tokens written nowhere would be lost.
             if (File.Exists(path)) { Console.Error.WriteLine($"Tệp {path} đã có; hãy chọn tệp khác (mã không ghi đè)."); return 2; }
-            var change = await Tokens.GenerateAsync(db, p.GetValue(round), p.GetValue(unit)!, p.GetValue(group)!, p.GetValue(count), ct);
+            var change = await Tokens.GenerateAsync(db, p.GetValue(round), p.GetValue(unit)!, p.GetValue(group)!, p.GetValue(count), await CliActor.ResolveAsync(p, db, ct), ct);
             if (change.NotFound) { Console.Error.WriteLine($"Không có đợt khảo sát số {p.GetValue(round)}."); return 2; }
             if (change.Errors is { } errors) return Refused(errors);
             await File.WriteAllBytesAsync(path, change.Value!.Csv(p.GetValue(baseUrl) ?? ""), ct);

@@ -3,7 +3,7 @@ using ChiSo.Features.Surveys;
 
 // In the global namespace, like the other verbs.
 
-/// <summary>`./chiso survey import &lt;round&gt; &lt;file&gt; [--second file] [--user name]`: paper forms from CSV or Excel, all or
+/// <summary>`./chiso survey import &lt;round&gt; &lt;file&gt; [--second file] [--as user]`: paper forms from CSV or Excel, all or
 /// nothing, with the row-by-row report; with --second, the double entry must match cell for cell first.</summary>
 public static class SurveyImportCommand
 {
@@ -12,8 +12,7 @@ public static class SurveyImportCommand
         var round = new Argument<int>("round") { Description = "Số đợt khảo sát" };
         var file = new Argument<string>("file") { Description = "Tệp .csv hoặc .xlsx: cột Đơn vị, Nhóm, rồi một cột cho mỗi mã câu hỏi" };
         var second = new Option<string?>("--second") { Description = "Tệp nhập lần 2 của cùng tập phiếu (nhập kép): phải khớp từng ô" };
-        var user = new Option<string>("--user") { Description = "Người nhập", DefaultValueFactory = _ => Environment.UserName };
-        var cmd = new Command("import", "Nhập phiếu giấy từ CSV/Excel; tệp có lỗi bị từ chối toàn bộ kèm báo cáo từng dòng.") { round, file, second, user };
+        var cmd = new Command("import", "Nhập phiếu giấy từ CSV/Excel; tệp có lỗi bị từ chối toàn bộ kèm báo cáo từng dòng.") { round, file, second };
         cmd.SetAction(async (p, ct) => await SurveyCommands.WithDbAsync(async db =>
         {
             var path = p.GetValue(file)!;
@@ -22,7 +21,7 @@ public static class SurveyImportCommand
             // On a terminal, a line that counts the rows as they are checked and stored.
             var progress = Console.IsErrorRedirected ? null
                 : new ConsoleProgress<PaperImportProgress>(x => Console.Error.Write($"\rĐã kiểm tra {x.Checked.ToString("N0", ChiSo.ViText.Vi)}/{x.Rows.ToString("N0", ChiSo.ViText.Vi)} dòng"));
-            var report = await PaperImport.ImportAsync(db, p.GetValue(round), path, stream, p.GetValue(user)!, TimeProvider.System, other, progress, ct);
+            var report = await PaperImport.ImportAsync(db, p.GetValue(round), path, stream, await CliActor.ResolveAsync(p, db, ct), TimeProvider.System, other, progress, ct);
             if (progress is { Reported: true }) Console.Error.WriteLine();
             if (report.Succeeded)
             {

@@ -16,15 +16,15 @@ public static class SurveyScoreCommand
         var xlsx = new Option<string?>("--xlsx") { Description = "Ghi kết quả ra tệp Excel" };
         var responses = new Option<string?>("--responses-xlsx") { Description = "Ghi toàn bộ phiếu trả lời ra tệp Excel" };
         var publish = new Option<string?>("--publish") { Description = "Đưa kết quả vào bộ chỉ số này (sipas; par-province chỉ là tạm thời cho sở, quận)" };
-        var user = new Option<string>("--user") { Description = "Người công bố (ghi vào nhật ký)", DefaultValueFactory = _ => Environment.UserName };
         var cmd = new Command("score", "Chấm điểm đợt khảo sát: theo đơn vị, nhóm, câu hỏi, tiêu chí; SIPAS theo thành phần, lĩnh vực, chung.")
         {
-            round, json, xlsx, responses, publish, user,
+            round, json, xlsx, responses, publish,
         };
         cmd.SetAction(async (p, ct) => await SurveyCommands.WithDbAsync(async db =>
         {
             var id = p.GetValue(round);
-            var scores = await RoundScoring.ScoreAsync(db, id, ct);
+            var actor = await CliActor.ResolveAsync(p, db, ct);
+            var scores = await RoundScoring.ScoreAsync(db, id, actor, ct);
             if (scores is null) { Console.Error.WriteLine($"Không có đợt khảo sát số {id}."); return 2; }
             if (p.GetValue(xlsx) is { } path)
             {
@@ -35,13 +35,13 @@ public static class SurveyScoreCommand
             if (p.GetValue(responses) is { } rpath)
             {
                 await using var file = File.Create(rpath);
-                await ResponseExport.WriteAsync(db, id, file, ct);
+                await ResponseExport.WriteAsync(db, id, file, actor, ct);
                 Console.Error.WriteLine($"Đã ghi {rpath}");
             }
             if (p.GetValue(publish) is { } framework)
             {
                 var importer = new FrameworkImporter(db, TimeProvider.System);
-                var report = (await ScoringPublish.PublishAsync(db, importer, id, framework, p.GetValue(user)!, ct))!;
+                var report = (await ScoringPublish.PublishAsync(db, importer, id, framework, actor, ct))!;
                 if (!report.Succeeded)
                 {
                     Console.Error.WriteLine("Không công bố được, không có gì được ghi:");

@@ -26,13 +26,13 @@ public static class BuiltInData
     public static async Task SeedAsync(ChiSoDb db, TimeProvider clock, CancellationToken ct = default)
     {
         await AccountsSetup.EnsureRolesAsync(db, ct);
-        var unitProblems = await new UnitImporter(db).ImportAsync(Read<UnitsDocument>("units.json"), ct);
+        var unitProblems = await new UnitImporter(db).ImportAsync(Read<UnitsDocument>("units.json"), Actor.System, ct);
         if (unitProblems.Count > 0)
             throw new InvalidOperationException("Built-in units are invalid: " + string.Join("; ", unitProblems));
         var importer = new FrameworkImporter(db, clock);
         foreach (var file in FrameworkFiles)
         {
-            var report = await importer.ImportAsync(Read<FrameworkDocument>(file), "system", "Dữ liệu có sẵn (" + file + ")", ct);
+            var report = await importer.ImportAsync(Read<FrameworkDocument>(file), Actor.System, "Dữ liệu có sẵn (" + file + ")", ct);
             if (!report.Succeeded)
                 throw new InvalidOperationException($"Built-in {file} is invalid: " + string.Join("; ", report.Problems));
         }
@@ -42,7 +42,7 @@ public static class BuiltInData
             // A questionnaire version is never changed once stored (answers refer to it): only missing ones are added.
             var doc = Read<QuestionnaireDocument>("questionnaires/" + file);
             if (await db.Questionnaires.AnyAsync(q => q.Key == doc.Key && q.Version == doc.Version, ct)) continue;
-            var report = await questionnaires.ImportAsync(doc, ct);
+            var report = await questionnaires.ImportAsync(doc, Actor.System, ct);
             if (!report.Succeeded)
                 throw new InvalidOperationException($"Built-in questionnaire {file} is invalid: " + string.Join("; ", report.Problems));
         }
@@ -51,7 +51,7 @@ public static class BuiltInData
         {
             // Plans are created once; after that they belong to their users (progress, edits).
             if (await db.Plans.AnyAsync(p => p.Title == plan.Title && p.Year == plan.Year, ct)) continue;
-            var (_, problems) = await plans.ImportAsync(plan, ct);
+            var (_, problems) = await plans.ImportAsync(plan, Actor.System, ct);
             if (problems.Count > 0)
                 throw new InvalidOperationException($"Built-in plan {plan.Number ?? plan.Title} is invalid: " + string.Join("; ", problems));
         }

@@ -215,7 +215,7 @@ public abstract class AccountTests(Provider provider)
         using var tayHo = await app.ClientAsync(Roles.UnitHead, "Q-TAYHO");
 
         var refused = await snv.PostAsJsonAsync("/api/reports/Q-TAYHO/2024/Q1/submit", new { });
-        await AssertProblemAsync(refused, HttpStatusCode.Forbidden, "Không có quyền báo cáo cho đơn vị này");
+        await AssertProblemAsync(refused, HttpStatusCode.Forbidden, "Không có quyền");
         var own = await tayHo.PostAsJsonAsync("/api/reports/Q-TAYHO/2024/Q1/submit", new { });
         Assert.NotEqual(HttpStatusCode.Forbidden, own.StatusCode);
         Assert.NotEqual(HttpStatusCode.Unauthorized, own.StatusCode);
@@ -224,7 +224,7 @@ public abstract class AccountTests(Provider provider)
         await using (var db = database.NewContext())
             taskId = await db.PlanTasks.Where(t => t.Agencies.Any(a => a.Unit!.Code == "SNV")).Select(t => t.Id).FirstAsync();
         var other = await tayHo.PostAsJsonAsync($"/api/tasks/{taskId}/progress", new { unit = "SNV", status = "InProgress", percent = 10 });
-        await AssertProblemAsync(other, HttpStatusCode.Forbidden, "Không có quyền báo cáo cho đơn vị này");
+        await AssertProblemAsync(other, HttpStatusCode.Forbidden, "Không có quyền");
         var filed = await snv.PostAsJsonAsync($"/api/tasks/{taskId}/progress", new { status = "InProgress", percent = 10, text = "Đang làm" });
         Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
         await using (var db = database.NewContext())

@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Assessments;
 using ChiSo.Features.Files;
 using ChiSo.Tests.Infrastructure;
@@ -88,7 +89,7 @@ public abstract class AssessmentRulesTests(Provider provider)
 
         // The standing agency may submit on the unit's behalf after the deadline, and reopen it with a reason.
         Assert.True((await s.SubmitAsync(id, "SNV", Admin)).Ok);
-        Assert.Equal(FailureKind.Forbidden, (await s.ReopenAsync(id, "SNV", new ReasonInput("sửa"), head)).Failure!.Kind);
+        await Assert.ThrowsAsync<AccessDenied>(() => s.ReopenAsync(id, "SNV", new ReasonInput("sửa"), head));
         Assert.Contains("lý do", (await s.ReopenAsync(id, "SNV", new ReasonInput(" "), Admin)).Error);
         Assert.True((await s.ReopenAsync(id, "SNV", new ReasonInput("Đơn vị đề nghị sửa tiêu chí 1.3"), Admin)).Ok);
         Assert.Equal(UnitStage.Draft, (await s.GetAsync(id, "SNV", Admin)).Value.Stage);
@@ -101,16 +102,16 @@ public abstract class AssessmentRulesTests(Provider provider)
         await using var db = database.NewContext();
         var (s, _, id, units) = await OpenCycleAsync(db);
         var stpEditor = Editor(units["STP"]);
-        Assert.Equal(FailureKind.Forbidden, (await s.GetAsync(id, "SNV", stpEditor)).Failure!.Kind);
-        Assert.Equal(FailureKind.Forbidden, (await s.SaveSelfScoreAsync(id, "SNV", "1.1", new SelfScoreInput("4", null, null, null, Guid.Empty), stpEditor)).Failure!.Kind);
-        Assert.Equal(FailureKind.Forbidden, (await s.AddEvidenceAsync(id, "SNV", new EvidenceInput("x", null, null, null, null), "a.pdf", Pdf(), stpEditor)).Failure!.Kind);
-        Assert.Equal(FailureKind.Forbidden, (await s.RankingAsync(id, stpEditor)).Failure!.Kind);
-        Assert.Equal(FailureKind.Forbidden, (await s.HeatMapAsync(id, stpEditor)).Failure!.Kind);
-        Assert.Equal(FailureKind.Forbidden, (await s.FinaliseAsync(id, new CouncilInput(new DateOnly(2027, 3, 1), "x", 5, 5, null, null), stpEditor)).Failure!.Kind);
-        Assert.Equal(FailureKind.Forbidden, (await s.SetSurveyPointsAsync(id, new SurveyPointsInput("x", []), stpEditor)).Failure!.Kind);
-        Assert.Equal(FailureKind.Forbidden, (await s.AppraiseAsync(id, "STP", "1.1", new AppraisalInput(AppraisalVerdict.Accepted, null, null, Guid.Empty), stpEditor)).Failure!.Kind);
+        await Assert.ThrowsAsync<AccessDenied>(() => s.GetAsync(id, "SNV", stpEditor));
+        await Assert.ThrowsAsync<AccessDenied>(() => s.SaveSelfScoreAsync(id, "SNV", "1.1", new SelfScoreInput("4", null, null, null, Guid.Empty), stpEditor));
+        await Assert.ThrowsAsync<AccessDenied>(() => s.AddEvidenceAsync(id, "SNV", new EvidenceInput("x", null, null, null, null), "a.pdf", Pdf(), stpEditor));
+        await Assert.ThrowsAsync<AccessDenied>(() => s.RankingAsync(id, stpEditor));
+        await Assert.ThrowsAsync<AccessDenied>(() => s.HeatMapAsync(id, stpEditor));
+        await Assert.ThrowsAsync<AccessDenied>(() => s.FinaliseAsync(id, new CouncilInput(new DateOnly(2027, 3, 1), "x", 5, 5, null, null), stpEditor));
+        await Assert.ThrowsAsync<AccessDenied>(() => s.SetSurveyPointsAsync(id, new SurveyPointsInput("x", []), stpEditor));
+        await Assert.ThrowsAsync<AccessDenied>(() => s.AppraiseAsync(id, "STP", "1.1", new AppraisalInput(AppraisalVerdict.Accepted, null, null, Guid.Empty), stpEditor));
         Assert.True((await s.GetAsync(id, "SNV", Leader)).Ok); // leaders read all, change nothing
-        Assert.Equal(FailureKind.Forbidden, (await s.SaveSelfScoreAsync(id, "SNV", "1.1", new SelfScoreInput("4", null, null, null, Guid.Empty), Leader)).Failure!.Kind);
+        await Assert.ThrowsAsync<AccessDenied>(() => s.SaveSelfScoreAsync(id, "SNV", "1.1", new SelfScoreInput("4", null, null, null, Guid.Empty), Leader));
 
         // One appraiser has field 1 of SNV only; another has nothing.
         var fieldOne = await AppraiserAsync(db, "linh.vuc.1");
@@ -122,11 +123,11 @@ public abstract class AssessmentRulesTests(Provider provider)
         foreach (var (code, answer) in new[] { ("1.2", "Có"), ("1.3", "Không"), ("3.1", "0"), ("3.2", "Không"), ("4.1", "0") })
             await ScoreAsync(s, id, "SNV", code, answer, snv);
         Assert.True((await s.SubmitAsync(id, "SNV", Head(units["SNV"]))).Ok);
-        Assert.Equal(FailureKind.Forbidden, (await s.GetAsync(id, "SNV", idle)).Failure!.Kind);
-        Assert.Equal(FailureKind.Forbidden, (await s.GetAsync(id, "STP", fieldOne)).Failure!.Kind);
+        await Assert.ThrowsAsync<AccessDenied>(() => s.GetAsync(id, "SNV", idle));
+        await Assert.ThrowsAsync<AccessDenied>(() => s.GetAsync(id, "STP", fieldOne));
         await AppraiseAsync(s, id, "SNV", "1.1", fieldOne);
-        var outside = await s.AppraiseAsync(id, "SNV", "3.1", new AppraisalInput(AppraisalVerdict.Accepted, null, null, await TokenAsync(s, id, "SNV", "3.1", fieldOne)), fieldOne);
-        Assert.Equal(FailureKind.Forbidden, outside.Failure!.Kind);
+        var token = await TokenAsync(s, id, "SNV", "3.1", fieldOne);
+        await Assert.ThrowsAsync<AccessDenied>(() => s.AppraiseAsync(id, "SNV", "3.1", new AppraisalInput(AppraisalVerdict.Accepted, null, null, token), fieldOne));
         var view = (await s.GetAsync(id, "SNV", fieldOne)).Value;
         Assert.True(view.Items.Single(i => i.Code == "1.2").CanAppraise);
         Assert.False(view.Items.Single(i => i.Code == "3.1").CanAppraise);

@@ -38,7 +38,7 @@ public static class AssessmentSetup
             FrameworkBuilder.Node("2", 6, null, FrameworkBuilder.Node("2.1", 6)),
             FrameworkBuilder.Node("3", 2, null, FrameworkBuilder.Node("3.1", 1.5m), FrameworkBuilder.Node("3.2", 1.5m)),
             FrameworkBuilder.Node("4", 3, null, FrameworkBuilder.Node("4.1", 3)));
-        var report = await new FrameworkImporter(db, new FakeTimeProvider()).ImportAsync(doc, "kiem.thu", "Khung thử");
+        var report = await new FrameworkImporter(db, new FakeTimeProvider()).ImportAsync(doc, Actors.Admin("kiem.thu"), "Khung thử");
         Assert.Empty(report.Problems);
         var versionId = await db.FrameworkVersions.Where(v => v.Framework!.Key == key).Select(v => v.Id).SingleAsync();
         var criteria = await db.Criteria.Where(c => c.VersionId == versionId).ToDictionaryAsync(c => c.Code);

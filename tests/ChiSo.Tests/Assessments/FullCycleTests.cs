@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Assessments;
 using ChiSo.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -40,7 +41,7 @@ public abstract class FullCycleTests(Provider provider)
         Assert.Equal(6, view.Progress.Answered);
         Assert.Equal(0, view.Progress.MissingEvidence);
         Assert.Equal(["1.1"], view.Evidence.Single().UsedBy);
-        Assert.Equal(Failure.Forbidden("").Kind, (await s.SubmitAsync(id, "SNV", snv)).Failure!.Kind);
+        await Assert.ThrowsAsync<AccessDenied>(() => s.SubmitAsync(id, "SNV", snv));
         Assert.True((await s.SubmitAsync(id, "SNV", Head(units["SNV"]))).Ok);
 
         // STP: not applicable, a penalty; STC: no evidence but a reason.

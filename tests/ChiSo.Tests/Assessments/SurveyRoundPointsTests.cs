@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Assessments;
 using ChiSo.Features.Frameworks;
 using ChiSo.Tests.Infrastructure;
@@ -35,7 +36,7 @@ public abstract class SurveyRoundPointsTests(Provider provider)
             [new GroupSpec("Sở", "par-province", version.Label, [built.A.Code, built.B.Code])]), Admin)).Value;
         await s.OpenCycleAsync(cycle.Id, Admin);
         var editor = Editor(built.A.Id);
-        Assert.Equal(FailureKind.Forbidden, (await s.SurveyPointsFromRoundAsync(cycle.Id, built.RoundId, editor)).Failure!.Kind);
+        await Assert.ThrowsAsync<AccessDenied>(() => s.SurveyPointsFromRoundAsync(cycle.Id, built.RoundId, editor));
         var done = await s.SurveyPointsFromRoundAsync(cycle.Id, built.RoundId, Admin);
         Assert.True(done.Ok, done.Error);
         var item = (await s.GetAsync(cycle.Id, built.A.Code, Admin)).Value.Items.Single(i => i.Code == "2.4.1");

@@ -32,7 +32,7 @@ public abstract class ExcelRoundTripTests(Provider provider)
     {
         var database = await TestDatabase.CreateAsync(provider, seeded: false);
         await using var db = database.NewContext();
-        Assert.Empty(await new UnitImporter(db).ImportAsync(BuiltInData.Read<UnitsDocument>("units.json")));
+        Assert.Empty(await new UnitImporter(db).ImportAsync(BuiltInData.Read<UnitsDocument>("units.json"), Actors.Admin()));
         return database;
     }
 
@@ -54,7 +54,7 @@ public abstract class ExcelRoundTripTests(Provider provider)
         await using var target = await EmptyWithUnitsAsync();
         await using (var db = target.NewContext())
         {
-            var import = await Excel(db).ImportAsync(xlsx, "kiem.thu", "Nhập lại tệp Excel đã xuất");
+            var import = await Excel(db).ImportAsync(xlsx, Actors.Admin("kiem.thu"), "Nhập lại tệp Excel đã xuất");
             Assert.Empty(import.Problems);
         }
 
@@ -84,7 +84,7 @@ public abstract class ExcelRoundTripTests(Provider provider)
         await using (var db = target.NewContext())
         {
             var import = await FrameworkExport.ImportJsonAsync(new FrameworkImporter(db, TimeProvider.System),
-                new MemoryStream(Encoding.UTF8.GetBytes(json)), "kiem.thu", "Nhập lại tệp JSON đã xuất");
+                new MemoryStream(Encoding.UTF8.GetBytes(json)), Actors.Admin("kiem.thu"), "Nhập lại tệp JSON đã xuất");
             Assert.Empty(import.Problems);
         }
 
@@ -244,7 +244,7 @@ public abstract class ExcelRoundTripTests(Provider provider)
         var xlsx = book.Save();
 
         ImportReport report;
-        await using (var db = database.NewContext()) report = await Excel(db).ImportAsync(xlsx, "kiem.thu", "Tệp hỏng");
+        await using (var db = database.NewContext()) report = await Excel(db).ImportAsync(xlsx, Actors.Admin("kiem.thu"), "Tệp hỏng");
 
         Assert.False(report.Succeeded);
         check(book, report.Problems);

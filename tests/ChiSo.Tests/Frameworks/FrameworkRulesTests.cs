@@ -21,7 +21,7 @@ public abstract class FrameworkRulesTests(Provider provider)
     {
         var database = await TestDatabase.CreateAsync(provider, seeded: false);
         await using var db = database.NewContext();
-        Assert.Empty(await new UnitImporter(db).ImportAsync(BuiltInData.Read<UnitsDocument>("units.json")));
+        Assert.Empty(await new UnitImporter(db).ImportAsync(BuiltInData.Read<UnitsDocument>("units.json"), Actors.Admin()));
         return database;
     }
 
@@ -107,7 +107,7 @@ public abstract class FrameworkRulesTests(Provider provider)
         await using (var db = target.NewContext())
         {
             var import = await FrameworkExport.ImportJsonAsync(new FrameworkImporter(db, TimeProvider.System),
-                new MemoryStream(Encoding.UTF8.GetBytes(json)), "kiem.thu", "Nhập lại");
+                new MemoryStream(Encoding.UTF8.GetBytes(json)), Actors.Admin("kiem.thu"), "Nhập lại");
             Assert.Empty(import.Problems);
         }
 
@@ -143,7 +143,7 @@ public abstract class FrameworkRulesTests(Provider provider)
         await using (var db = target.NewContext())
         {
             // 2025 names 2024's codes, but the empty database has no 2024 to check them against: accepted.
-            var import = await Excel(db).ImportAsync(xlsx, "kiem.thu", "Nhập lại tệp Excel");
+            var import = await Excel(db).ImportAsync(xlsx, Actors.Admin("kiem.thu"), "Nhập lại tệp Excel");
             Assert.Empty(import.Problems);
         }
 
@@ -171,7 +171,7 @@ public abstract class FrameworkRulesTests(Provider provider)
         book["1.2"]["Cách chấm"] = "Có: 6 điểm.";
 
         await using (var db = database.NewContext())
-            Assert.Empty((await Excel(db).ImportAsync(book.Save(), "kiem.thu", "Nhập")).Problems);
+            Assert.Empty((await Excel(db).ImportAsync(book.Save(), Actors.Admin("kiem.thu"), "Nhập")).Problems);
 
         await using var check = database.NewContext();
         var criteria = await check.Criteria.Where(c => check.FrameworkVersions.Any(v => v.Id == c.VersionId && v.Framework!.Key == key))
@@ -201,7 +201,7 @@ public abstract class FrameworkRulesTests(Provider provider)
 
         await using var target = await EmptyWithUnitsAsync();
         await using (var db = target.NewContext())
-            Assert.Empty((await Excel(db).ImportAsync(book.Save(), "kiem.thu", "Tệp cũ")).Problems);
+            Assert.Empty((await Excel(db).ImportAsync(book.Save(), Actors.Admin("kiem.thu"), "Tệp cũ")).Problems);
 
         await using var check = target.NewContext();
         var criteria = await check.Criteria.ToListAsync();
@@ -222,7 +222,7 @@ public abstract class FrameworkRulesTests(Provider provider)
         book["1"]["Các mức"] = "Đầy đủ=10; Một phần";
 
         ImportReport report;
-        await using (var db = database.NewContext()) report = await Excel(db).ImportAsync(book.Save(), "kiem.thu", "Nhập");
+        await using (var db = database.NewContext()) report = await Excel(db).ImportAsync(book.Save(), Actors.Admin("kiem.thu"), "Nhập");
 
         var p = Assert.Single(report.Problems);
         Assert.Equal((book.RowOf("1"), "Các mức"), (p.Row, p.Column));
@@ -254,7 +254,7 @@ public abstract class FrameworkRulesTests(Provider provider)
 
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var db = database.NewContext();
-        var report = await new FrameworkImporter(db, TimeProvider.System).ImportAsync(doc, "kiem.thu", "Nhập");
+        var report = await new FrameworkImporter(db, TimeProvider.System).ImportAsync(doc, Actors.Admin("kiem.thu"), "Nhập");
 
         var p = Assert.Single(report.Problems);
         Assert.Equal(("1.1", message), (p.Where, p.Message));
@@ -275,14 +275,14 @@ public abstract class FrameworkRulesTests(Provider provider)
 
         await using var db = database.NewContext();
         var importer = new FrameworkImporter(db, TimeProvider.System);
-        Assert.Empty((await importer.ImportAsync(first, "kiem.thu", "Nhập")).Problems);
-        var refused = await importer.ImportAsync(second, "kiem.thu", "Nhập");
+        Assert.Empty((await importer.ImportAsync(first, Actors.Admin("kiem.thu"), "Nhập")).Problems);
+        var refused = await importer.ImportAsync(second, Actors.Admin("kiem.thu"), "Nhập");
         var p = Assert.Single(refused.Problems);
         Assert.Equal(("1.1", "Mã năm trước '1.3' không có trong phiên bản trước (V1)."), (p.Where, p.Message));
         // Both versions in one document check against each other too.
         var both = first with { Versions = [first.Versions[0], second.Versions[0]] };
-        Assert.Single((await importer.ImportAsync(both, "kiem.thu", "Nhập")).Problems);
-        Assert.Empty((await importer.ImportAsync(alone with { Key = NewKey() }, "kiem.thu", "Nhập")).Problems);
+        Assert.Single((await importer.ImportAsync(both, Actors.Admin("kiem.thu"), "Nhập")).Problems);
+        Assert.Empty((await importer.ImportAsync(alone with { Key = NewKey() }, Actors.Admin("kiem.thu"), "Nhập")).Problems);
     }
 }
 

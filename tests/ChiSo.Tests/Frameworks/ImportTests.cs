@@ -13,7 +13,7 @@ public abstract class ImportTests(Provider provider)
     static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 3, 2, 8, 30, 0, TimeSpan.Zero));
 
     static Task<ImportReport> ImportAsync(ChiSoDb db, FrameworkDocument doc, string user = "nguoi.thu", string reason = "Nhập thử") =>
-        new FrameworkImporter(db, Clock).ImportAsync(doc, user, reason);
+        new FrameworkImporter(db, Clock).ImportAsync(doc, Actors.Admin(user), reason);
 
     [Fact]
     public async Task A_small_framework_imports_and_reads_back()

@@ -36,7 +36,7 @@ public abstract class GapReportTests(Provider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         await using (var db = database.NewContext())
-            Assert.Empty((await new FrameworkImporter(db, new FakeTimeProvider()).ImportAsync(doc, "kiem.thu", "Dữ liệu thử")).Problems);
+            Assert.Empty((await new FrameworkImporter(db, new FakeTimeProvider()).ImportAsync(doc, Actors.Admin("kiem.thu"), "Dữ liệu thử")).Problems);
         await using var fresh = database.NewContext();
         return await Reports.GapsAsync(fresh, doc.Key, 2023);
     }

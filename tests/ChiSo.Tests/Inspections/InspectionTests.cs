@@ -20,9 +20,9 @@ public abstract class InspectionTests(Provider provider)
         var service = new InspectionService(db);
 
         var before = await service.PlanAsync(2024);
-        var added = await service.GeneratePlanAsync(2024);
+        var added = await service.GeneratePlanAsync(2024, Actors.Admin());
         var after = await service.PlanAsync(2024);
-        var again = await service.GeneratePlanAsync(2024);
+        var again = await service.GeneratePlanAsync(2024, Actors.Admin());
 
         Assert.Equal(before.Units, before.Missing.Count);
         Assert.False(before.CoversEveryUnit);
@@ -49,7 +49,7 @@ public abstract class InspectionTests(Provider provider)
         await using var db = database.NewContext();
         var service = new InspectionService(db);
 
-        await service.GeneratePlanAsync(2025);
+        await service.GeneratePlanAsync(2025, Actors.Admin());
         var plan = await service.PlanAsync(2025);
 
         var tayHo = plan.Inspections.Single(i => i.Unit == "Q-TAYHO");
@@ -116,9 +116,9 @@ public abstract class InspectionTests(Provider provider)
         await using var db = database.NewContext();
         var service = new InspectionService(db);
 
-        var added = await service.AddAsync(new InspectionEdit("STP", 2024, new DateOnly(2024, 10, 1), null, null, null));
-        var wrongYear = await service.RecordAsync(added.Value, new InspectionEdit(null, null, null, new DateOnly(2025, 1, 2), null, null));
-        var unknown = await service.AddAsync(new InspectionEdit("KHONG-CO", 2024, null, null, null, null));
+        var added = await service.AddAsync(new InspectionEdit("STP", 2024, new DateOnly(2024, 10, 1), null, null, null), Actors.Admin());
+        var wrongYear = await service.RecordAsync(added.Value, new InspectionEdit(null, null, null, new DateOnly(2025, 1, 2), null, null), Actors.Admin());
+        var unknown = await service.AddAsync(new InspectionEdit("KHONG-CO", 2024, null, null, null, null), Actors.Admin());
 
         Assert.Equal(InspectionOutcomeKind.Ok, added.Kind);
         Assert.Equal(InspectionOutcomeKind.Invalid, wrongYear.Kind);

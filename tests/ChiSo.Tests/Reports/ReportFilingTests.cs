@@ -33,10 +33,10 @@ public abstract class ReportFilingTests(Provider provider)
 
     static async Task<ReportForm> FileAsync(ChiSoDb db, string unit, string text, bool submit, TimeProvider? clock = null)
     {
-        var saved = await Service(db, clock).SaveAsync(unit, 2024, ReportingPeriodKind.Q1, null, Texts(null, ("institutions", text)), "Cán bộ " + unit);
+        var saved = await Service(db, clock).SaveAsync(unit, 2024, ReportingPeriodKind.Q1, null, Texts(null, ("institutions", text)), Actors.Admin("Cán bộ " + unit));
         Assert.Equal(ReportOutcomeKind.Ok, saved.Kind);
         if (!submit) return saved.Form!;
-        var submitted = await Service(db, clock).SubmitAsync(unit, 2024, ReportingPeriodKind.Q1, null, saved.Form!.Concurrency, "Cán bộ " + unit);
+        var submitted = await Service(db, clock).SubmitAsync(unit, 2024, ReportingPeriodKind.Q1, null, saved.Form!.Concurrency, Actors.Admin("Cán bộ " + unit));
         Assert.Equal(ReportOutcomeKind.Ok, submitted.Kind);
         return submitted.Form!;
     }
@@ -58,7 +58,7 @@ public abstract class ReportFilingTests(Provider provider)
 
         var saved = await Service(db, clock).SaveAsync(TayHo, 2024, ReportingPeriodKind.Q1, null,
             new ReportEdit(null, new() { ["institutions"] = "Ban hành 02 văn bản quy phạm pháp luật.", ["procedures"] = "Tỷ lệ hồ sơ đúng hạn 99,8 %." },
-                new() { [sipas.TargetId] = 91.5m }), "Nguyễn Văn A");
+                new() { [sipas.TargetId] = 91.5m }), Actors.Admin("Nguyễn Văn A"));
         Assert.Equal(ReportOutcomeKind.Ok, saved.Kind);
         var draft = saved.Form!;
         Assert.Equal(ReportStates.Draft, draft.Status);
@@ -71,16 +71,16 @@ public abstract class ReportFilingTests(Provider provider)
         Assert.Equal((2024, ReportingPeriodKind.Q1, "Nguyễn Văn A"), (actual.Year, actual.Period, actual.RecordedBy));
 
         clock.Advance(TimeSpan.FromHours(3));
-        var submitted = await Service(db, clock).SubmitAsync(TayHo, 2024, ReportingPeriodKind.Q1, null, draft.Concurrency, "Nguyễn Văn A");
+        var submitted = await Service(db, clock).SubmitAsync(TayHo, 2024, ReportingPeriodKind.Q1, null, draft.Concurrency, Actors.Admin("Nguyễn Văn A"));
         Assert.Equal(ReportOutcomeKind.Ok, submitted.Kind);
         Assert.Equal(ReportStates.Submitted, submitted.Form!.Status);
         Assert.True(submitted.Form.Locked);
         Assert.Equal(new DateTime(2024, 3, 10, 5, 0, 0, DateTimeKind.Utc), submitted.Form.SubmittedAt);
         Assert.Equal("Nguyễn Văn A", submitted.Form.SubmittedBy);
 
-        var edit = await Service(db, clock).SaveAsync(TayHo, 2024, ReportingPeriodKind.Q1, null, Texts(submitted.Form.Concurrency, ("institutions", "Sửa sau khi gửi")), "B");
+        var edit = await Service(db, clock).SaveAsync(TayHo, 2024, ReportingPeriodKind.Q1, null, Texts(submitted.Form.Concurrency, ("institutions", "Sửa sau khi gửi")), Actors.Admin("B"));
         Assert.Equal(ReportOutcomeKind.Locked, edit.Kind);
-        Assert.Equal(ReportOutcomeKind.Locked, (await Service(db, clock).SubmitAsync(TayHo, 2024, ReportingPeriodKind.Q1, null, null, "B")).Kind);
+        Assert.Equal(ReportOutcomeKind.Locked, (await Service(db, clock).SubmitAsync(TayHo, 2024, ReportingPeriodKind.Q1, null, null, Actors.Admin("B"))).Kind);
         var after = (await Service(db, clock).GetAsync(TayHo, 2024, ReportingPeriodKind.Q1, null)).Form!;
         Assert.Equal("Ban hành 02 văn bản quy phạm pháp luật.", after.Sections.Single(s => s.Area == "institutions").Text);
     }
@@ -91,14 +91,14 @@ public abstract class ReportFilingTests(Provider provider)
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var db = database.NewContext();
 
-        var wrong = await Service(db).SaveAsync(TayHo, 2024, ReportingPeriodKind.Q1, "e-government", Texts(null, ("institutions", "x")), "A");
+        var wrong = await Service(db).SaveAsync(TayHo, 2024, ReportingPeriodKind.Q1, "e-government", Texts(null, ("institutions", "x")), Actors.Admin("A"));
         Assert.Equal(ReportOutcomeKind.Invalid, wrong.Kind);
         Assert.Contains("sections.institutions", wrong.Errors!.Keys);
 
-        var saved = await Service(db).SaveAsync(TayHo, 2024, ReportingPeriodKind.Q1, "e-government", Texts(null, ("e-government", " ")), "A");
+        var saved = await Service(db).SaveAsync(TayHo, 2024, ReportingPeriodKind.Q1, "e-government", Texts(null, ("e-government", " ")), Actors.Admin("A"));
         Assert.Equal("e-government", Assert.Single(saved.Form!.Sections).Area);
         Assert.Empty(saved.Form.Kpis);
-        Assert.Equal(ReportOutcomeKind.Invalid, (await Service(db).SubmitAsync(TayHo, 2024, ReportingPeriodKind.Q1, "e-government", null, "A")).Kind);
+        Assert.Equal(ReportOutcomeKind.Invalid, (await Service(db).SubmitAsync(TayHo, 2024, ReportingPeriodKind.Q1, "e-government", null, Actors.Admin("A"))).Kind);
         Assert.Equal(ReportOutcomeKind.NotFound, (await Service(db).GetAsync(TayHo, 2024, ReportingPeriodKind.Q1, "khong-co")).Kind);
     }
 
@@ -253,8 +253,8 @@ public abstract class ReportFilingTests(Provider provider)
             var kpi = (await Service(db).GetAsync(TayHo, 2024, ReportingPeriodKind.Q1, null)).Form!.Kpis.First();
             var saved = await Service(db).SaveAsync(TayHo, 2024, ReportingPeriodKind.Q1, null,
                 new ReportEdit(null, new() { ["institutions"] = "Quận đã rà soát 15 văn bản.\nKhông phát hiện sai phạm.", ["e-government"] = "Số hóa hồ sơ đạt 65 %." },
-                    new() { [kpi.TargetId] = 7m }), "A");
-            await Service(db).SubmitAsync(TayHo, 2024, ReportingPeriodKind.Q1, null, saved.Form!.Concurrency, "A");
+                    new() { [kpi.TargetId] = 7m }), Actors.Admin("A"));
+            await Service(db).SubmitAsync(TayHo, 2024, ReportingPeriodKind.Q1, null, saved.Form!.Concurrency, Actors.Admin("A"));
             await FileAsync(db, "STP", "Sở Tư pháp thẩm định 40 dự thảo văn bản.", submit: true);
             await FileAsync(db, BaDinh, "Bản nháp không được tổng hợp.", submit: false);
         }

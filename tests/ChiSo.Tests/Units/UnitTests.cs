@@ -67,7 +67,7 @@ public abstract class UnitTests(Provider provider)
         var (parent, child) = (NewCode(), NewCode());
         var doc = new UnitsDocument { Units = [Unit(parent, "Sở Thử Nghiệm " + parent, null, "STN " + parent), Unit(child, "Phòng Thử " + child, parent)] };
 
-        await using (var db = database.NewContext()) Assert.Empty(await new UnitImporter(db).ImportAsync(doc));
+        await using (var db = database.NewContext()) Assert.Empty(await new UnitImporter(db).ImportAsync(doc, Actors.Admin()));
 
         await using var fresh = database.NewContext();
         var units = await UnitDirectory.LoadAsync(fresh);
@@ -84,7 +84,7 @@ public abstract class UnitTests(Provider provider)
         var doc = new UnitsDocument { Units = [Unit(a, "Đơn vị A " + a, null, "Tên chung"), Unit(b, "Đơn vị B " + b, null, "tên  CHUNG")] };
 
         IReadOnlyList<string> problems;
-        await using (var db = database.NewContext()) problems = await new UnitImporter(db).ImportAsync(doc);
+        await using (var db = database.NewContext()) problems = await new UnitImporter(db).ImportAsync(doc, Actors.Admin());
 
         var problem = Assert.Single(problems);
         Assert.Contains("'tên chung'", problem);
@@ -102,7 +102,7 @@ public abstract class UnitTests(Provider provider)
         var doc = new UnitsDocument { Units = [Unit(code, "Đơn vị " + code, null, "Sở NV")] };
 
         IReadOnlyList<string> problems;
-        await using (var db = database.NewContext()) problems = await new UnitImporter(db).ImportAsync(doc);
+        await using (var db = database.NewContext()) problems = await new UnitImporter(db).ImportAsync(doc, Actors.Admin());
 
         var problem = Assert.Single(problems);
         Assert.Contains("SNV", problem);
@@ -120,7 +120,7 @@ public abstract class UnitTests(Provider provider)
         var doc = new UnitsDocument { Units = [Unit(good, "Đơn vị " + good), Unit(orphan, "Đơn vị " + orphan, "KHONG-CO")] };
 
         IReadOnlyList<string> problems;
-        await using (var db = database.NewContext()) problems = await new UnitImporter(db).ImportAsync(doc);
+        await using (var db = database.NewContext()) problems = await new UnitImporter(db).ImportAsync(doc, Actors.Admin());
 
         Assert.Equal([$"{orphan}: không có đơn vị cấp trên 'KHONG-CO'."], problems);
         await using var fresh = database.NewContext();
@@ -134,7 +134,7 @@ public abstract class UnitTests(Provider provider)
         await using var db = database.NewContext();
         var before = (await db.Units.CountAsync(), await db.UnitAliases.CountAsync(), await db.UnitEvents.CountAsync(), await db.UnitGroups.CountAsync());
 
-        Assert.Empty(await new UnitImporter(db).ImportAsync(ChiSo.Data.BuiltInData.Read<UnitsDocument>("units.json")));
+        Assert.Empty(await new UnitImporter(db).ImportAsync(ChiSo.Data.BuiltInData.Read<UnitsDocument>("units.json"), Actors.Admin()));
 
         await using var fresh = database.NewContext();
         Assert.Equal(before, (await fresh.Units.CountAsync(), await fresh.UnitAliases.CountAsync(), await fresh.UnitEvents.CountAsync(), await fresh.UnitGroups.CountAsync()));

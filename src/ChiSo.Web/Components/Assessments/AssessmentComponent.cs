@@ -8,16 +8,6 @@ namespace ChiSo.Web.Components.Assessments;
 /// gets its own scope, because a circuit outlives a DbContext; who may see and do what is the service's decision.</summary>
 public abstract class AssessmentComponent : DataComponent
 {
-    /// <summary>The signed-in user; anonymous (no roles) until the authentication state is known.</summary>
-    protected Actor Actor { get; private set; } = new("", "", new HashSet<string>(), null);
-
-    protected bool SignedIn => Actor.UserId.Length > 0;
-
-    protected async Task LoadActorAsync()
-    {
-        if (AuthState is not null) Actor = Actor.From((await AuthState).User);
-    }
-
     protected Task<T> Run<T>(Func<AssessmentService, Task<T>> work) =>
         Query((_, sp) => work(sp.GetRequiredService<AssessmentService>()));
 

@@ -1,6 +1,5 @@
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -12,26 +11,39 @@ namespace ChiSo.Web.Components.Shared;
 public abstract class DataComponent : ComponentBase
 {
     [Inject] IServiceScopeFactory Scopes { get; set; } = default!;
-    [Inject] IAuthorizationService Authorization { get; set; } = default!;
     [Inject] ISnackbar Snackbar { get; set; } = default!;
     [CascadingParameter] protected Task<AuthenticationState>? AuthState { get; set; }
 
-    /// <summary>Page writes go through the services, not the API, so each write checks the policy the API would: true
-    /// (and a message) when the signed-in user may not.</summary>
-    protected async Task<bool> DeniedAsync(string policy)
+    /// <summary>The signed-in user as the services see them (<see cref="Actor.Anonymous"/> when nobody is), known before the
+    /// page's own lifecycle runs, so markup can show a control only to whom the service's rule allows it.</summary>
+    protected Actor Actor { get; private set; } = Actor.Anonymous;
+
+    protected bool SignedIn => Actor.IsSignedIn;
+
+    public override async Task SetParametersAsync(ParameterView parameters)
     {
-        if (await MayAsync(policy)) return false;
-        Snackbar.Add(L.T("Tài khoản của bạn không có quyền làm việc này.", "Your account may not do this."), Severity.Warning);
-        return true;
+        parameters.SetParameterProperties(this);
+        Actor = AuthState is null ? Actor.Anonymous : Actor.From((await AuthState).User);
+        await base.SetParametersAsync(ParameterView.Empty);
     }
 
-    /// <summary>Whether the signed-in user may do what the policy guards: pages show the controls of a write only to those
-    /// who may make it (the write checks again, <see cref="DeniedAsync"/>).</summary>
-    protected async Task<bool> MayAsync(string policy) =>
-        AuthState is not null && (await Authorization.AuthorizeAsync((await AuthState).User, policy)).Succeeded;
-
-    /// <summary>The signed-in user as the audit log names them.</summary>
-    protected async Task<string> WhoAsync() => AuthState is null ? "?" : Who.Of((await AuthState).User) ?? "?";
+    /// <summary>Runs a page's change through the services as the signed-in user. The service decides whether they may;
+    /// a refusal (the controls are hidden from those who may not, so this is a race or a forged event) becomes a
+    /// message instead of a broken circuit. False when refused.</summary>
+    protected async Task<bool> Write(Func<ChiSoDb, IServiceProvider, Actor, Task> work)
+    {
+        var actor = Actor;
+        try
+        {
+            await Query(async (db, sp) => { await work(db, sp, actor); return true; });
+            return true;
+        }
+        catch (AccessDenied denied)
+        {
+            Snackbar.Add(denied.Message, Severity.Warning);
+            return false;
+        }
+    }
 
     protected async Task<T> Query<T>(Func<ChiSoDb, IServiceProvider, Task<T>> work)
     {

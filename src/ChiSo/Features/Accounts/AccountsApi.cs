@@ -63,20 +63,20 @@ public static class AccountsApi
         return TypedResults.Ok(new Me(login, http.User.FindFirstValue(ChiSoClaims.DisplayName) ?? login, roles, roles.Select(Roles.Label).ToList(), unit?.Code, unit?.Name));
     }
 
-    static Task<List<UserRow>> List(UserAccounts accounts, CancellationToken ct) => accounts.ListAsync(ct);
+    static Task<List<UserRow>> List(UserAccounts accounts, HttpContext http, CancellationToken ct) => accounts.ListAsync(Actor.From(http.User), ct);
 
     const string Refused = "Dữ liệu không hợp lệ, không có gì được ghi.";
 
     static async Task<Results<Created<UserCreated>, ValidationProblem>> Create(UserCreate request, UserAccounts accounts, HttpContext http, CancellationToken ct)
     {
-        var change = await accounts.CreateAsync(request, Who.Of(http), ct);
+        var change = await accounts.CreateAsync(request, Actor.From(http.User), ct);
         return change.Errors is { } errors ? TypedResults.ValidationProblem(errors, title: Refused)
             : TypedResults.Created($"/api/users/{change.User!.Id}", new UserCreated(change.User, change.Password));
     }
 
     static async Task<Results<Ok<UserRow>, NotFound, ValidationProblem>> Edit(string id, UserEdit edit, UserAccounts accounts, HttpContext http, CancellationToken ct)
     {
-        var change = await accounts.EditAsync(id, edit, Who.Of(http), ct);
+        var change = await accounts.EditAsync(id, edit, Actor.From(http.User), ct);
         if (change.NotFound) return TypedResults.NotFound();
         return change.Errors is { } errors ? TypedResults.ValidationProblem(errors, title: Refused) : TypedResults.Ok(change.User!);
     }
@@ -84,7 +84,7 @@ public static class AccountsApi
     static async Task<Results<Ok<UserCreated>, NotFound, ValidationProblem>> ResetPassword(string id, PasswordReset? request, UserAccounts accounts,
         HttpContext http, CancellationToken ct)
     {
-        var change = await accounts.ResetPasswordAsync(id, request?.Password, Who.Of(http), ct);
+        var change = await accounts.ResetPasswordAsync(id, request?.Password, Actor.From(http.User), ct);
         if (change.NotFound) return TypedResults.NotFound();
         return change.Errors is { } errors ? TypedResults.ValidationProblem(errors, title: Refused) : TypedResults.Ok(new UserCreated(change.User!, change.Password));
     }

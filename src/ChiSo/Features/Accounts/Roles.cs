@@ -98,6 +98,9 @@ public sealed record Actor(string UserId, string Name, IReadOnlySet<string> Role
     /// <summary>Refuses unless the actor is the standing agency; <paramref name="what"/> completes "Chỉ cơ quan thường trực được …".</summary>
     public void RequireAdmin(string what) => Require(IsAdmin, $"Chỉ cơ quan thường trực (Sở Nội vụ) được {what}.");
 
+    /// <summary>The app itself, loading its built-in data on start-up or by <c>./chiso seed</c>.</summary>
+    public static readonly Actor System = new("system", "system", new HashSet<string> { Roles.Admin }, null);
+
     public static Actor Cli() => new("cli", "CLI (" + Environment.UserName + ")", new HashSet<string> { Roles.Admin }, null);
 
     public static Actor From(ClaimsPrincipal user)
@@ -106,7 +109,9 @@ public sealed record Actor(string UserId, string Name, IReadOnlySet<string> Role
         var id = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
         var roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet();
         var unit = int.TryParse(user.FindFirstValue(ChiSoClaims.UnitId), out var u) ? u : (int?)null;
-        return new Actor(id, Who.Of(user) ?? "ẩn danh", roles, unit);
+        var login = user.Identity.Name ?? id;
+        var display = user.FindFirstValue(ChiSoClaims.DisplayName);
+        return new Actor(id, display is null || display == login ? login : $"{display} ({login})", roles, unit);
     }
 
     /// <summary>The account's roles and unit as the web sign-in would give them, for the CLI's <c>--as</c>; null when there

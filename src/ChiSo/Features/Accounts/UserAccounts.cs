@@ -26,8 +26,15 @@ public sealed record UserChange(UserRow? User = null, Dictionary<string, string[
 /// activity, display name or password is in the audit log (subject "user:{userName}"; passwords are never written).</summary>
 public sealed class UserAccounts(ChiSoDb db, UserManager<ChiSoUser> users, TimeProvider clock)
 {
-    public async Task<List<UserRow>> ListAsync(CancellationToken ct = default)
+    /// <summary>Accounts are the standing agency's to create, change and read.</summary>
+    public static bool MayManage(Actor actor) => actor.IsAdmin;
+
+    static void RequireManage(Actor actor) =>
+        actor.Require(MayManage(actor), "Chỉ quản trị của cơ quan thường trực được quản lý tài khoản.");
+
+    public async Task<List<UserRow>> ListAsync(Actor actor, CancellationToken ct = default)
     {
+        RequireManage(actor);
         var list = await db.Users.AsNoTracking().Include(u => u.Unit).OrderBy(u => u.UserName).ToListAsync(ct);
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name }).ToListAsync(ct);
         return list.Select(u => Row(u, roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).ToList())).ToList();
@@ -44,8 +51,10 @@ public sealed class UserAccounts(ChiSoDb db, UserManager<ChiSoUser> users, TimeP
         new(u.Id, u.UserName!, u.DisplayName, u.Email, Roles.All.Where(roles.Contains).ToList(), u.Unit?.Code, u.Unit?.Name,
             u.LockoutEnd != AccountsSetup.Deactivated, u.LockoutEnd > clock.GetUtcNow() && u.LockoutEnd != AccountsSetup.Deactivated ? u.LockoutEnd : null);
 
-    public async Task<UserChange> CreateAsync(UserCreate request, string who, CancellationToken ct = default)
+    public async Task<UserChange> CreateAsync(UserCreate request, Actor actor, CancellationToken ct = default)
     {
+        RequireManage(actor);
+        var who = actor.Name;
         var errors = new Dictionary<string, string[]>();
         var userName = request.UserName?.Trim();
         if (string.IsNullOrEmpty(userName)) errors["userName"] = ["Cần tên đăng nhập."];
@@ -66,8 +75,10 @@ public sealed class UserAccounts(ChiSoDb db, UserManager<ChiSoUser> users, TimeP
         return new(await FindAsync(user.Id, ct), Password: string.IsNullOrEmpty(request.Password) ? password : null);
     }
 
-    public async Task<UserChange> EditAsync(string id, UserEdit edit, string who, CancellationToken ct = default)
+    public async Task<UserChange> EditAsync(string id, UserEdit edit, Actor actor, CancellationToken ct = default)
     {
+        RequireManage(actor);
+        var who = actor.Name;
         var user = await users.FindByIdAsync(id) ?? await users.FindByNameAsync(id);
         if (user is null) return new(NotFound: true);
         var errors = new Dictionary<string, string[]>();
@@ -116,8 +127,10 @@ public sealed class UserAccounts(ChiSoDb db, UserManager<ChiSoUser> users, TimeP
         return new(await FindAsync(user.Id, ct));
     }
 
-    public async Task<UserChange> ResetPasswordAsync(string id, string? password, string who, CancellationToken ct = default)
+    public async Task<UserChange> ResetPasswordAsync(string id, string? password, Actor actor, CancellationToken ct = default)
     {
+        RequireManage(actor);
+        var who = actor.Name;
         var user = await users.FindByIdAsync(id) ?? await users.FindByNameAsync(id);
         if (user is null) return new(NotFound: true);
         var generated = string.IsNullOrEmpty(password);

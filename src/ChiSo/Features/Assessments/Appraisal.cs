@@ -16,7 +16,7 @@ public sealed partial class AssessmentService
         var x = loaded.Value;
         var (item, criterion) = Find(x, code);
         if (item is null || criterion is null) return Failure.NotFound($"tiêu chí {code} trong bản đánh giá của đơn vị");
-        if (!Appraises(actor, x, criterion)) return Failure.Forbidden("Bạn không được phân công thẩm định tiêu chí này của đơn vị này.");
+        actor.Require(Appraises(actor, x, criterion), "Bạn không được phân công thẩm định tiêu chí này của đơn vị này.");
         if (x.Cycle.Status == CycleStatus.Published) return Published();
         if (x.Cycle.Status != CycleStatus.Open) return Failure.Refused("Kết quả thẩm định đã được Hội đồng chốt.");
         if (criterion.Method != ScoringMethod.Appraisal) return Failure.Refused($"Tiêu chí {code} được chấm qua điều tra xã hội học.");
@@ -71,7 +71,7 @@ public sealed partial class AssessmentService
         var loaded = await LoadAsync(cycleId, unit, items: true, ct);
         if (!loaded.Ok) return loaded.Failure!;
         var x = loaded.Value;
-        if (!(actor.IsAdmin || (actor.Is(Roles.Appraiser) && CanSee(actor, x)))) return Failure.Forbidden("Chỉ thành viên thẩm định được phân công gửi kết quả thẩm định.");
+        actor.Require(actor.IsAdmin || (actor.Is(Roles.Appraiser) && CanSee(actor, x)), "Chỉ thành viên thẩm định được phân công gửi kết quả thẩm định.");
         if (x.Cycle.Status == CycleStatus.Published) return Published();
         if (x.CycleUnit.Stage != UnitStage.Submitted) return Failure.Refused("Chỉ gửi kết quả thẩm định cho bản tự đánh giá đã gửi và chưa thẩm định.");
         var missing = x.CycleUnit.Items.Where(i => i.Verdict is null && x.Tree.First(c => c.Id == i.CriterionId).Method == ScoringMethod.Appraisal)
@@ -94,7 +94,7 @@ public sealed partial class AssessmentService
         var loaded = await LoadAsync(cycleId, unit, items: true, ct);
         if (!loaded.Ok) return loaded.Failure!;
         var x = loaded.Value;
-        if (!(actor.IsAdmin || IsUnitUser(actor, x.CycleUnit))) return Failure.Forbidden("Chỉ cán bộ của đơn vị được giải trình.");
+        actor.Require(actor.IsAdmin || IsUnitUser(actor, x.CycleUnit), "Chỉ cán bộ của đơn vị được giải trình.");
         if (x.Cycle.Status == CycleStatus.Published) return Published();
         var (item, criterion) = Find(x, code);
         if (item is null || criterion is null) return Failure.NotFound($"tiêu chí {code} trong bản đánh giá của đơn vị");
@@ -125,7 +125,7 @@ public sealed partial class AssessmentService
         var loaded = await LoadAsync(cycleId, unit, items: true, ct);
         if (!loaded.Ok) return loaded.Failure!;
         var x = loaded.Value;
-        if (!(actor.IsAdmin || (actor.Is(Roles.UnitHead) && actor.UnitId == x.CycleUnit.UnitId))) return Failure.Forbidden("Chỉ thủ trưởng đơn vị được gửi giải trình.");
+        actor.Require(actor.IsAdmin || (actor.Is(Roles.UnitHead) && actor.UnitId == x.CycleUnit.UnitId), "Chỉ thủ trưởng đơn vị được gửi giải trình.");
         if (x.Cycle.Status == CycleStatus.Published) return Published();
         if (x.CycleUnit.Stage != UnitStage.Appraised) return Failure.Refused("Không có vòng giải trình đang mở.");
         if (Now > x.CycleUnit.ExplanationDue) return Failure.Refused($"Đã hết hạn giải trình ({ViText.DateTime(x.CycleUnit.ExplanationDue)}).");
@@ -141,7 +141,7 @@ public sealed partial class AssessmentService
     /// unit past its explanation (sent or expired). The council may change single criteria, each with a reason.</summary>
     public async Task<Outcome<CycleSummary>> FinaliseAsync(int cycleId, CouncilInput input, Actor actor, CancellationToken ct = default)
     {
-        if (!actor.IsAdmin) return Failure.Forbidden("Chỉ cơ quan thường trực ghi nhận quyết định của Hội đồng.");
+        actor.Require(actor.IsAdmin, "Chỉ cơ quan thường trực ghi nhận quyết định của Hội đồng.");
         var cycle = await db.Cycles.FirstOrDefaultAsync(c => c.Id == cycleId, ct);
         if (cycle is null) return Failure.NotFound("kỳ đánh giá");
         if (cycle.Status == CycleStatus.Published) return Published();
@@ -203,6 +203,7 @@ public sealed partial class AssessmentService
     /// <summary>The appraiser's queue: units assigned and where each stands, with how many criteria wait for them.</summary>
     public async Task<List<QueueLine>> QueueAsync(Actor actor, CancellationToken ct = default)
     {
+        actor.Require(actor.IsSignedIn, "Hàng chờ thẩm định là của người được phân công.");
         var assignments = await db.Set<AppraiserAssignment>().AsNoTracking()
             .Where(a => actor.IsAdmin || a.UserId == actor.UserId).ToListAsync(ct);
         var cycleIds = assignments.Select(a => a.CycleId).Distinct().ToList();

@@ -32,7 +32,7 @@ public sealed partial class AssessmentService(ChiSoDb db, TimeProvider clock)
 
     public async Task<Outcome<CycleSummary>> CreateCycleAsync(CycleSpec spec, Actor actor, CancellationToken ct = default)
     {
-        if (!actor.IsAdmin) return Failure.Forbidden("Chỉ cơ quan thường trực (Sở Nội vụ) được mở kỳ đánh giá.");
+        actor.Require(actor.IsAdmin, "Chỉ cơ quan thường trực (Sở Nội vụ) được mở kỳ đánh giá.");
         var errors = new Dictionary<string, string[]>();
         void Err(string k, string m) => errors[k] = [.. errors.GetValueOrDefault(k) ?? [], m];
         if (string.IsNullOrWhiteSpace(spec.Name)) Err("name", "Cần tên kỳ đánh giá.");
@@ -77,7 +77,7 @@ public sealed partial class AssessmentService(ChiSoDb db, TimeProvider clock)
     /// <summary>Opens self-assessment: every unit gets one item per criterion that applies to its kind.</summary>
     public async Task<Outcome<CycleSummary>> OpenCycleAsync(int cycleId, Actor actor, CancellationToken ct = default)
     {
-        if (!actor.IsAdmin) return Failure.Forbidden("Chỉ cơ quan thường trực được mở kỳ đánh giá.");
+        actor.Require(actor.IsAdmin, "Chỉ cơ quan thường trực được mở kỳ đánh giá.");
         var cycle = await db.Cycles.Include(c => c.Groups).Include(c => c.Units).ThenInclude(u => u.Unit)
             .FirstOrDefaultAsync(c => c.Id == cycleId, ct);
         if (cycle is null) return Failure.NotFound("kỳ đánh giá");
@@ -98,7 +98,7 @@ public sealed partial class AssessmentService(ChiSoDb db, TimeProvider clock)
 
     public async Task<Outcome<List<AppraiserLine>>> AssignAppraisersAsync(int cycleId, List<AssignmentSpec> specs, Actor actor, CancellationToken ct = default)
     {
-        if (!actor.IsAdmin) return Failure.Forbidden("Chỉ cơ quan thường trực được phân công thẩm định.");
+        actor.Require(actor.IsAdmin, "Chỉ cơ quan thường trực được phân công thẩm định.");
         var cycle = await db.Cycles.Include(c => c.Units).Include(c => c.Appraisers).FirstOrDefaultAsync(c => c.Id == cycleId, ct);
         if (cycle is null) return Failure.NotFound("kỳ đánh giá");
         if (cycle.Status == CycleStatus.Published) return Published();
@@ -235,7 +235,8 @@ public sealed partial class AssessmentService(ChiSoDb db, TimeProvider clock)
 
     static Failure Published() => Failure.Refused("Kết quả đã công bố: mọi điểm đã được khoá, không thể thay đổi.");
 
-    Failure NotVisible() => Failure.Forbidden("Bạn chỉ được xem và sửa bản đánh giá của đơn vị mình, hoặc đơn vị được phân công thẩm định.");
+    static void RequireVisible(Actor actor, UnitContext x) =>
+        actor.Require(CanSee(actor, x), "Bạn chỉ được xem và sửa bản đánh giá của đơn vị mình, hoặc đơn vị được phân công thẩm định.");
 
     // ---- audit and dialogue ----
 

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace ChiSo.Features.Assessments;
 
-public enum FailureKind { NotFound, Forbidden, Invalid, Refused, Conflict }
+/// <summary>Why an assessment action did not happen. A refusal by rule (who may) is not one of these: the service throws
+/// <see cref="Accounts.AccessDenied"/> for it, as every feature does.</summary>
+public enum FailureKind { NotFound, Invalid, Refused, Conflict }
 
 /// <summary>Why an assessment action wrote nothing, in Vietnamese. <see cref="FailureKind.Refused"/>: the action
 /// does not fit where the assessment stands (submitted, past the deadline, published ...).
@@ -11,7 +13,6 @@ public enum FailureKind { NotFound, Forbidden, Invalid, Refused, Conflict }
 public sealed record Failure(FailureKind Kind, string Message, Dictionary<string, string[]>? Errors = null, object? Current = null)
 {
     public static Failure NotFound(string what) => new(FailureKind.NotFound, $"Không tìm thấy {what}.");
-    public static Failure Forbidden(string why) => new(FailureKind.Forbidden, why);
     public static Failure Refused(string why) => new(FailureKind.Refused, why);
     public static Failure Conflict(string why, object? current) => new(FailureKind.Conflict, why, null, current);
     public static Failure Invalid(string field, string message) => Invalid(new() { [field] = [message] });
@@ -38,7 +39,6 @@ public sealed class Outcome<T>
     {
         null => TypedResults.Ok(value),
         { Kind: FailureKind.NotFound } f => TypedResults.Problem(statusCode: 404, title: f.Message),
-        { Kind: FailureKind.Forbidden } f => TypedResults.Problem(statusCode: 403, title: "Không có quyền", detail: f.Message),
         { Kind: FailureKind.Invalid } f => TypedResults.ValidationProblem(f.Errors!, title: "Dữ liệu không hợp lệ, không có gì được ghi.", detail: f.Message),
         { Kind: FailureKind.Refused } f => TypedResults.Problem(statusCode: 409, title: "Không thực hiện được", detail: f.Message),
         var f => TypedResults.Problem(statusCode: 409, title: "Đã có người khác lưu trước", detail: f.Message,

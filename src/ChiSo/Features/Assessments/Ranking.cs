@@ -52,7 +52,10 @@ public sealed partial class AssessmentService
         if (l is null) return Failure.NotFound("kỳ đánh giá");
         // Before publication only the standing agency and leaders see the whole table; the public only the published one.
         if (l.Cycle.Status != CycleStatus.Published && actor?.ReadsAll != true)
-            return actor is null ? Failure.NotFound("bảng xếp hạng đã công bố") : Failure.Forbidden("Bảng xếp hạng chỉ mở cho mọi người sau khi công bố.");
+        {
+            if (actor is null) return Failure.NotFound("bảng xếp hạng đã công bố");
+            actor.Require(false, "Bảng xếp hạng chỉ mở cho mọi người sau khi công bố.");
+        }
         return await RankAsync(l, ct);
     }
 
@@ -118,7 +121,7 @@ public sealed partial class AssessmentService
     /// or the standing agency; until publication.</summary>
     public async Task<Outcome<SurveyPointsReport>> SetSurveyPointsAsync(int cycleId, SurveyPointsInput input, Actor actor, CancellationToken ct = default)
     {
-        if (!(actor.IsAdmin || actor.Is(Roles.SurveyInstitute))) return Failure.Forbidden("Chỉ đơn vị điều tra xã hội học hoặc cơ quan thường trực được nhập điểm điều tra.");
+        actor.Require(actor.IsAdmin || actor.Is(Roles.SurveyInstitute), "Chỉ đơn vị điều tra xã hội học hoặc cơ quan thường trực được nhập điểm điều tra.");
         var l = await LoadCycleAsync(cycleId, tracking: true, ct);
         if (l is null) return Failure.NotFound("kỳ đánh giá");
         if (l.Cycle.Status == CycleStatus.Published) return Published();
@@ -162,7 +165,7 @@ public sealed partial class AssessmentService
     /// index workspace (one published result per unit, with every criterion's points, rank, band) and freeze.</summary>
     public async Task<Outcome<Ranking>> PublishAsync(int cycleId, DateOnly publishedOn, Actor actor, CancellationToken ct = default)
     {
-        if (!actor.IsAdmin) return Failure.Forbidden("Chỉ cơ quan thường trực được công bố kết quả.");
+        actor.Require(actor.IsAdmin, "Chỉ cơ quan thường trực được công bố kết quả.");
         var l = await LoadCycleAsync(cycleId, tracking: true, ct);
         if (l is null) return Failure.NotFound("kỳ đánh giá");
         if (l.Cycle.Status == CycleStatus.Published) return Published();
@@ -232,7 +235,7 @@ public sealed partial class AssessmentService
     {
         var l = await LoadCycleAsync(cycleId, tracking: false, ct);
         if (l is null) return Failure.NotFound("kỳ đánh giá");
-        if (!actor.ReadsAll && l.Cycle.Status != CycleStatus.Published) return Failure.Forbidden("Bản đồ nhiệt của toàn thành phố chỉ dành cho cơ quan thường trực và lãnh đạo trước khi công bố.");
+        actor.Require(actor.ReadsAll || l.Cycle.Status == CycleStatus.Published, "Bản đồ nhiệt của toàn thành phố chỉ dành cho cơ quan thường trực và lãnh đạo trước khi công bố.");
         var maps = new List<HeatMap>();
         foreach (var (group, tree, units) in l.Groups)
         {

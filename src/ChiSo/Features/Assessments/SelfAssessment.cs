@@ -13,7 +13,7 @@ public sealed partial class AssessmentService
     {
         var x = await LoadAsync(cycleId, unit, items: true, ct);
         if (!x.Ok) return x.Failure!;
-        if (!CanSee(actor, x.Value)) return NotVisible();
+        RequireVisible(actor, x.Value);
         return await ViewAsync(x.Value, actor, ct);
     }
 
@@ -23,7 +23,7 @@ public sealed partial class AssessmentService
 
     Failure? EditRefusal(Actor a, UnitContext x)
     {
-        if (!(a.IsAdmin || IsUnitUser(a, x.CycleUnit))) return Failure.Forbidden("Chỉ cán bộ của đơn vị được tự chấm điểm cho đơn vị mình.");
+        a.Require(a.IsAdmin || IsUnitUser(a, x.CycleUnit), "Chỉ cán bộ của đơn vị được tự chấm điểm cho đơn vị mình.");
         if (x.Cycle.Status == CycleStatus.Published) return Published();
         if (x.Cycle.Status == CycleStatus.Draft) return Failure.Refused("Kỳ đánh giá chưa mở.");
         if (x.CycleUnit.Stage != UnitStage.Draft)
@@ -38,7 +38,7 @@ public sealed partial class AssessmentService
         var loaded = await LoadAsync(cycleId, unit, items: true, ct);
         if (!loaded.Ok) return loaded.Failure!;
         var x = loaded.Value;
-        if (!CanSee(actor, x)) return NotVisible();
+        RequireVisible(actor, x);
         if (EditRefusal(actor, x) is { } refusal) return refusal;
         var (item, criterion) = Find(x, code);
         if (item is null || criterion is null) return Failure.NotFound($"tiêu chí {code} trong bản đánh giá của đơn vị");
@@ -100,18 +100,18 @@ public sealed partial class AssessmentService
         var loaded = await LoadAsync(cycleId, unit, items: true, ct);
         if (!loaded.Ok) return loaded.Failure!;
         var x = loaded.Value;
-        if (!CanSee(actor, x)) return NotVisible();
+        RequireVisible(actor, x);
         // Evidence may be added while self-assessing and, for the explanation, while the appraisal is open to it.
         var explaining = x.CycleUnit.Stage == UnitStage.Appraised && Now <= x.CycleUnit.ExplanationDue;
         if (!explaining && EditRefusal(actor, x) is { } refusal) return refusal;
-        if (explaining && !(actor.IsAdmin || IsUnitUser(actor, x.CycleUnit))) return Failure.Forbidden("Chỉ cán bộ của đơn vị được nộp tài liệu kiểm chứng.");
+        if (explaining) actor.Require(actor.IsAdmin || IsUnitUser(actor, x.CycleUnit), "Chỉ cán bộ của đơn vị được nộp tài liệu kiểm chứng.");
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(input.Title)) errors["title"] = ["Cần tên tài liệu (trích yếu)."];
         if (input.DocDate is { } d && d > DateOnly.FromDateTime(Now.AddDays(1))) errors["docDate"] = ["Ngày ban hành ở tương lai."];
         Evidence? previous = null;
         if (input.Replaces is { } r && (previous = x.CycleUnit.Evidence.FirstOrDefault(e => e.Id == r)) is null)
             errors["replaces"] = ["Tài liệu được thay không thuộc đơn vị."];
-        var (file, fileError) = UploadedFiles.Check(fileName, content, images: true, actor.Name, Now);
+        var (file, fileError) = UploadedFiles.Check(fileName, content, images: true, actor, Now);
         if (fileError is not null) errors["file"] = [fileError];
         if (errors.Count > 0) return Failure.Invalid(errors);
 
@@ -143,7 +143,7 @@ public sealed partial class AssessmentService
     {
         var loaded = await LoadAsync(cycleId, unit, items: false, ct);
         if (!loaded.Ok) return loaded.Failure!;
-        if (!CanSee(actor, loaded.Value)) return NotVisible();
+        RequireVisible(actor, loaded.Value);
         var e = await db.Evidence.AsNoTracking().Include(e => e.File).FirstOrDefaultAsync(e => e.Id == evidenceId && e.CycleUnitId == loaded.Value.CycleUnit.Id, ct);
         if (e is null) return Failure.NotFound("tài liệu kiểm chứng");
         return (e.File!.Name, e.File.ContentType, e.File.Content);
@@ -170,9 +170,8 @@ public sealed partial class AssessmentService
         var loaded = await LoadAsync(cycleId, unit, items: true, ct);
         if (!loaded.Ok) return loaded.Failure!;
         var x = loaded.Value;
-        if (!CanSee(actor, x)) return NotVisible();
-        if (!(actor.IsAdmin || (actor.Is(Roles.UnitHead) && actor.UnitId == x.CycleUnit.UnitId)))
-            return Failure.Forbidden("Chỉ thủ trưởng đơn vị được gửi bản tự đánh giá.");
+        RequireVisible(actor, x);
+        actor.Require(actor.IsAdmin || (actor.Is(Roles.UnitHead) && actor.UnitId == x.CycleUnit.UnitId), "Chỉ thủ trưởng đơn vị được gửi bản tự đánh giá.");
         if (EditRefusal(actor, x) is { } refusal) return refusal;
         var problems = new List<string>();
         foreach (var item in x.CycleUnit.Items)
@@ -198,7 +197,7 @@ public sealed partial class AssessmentService
     /// <summary>The standing agency sends a unit back to self-assessment (after a late or mistaken submission).</summary>
     public async Task<Outcome<UnitAssessment>> ReopenAsync(int cycleId, string unit, ReasonInput input, Actor actor, CancellationToken ct = default)
     {
-        if (!actor.IsAdmin) return Failure.Forbidden("Chỉ cơ quan thường trực được mở lại bản tự đánh giá.");
+        actor.Require(actor.IsAdmin, "Chỉ cơ quan thường trực được mở lại bản tự đánh giá.");
         var loaded = await LoadAsync(cycleId, unit, items: true, ct);
         if (!loaded.Ok) return loaded.Failure!;
         var x = loaded.Value;
@@ -220,7 +219,7 @@ public sealed partial class AssessmentService
     {
         var loaded = await LoadAsync(cycleId, unit, items: true, ct);
         if (!loaded.Ok) return loaded.Failure!;
-        if (!CanSee(actor, loaded.Value)) return NotVisible();
+        RequireVisible(actor, loaded.Value);
         var (item, _) = Find(loaded.Value, code);
         if (item is null) return Failure.NotFound($"tiêu chí {code}");
         return await db.AssessmentMessages.AsNoTracking().Where(m => m.ItemId == item.Id).OrderBy(m => m.At).ThenBy(m => m.Id)

@@ -12,13 +12,13 @@ public sealed partial class AssessmentService
 {
     public async Task<Outcome<SurveyPointsReport>> SurveyPointsFromRoundAsync(int cycleId, int roundId, Actor actor, CancellationToken ct = default)
     {
-        if (!(actor.IsAdmin || actor.Is(Roles.SurveyInstitute))) return Failure.Forbidden("Chỉ đơn vị điều tra xã hội học hoặc cơ quan thường trực được nhập điểm điều tra.");
+        actor.Require(actor.IsAdmin || actor.Is(Roles.SurveyInstitute), "Chỉ đơn vị điều tra xã hội học hoặc cơ quan thường trực được nhập điểm điều tra.");
         var round = await db.SurveyRounds.AsNoTracking().Include(r => r.Questionnaire).FirstOrDefaultAsync(r => r.Id == roundId, ct);
         if (round is null) return Failure.NotFound("đợt khảo sát");
         if (round.Questionnaire!.Kind != SurveyKind.Sociological) return Failure.Refused("Chỉ đợt điều tra xã hội học cho điểm các tiêu chí của Chỉ số CCHC.");
         var cycle = await db.Cycles.AsNoTracking().Include(c => c.Groups).FirstOrDefaultAsync(c => c.Id == cycleId, ct);
         if (cycle is null) return Failure.NotFound("kỳ đánh giá");
-        var scores = (await RoundScoring.ScoreAsync(db, roundId, ct))!;
+        var scores = (await RoundScoring.ScoreAsync(db, roundId, actor, ct))!;
         var versions = cycle.Groups.Select(g => g.FrameworkVersionId).ToList();
         var units = await db.CycleUnits.AsNoTracking().Where(u => u.CycleId == cycleId).ToDictionaryAsync(u => u.UnitId, u => u.GroupId, ct);
         var maxes = await db.Criteria.AsNoTracking().Where(c => versions.Contains(c.VersionId))

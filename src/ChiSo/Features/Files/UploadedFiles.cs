@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using System.Security.Cryptography;
 using ChiSo.Data;
 using Microsoft.EntityFrameworkCore;
@@ -38,8 +39,9 @@ public static class UploadedFiles
     /// <summary>The extensions a file picker should offer.</summary>
     public static string Accept(bool images) => string.Join(",", Types.Where(t => images || !t.Value.Image).Select(t => t.Key));
 
-    /// <summary>A file ready to store, or why it is refused (Vietnamese).</summary>
-    public static (StoredFile? File, string? Error) Check(string fileName, byte[] content, bool images, string user, DateTime now)
+    /// <summary>A file ready to store, or why it is refused (Vietnamese). Internal: the services that accept uploads call it
+    /// once they have decided that the actor may, and name them.</summary>
+    internal static (StoredFile? File, string? Error) Check(string fileName, byte[] content, bool images, Actor uploadedBy, DateTime now)
     {
         var name = Path.GetFileName(fileName ?? "").Trim();
         var ext = Path.GetExtension(name);
@@ -52,7 +54,7 @@ public static class UploadedFiles
         return (new StoredFile
         {
             Name = name, ContentType = type.ContentType, Size = content.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
-            Content = content, UploadedAt = now, UploadedBy = user,
+            Content = content, UploadedAt = now, UploadedBy = uploadedBy.Name,
         }, null);
     }
 

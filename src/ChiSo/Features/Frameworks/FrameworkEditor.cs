@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Audit;
+using ChiSo.Features.Results;
 using ChiSo.Features.Units;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,9 +18,11 @@ public sealed record NewVersion(string Label, string? Name, int ValidFromYear, i
 /// field), the place among the parent's children (0 first; none keeps it, or puts a new one last).</summary>
 public sealed record CriterionChange(Guid Concurrency, string? Parent, int? Position, CriterionDocument Criterion, string? Reason = null);
 
-/// <summary>One version's tree as the editor shows it.</summary>
+/// <summary>One version's tree as the editor shows it. <see cref="Locked"/> says why the version is in use; <see cref="InUse"/>
+/// lists the codes that cannot be deleted (they, or a criterion under them, have scores, targets or assessment answers).</summary>
 public sealed record EditableVersion(string Key, string FrameworkName, string Label, string? Name, int ValidFromYear, int? ValidToYear,
-    decimal Max, string? Source, Guid Concurrency, string? PreviousLabel, string? Locked, List<CriterionDocument> Criteria, List<SumWarning> Warnings);
+    decimal Max, string? Source, Guid Concurrency, string? PreviousLabel, string? Locked, List<CriterionDocument> Criteria, List<SumWarning> Warnings,
+    IReadOnlyList<string> InUse);
 
 /// <summary>A standard node whose children's max do not add up to its own; code "" is the version's total.</summary>
 public sealed record SumWarning(string Code, decimal? Max, decimal Children);
@@ -40,6 +44,13 @@ public abstract record FrameworkEdit
 /// "framework:{key}:{version}"; a change made from a stale copy of the version is refused.</summary>
 public static class FrameworkEditor
 {
+    /// <summary>Who may change a framework (its tree, versions, imports): the standing agency. Pages show the editing
+    /// controls by this rule; every change below is refused without it.</summary>
+    public static bool MayEdit(Actor actor) => actor.IsAdmin;
+
+    internal static void RequireEdit(Actor actor) =>
+        actor.Require(MayEdit(actor), "Chỉ cơ quan thường trực (Sở Nội vụ) được sửa khung chỉ số; tài khoản của bạn chỉ được xem.");
+
     static readonly JsonSerializerOptions Compact = new(FrameworkDocument.Json) { WriteIndented = false };
     const string DefaultReason = "Sửa khung chỉ số";
 
@@ -51,8 +62,32 @@ public static class FrameworkEditor
         var criteria = await db.Criteria.AsNoTracking().Where(c => c.VersionId == v.Id).Include(c => c.Leads).ThenInclude(l => l.Unit).ToListAsync(ct);
         var tree = FrameworkExport.TreeOf(criteria, null);
         var previous = CriterionRules.Previous(f.Versions, x => x.ValidFromYear, v.ValidFromYear);
+        var used = await UsedAsync(db, criteria.Select(c => c.Id).ToList(), ct);
+        var inUse = criteria.Where(c => Subtree(criteria, c).Any(x => used.Contains(x.Id))).Select(c => c.Code).ToList();
         return new EditableVersion(f.Key, f.Name, v.Label, v.Name, v.ValidFromYear, v.ValidToYear, v.Max, v.Source, v.Concurrency,
-            previous?.Label, await LockedAsync(db, v.Id, ct), tree, Warnings(v.Max, tree));
+            previous?.Label, await LockedAsync(db, v.Id, ct), tree, Warnings(v.Max, tree), inUse);
+    }
+
+    /// <summary>The criterion and everything under it.</summary>
+    static List<Criterion> Subtree(List<Criterion> all, Criterion node)
+    {
+        var list = new List<Criterion>();
+        void Collect(Criterion c)
+        {
+            list.Add(c);
+            foreach (var child in all.Where(x => x.ParentId == c.Id)) Collect(child);
+        }
+        Collect(node);
+        return list;
+    }
+
+    /// <summary>Of these criteria, the ones that scores, targets or assessment answers refer to.</summary>
+    static async Task<HashSet<int>> UsedAsync(ChiSoDb db, List<int> ids, CancellationToken ct)
+    {
+        var scored = await db.Set<CriterionScore>().Where(s => ids.Contains(s.CriterionId)).Select(s => s.CriterionId).Distinct().ToListAsync(ct);
+        var targeted = await db.Set<CriterionTarget>().Where(t => ids.Contains(t.CriterionId)).Select(t => t.CriterionId).Distinct().ToListAsync(ct);
+        var assessed = await db.AssessmentItems.Where(i => ids.Contains(i.CriterionId)).Select(i => i.CriterionId).Distinct().ToListAsync(ct);
+        return [.. scored, .. targeted, .. assessed];
     }
 
     /// <summary>Standard nodes whose children do not add up, and the fields against the version's max. Bonus and
@@ -80,8 +115,9 @@ public static class FrameworkEditor
         return null;
     }
 
-    public static async Task<FrameworkEdit> CreateFrameworkAsync(ChiSoDb db, TimeProvider clock, NewFramework input, string user, CancellationToken ct = default)
+    public static async Task<FrameworkEdit> CreateFrameworkAsync(ChiSoDb db, TimeProvider clock, NewFramework input, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
         var errors = new Dictionary<string, List<string>>();
         var key = input.Key?.Trim() ?? "";
         if (key.Length is 0 or > 60 || !key.All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
@@ -98,7 +134,7 @@ public static class FrameworkEditor
         {
             Key = key, Name = input.Name.Trim(), NameEn = input.NameEn, Scale = scale!.Value, RollUp = rollUp!.Value, Publisher = input.Publisher,
         });
-        db.Audit.Add(Entry(clock, user, DefaultReason, $"framework:{key}", "framework", null, input.Name.Trim()));
+        db.Audit.Add(Entry(clock, actor.Name, DefaultReason, $"framework:{key}", "framework", null, input.Name.Trim()));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -111,8 +147,9 @@ public static class FrameworkEditor
         return new FrameworkEdit.Created((await FrameworksApi.ListAsync(db, ct)).Single(f => f.Key == key));
     }
 
-    public static async Task<FrameworkEdit> CreateVersionAsync(ChiSoDb db, TimeProvider clock, string key, NewVersion input, string user, CancellationToken ct = default)
+    public static async Task<FrameworkEdit> CreateVersionAsync(ChiSoDb db, TimeProvider clock, string key, NewVersion input, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
         var f = await db.Frameworks.Include(x => x.Versions).FirstOrDefaultAsync(x => x.Key == key, ct);
         if (f is null) return new FrameworkEdit.NotFound();
         var errors = new Dictionary<string, List<string>>();
@@ -134,7 +171,7 @@ public static class FrameworkEditor
         };
         f.Versions.Add(version);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Audit.Add(Entry(clock, user, DefaultReason, $"framework:{key}:{label}", "version", null,
+        db.Audit.Add(Entry(clock, actor.Name, DefaultReason, $"framework:{key}:{label}", "version", null,
             $"{label} ({input.ValidFromYear}–{input.ValidToYear?.ToString(CultureInfo.InvariantCulture) ?? "nay"}), tối đa {ViText.Num(input.Max)}"
             + (source is null ? "" : $", sao chép từ {source.Label}")));
         await db.SaveChangesAsync(ct);
@@ -174,8 +211,9 @@ public static class FrameworkEditor
 
     /// <summary>Adds a criterion (<paramref name="code"/> null) or changes the one with that code.</summary>
     public static async Task<FrameworkEdit> SaveCriterionAsync(ChiSoDb db, TimeProvider clock, string key, string label, string? code,
-        CriterionChange change, string user, CancellationToken ct = default)
+        CriterionChange change, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
         var (f, version, all) = await LoadTrackedAsync(db, key, label, ct);
         if (f is null || version is null) return new FrameworkEdit.NotFound();
         var node = code is null ? null : all.FirstOrDefault(c => c.Code == code);
@@ -247,32 +285,28 @@ public static class FrameworkEditor
         Renumber(all);
 
         var after = Describe(FrameworkExport.ToDocument(node, leads.Select(l => new LeadDocument(l.Unit.Name, l.Scope)).ToList()), parent?.Code);
-        if (before is null) db.Audit.Add(Entry(clock, user, reason, subject, node.Code, null, Summary(after)));
+        if (before is null) db.Audit.Add(Entry(clock, actor.Name, reason, subject, node.Code, null, Summary(after)));
         else
             foreach (var (field, old) in before.Where(b => after[b.Key] != b.Value))
-                db.Audit.Add(Entry(clock, user, reason, subject, $"{code}/{field}", old, after[field]));
+                db.Audit.Add(Entry(clock, actor.Name, reason, subject, $"{code}/{field}", old, after[field]));
         return await SaveAsync(db, version, key, label, ct);
     }
 
     public static async Task<FrameworkEdit> DeleteCriterionAsync(ChiSoDb db, TimeProvider clock, string key, string label, string code,
-        Guid concurrency, string? reason, string user, CancellationToken ct = default)
+        Guid concurrency, string? reason, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
         var (f, version, all) = await LoadTrackedAsync(db, key, label, ct);
         var node = all.FirstOrDefault(c => c.Code == code);
         if (f is null || version is null || node is null) return new FrameworkEdit.NotFound();
         if (version.Concurrency != concurrency) return new FrameworkEdit.Conflict();
-        if (await LockedAsync(db, version.Id, ct) is { } locked) return new FrameworkEdit.Locked(locked);
-
-        var gone = new List<Criterion>();
-        void Collect(Criterion c)
-        {
-            gone.Add(c);
-            foreach (var child in all.Where(x => x.ParentId == c.Id).ToList()) Collect(child);
-        }
-        Collect(node);
+        // Only what nothing refers to can go: a field added by mistake to a version in use is removed, a scored one is not.
+        var gone = Subtree(all, node);
+        if ((await UsedAsync(db, gone.Select(c => c.Id).ToList(), ct)).Count > 0 && await LockedAsync(db, version.Id, ct) is { } locked)
+            return new FrameworkEdit.Locked(locked);
         var why = string.IsNullOrWhiteSpace(reason) ? DefaultReason : reason.Trim();
         foreach (var c in gone)
-            db.Audit.Add(Entry(clock, user, why, $"framework:{key}:{label}", c.Code,
+            db.Audit.Add(Entry(clock, actor.Name, why, $"framework:{key}:{label}", c.Code,
                 Summary(Describe(FrameworkExport.ToDocument(c), all.FirstOrDefault(x => x.Id == c.ParentId)?.Code)), null));
         // Deepest first: a parent row goes only after its children (the parent key restricts deletes).
         foreach (var c in Enumerable.Reverse(gone))

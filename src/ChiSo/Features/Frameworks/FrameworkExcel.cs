@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using System.Globalization;
 using ChiSo.Features.Gaps;
 using ChiSo.Features.Results;
@@ -121,11 +122,12 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
         t is null ? null : Comparators.Parse(t.Comparator) == Comparator.AtLeast ? t.Value : $"{t.Comparator}{t.Value.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Reads an appendix workbook and imports it; a single bad cell refuses the whole file.</summary>
-    public async Task<ImportReport> ImportAsync(Stream xlsx, string user, string reason, CancellationToken ct = default)
+    public async Task<ImportReport> ImportAsync(Stream xlsx, Actor actor, string reason, CancellationToken ct = default)
     {
+        FrameworkEditor.RequireEdit(actor);
         var (doc, rowOf, problems) = Read(xlsx);
         if (problems.Count > 0 || doc is null) return ImportReport.Refused(problems);
-        var report = await importer.ImportAsync(doc, user, reason, ct);
+        var report = await importer.ImportAsync(doc, actor, reason, ct);
         if (report.Succeeded) return report;
         return ImportReport.Refused(report.Problems.Select(p =>
             p.Where is { } w && rowOf.TryGetValue(w, out var row) ? p with { Row = row } : p).ToList());

@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using System.Text.Json;
 using ChiSo.Data;
 using ChiSo.Features.Results;
@@ -72,8 +73,9 @@ public static class FrameworkExport
         EvidenceRequired = c.EvidenceRequired, PreviousCodes = [.. c.PreviousCodes],
     };
 
-    public static async Task<ImportReport> ImportJsonAsync(FrameworkImporter importer, Stream json, string user, string reason, CancellationToken ct = default)
+    public static async Task<ImportReport> ImportJsonAsync(FrameworkImporter importer, Stream json, Actor actor, string reason, CancellationToken ct = default)
     {
+        FrameworkEditor.RequireEdit(actor);
         FrameworkDocument? doc;
         try
         {
@@ -84,6 +86,6 @@ public static class FrameworkExport
             return ImportReport.Refused([new ImportProblem($"Tệp JSON không đọc được: {e.Message}") { Where = e.Path }]);
         }
         if (doc is null) return ImportReport.Refused([new ImportProblem("Tệp JSON rỗng.")]);
-        return await importer.ImportAsync(doc, user, reason, ct);
+        return await importer.ImportAsync(doc, actor, reason, ct);
     }
 }

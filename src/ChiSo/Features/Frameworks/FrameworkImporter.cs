@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Audit;
 using ChiSo.Features.Results;
 using ChiSo.Features.Units;
@@ -12,8 +13,17 @@ namespace ChiSo.Features.Frameworks;
 /// criteria by code, results and targets by version, unit and year; every changed score is audited.</summary>
 public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
 {
-    public async Task<ImportReport> ImportAsync(FrameworkDocument doc, string user, string reason, CancellationToken ct = default)
+    public async Task<ImportReport> ImportAsync(FrameworkDocument doc, Actor actor, string reason, CancellationToken ct = default)
     {
+        FrameworkEditor.RequireEdit(actor);
+        return await WriteAsync(doc, actor, reason, ct);
+    }
+
+    /// <summary>The import once its caller has decided that the actor may write these results: the survey institute
+    /// publishes a round's scores (<see cref="Surveys.ScoringPublish"/>) without being allowed to edit frameworks.</summary>
+    internal async Task<ImportReport> WriteAsync(FrameworkDocument doc, Actor actor, string reason, CancellationToken ct = default)
+    {
+        var user = actor.Name;
         var units = await UnitDirectory.LoadAsync(db, ct);
         var existing = await db.Frameworks.Include(f => f.Versions).ThenInclude(v => v.Criteria)
             .FirstOrDefaultAsync(f => f.Key == doc.Key, ct);

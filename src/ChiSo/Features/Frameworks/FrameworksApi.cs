@@ -63,7 +63,7 @@ public static class FrameworksApi
     static async Task<Results<Ok<ImportReport>, UnprocessableEntity<ImportReport>>> ImportJson(FrameworkDocument doc, string? reason,
         FrameworkImporter importer, HttpContext http, CancellationToken ct)
     {
-        var report = await importer.ImportAsync(doc, Who.Of(http), reason ?? "Nhập JSON qua API", ct);
+        var report = await importer.ImportAsync(doc, Actor.From(http.User), reason ?? "Nhập JSON qua API", ct);
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
 
@@ -72,7 +72,7 @@ public static class FrameworksApi
     {
         if (file.Length == 0) return TypedResults.BadRequest("Tệp rỗng.");
         await using var stream = file.OpenReadStream();
-        var report = await excel.ImportAsync(stream, Who.Of(http), reason ?? $"Nhập tệp {file.FileName}", ct);
+        var report = await excel.ImportAsync(stream, Actor.From(http.User), reason ?? $"Nhập tệp {file.FileName}", ct);
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
 
@@ -81,23 +81,23 @@ public static class FrameworksApi
 
     static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> CreateFramework(
         NewFramework input, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        Http(await FrameworkEditor.CreateFrameworkAsync(db, clock, input, Who.Of(http), ct), created: true);
+        Http(await FrameworkEditor.CreateFrameworkAsync(db, clock, input, Actor.From(http.User), ct), created: true);
 
     static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> CreateVersion(
         string key, NewVersion input, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        Http(await FrameworkEditor.CreateVersionAsync(db, clock, key, input, Who.Of(http), ct), created: true);
+        Http(await FrameworkEditor.CreateVersionAsync(db, clock, key, input, Actor.From(http.User), ct), created: true);
 
     static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> AddCriterion(
         string key, string label, CriterionChange change, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        Http(await FrameworkEditor.SaveCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), null, change, Who.Of(http), ct), created: true);
+        Http(await FrameworkEditor.SaveCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), null, change, Actor.From(http.User), ct), created: true);
 
     static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateCriterion(
         string key, string label, string code, CriterionChange change, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        Http(await FrameworkEditor.SaveCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), code, change, Who.Of(http), ct));
+        Http(await FrameworkEditor.SaveCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), code, change, Actor.From(http.User), ct));
 
     static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> DeleteCriterion(
         string key, string label, string code, Guid concurrency, string? reason, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        Http(await FrameworkEditor.DeleteCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), code, concurrency, reason, Who.Of(http), ct));
+        Http(await FrameworkEditor.DeleteCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), code, concurrency, reason, Actor.From(http.User), ct));
 
     // TypedResults.Problem, not Conflict(body): the body must go out as application/problem+json.
     static Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult> Http(FrameworkEdit edit, bool created = false) => edit switch
@@ -114,7 +114,4 @@ public static class FrameworksApi
             statusCode: 409, title: "Phiên bản đang được sử dụng"),
         _ => throw new InvalidOperationException(edit.ToString()),
     };
-
-    /// <summary>Who is acting, for the audit log; accounts arrive with the assessment issue.</summary>
-    public static string UserName(HttpContext http) => http.User.Identity?.Name ?? "ẩn danh (" + (http.Connection.RemoteIpAddress?.ToString() ?? "?") + ")";
 }

@@ -1,4 +1,5 @@
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Plans;
 using ChiSo.Features.Reports;
 using ChiSo.Features.Units;
@@ -35,6 +36,12 @@ public sealed record InspectionOutcome<T>(InspectionOutcomeKind Kind, T? Value =
 /// and their findings; each finding becomes a task of the year's remediation plan, tracked like any other.</summary>
 public sealed class InspectionService(ChiSoDb db)
 {
+    /// <summary>The inspection plan and its results are the standing agency's.</summary>
+    public static bool MayEdit(Actor actor) => actor.IsAdmin;
+
+    static void RequireEdit(Actor actor) =>
+        actor.Require(MayEdit(actor), "Chỉ cơ quan thường trực (Sở Nội vụ) được lập kế hoạch và ghi kết quả kiểm tra.");
+
     public static string RemediationTitle(int year) => $"Khắc phục tồn tại sau kiểm tra CCHC năm {year}";
 
     /// <summary>Units to inspect in a year: those that report to the standing agency and exist on some day of it.</summary>
@@ -74,8 +81,9 @@ public sealed class InspectionService(ChiSoDb db)
     /// <summary>Adds an inspection for every unit of the year not yet in the plan; safe to run again. Planned
     /// dates are spread over April–November (after the year's plans are in place, before the year report), one
     /// month after another, and kept inside the unit's lifetime — the team then moves them as it needs.</summary>
-    public async Task<int> GeneratePlanAsync(int year, CancellationToken ct = default)
+    public async Task<int> GeneratePlanAsync(int year, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
         var units = await UnitsAsync(year, ct);
         var inspected = (await db.Inspections.Where(i => i.Year == year).Select(i => i.UnitId).ToListAsync(ct)).ToHashSet();
         var added = 0;
@@ -91,8 +99,9 @@ public sealed class InspectionService(ChiSoDb db)
         return added;
     }
 
-    public async Task<InspectionOutcome<int>> AddAsync(InspectionEdit edit, CancellationToken ct = default)
+    public async Task<InspectionOutcome<int>> AddAsync(InspectionEdit edit, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
         var errors = new Dictionary<string, string[]>();
         if (edit.Year is not (>= 2000 and <= 2100)) errors["year"] = ["Năm không hợp lệ."];
         var unit = string.IsNullOrWhiteSpace(edit.Unit) ? null : await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == edit.Unit, ct);
@@ -105,8 +114,9 @@ public sealed class InspectionService(ChiSoDb db)
         return new(InspectionOutcomeKind.Ok, inspection.Id);
     }
 
-    public async Task<InspectionOutcome<int>> RecordAsync(int id, InspectionEdit edit, CancellationToken ct = default)
+    public async Task<InspectionOutcome<int>> RecordAsync(int id, InspectionEdit edit, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
         var inspection = await db.Inspections.FirstOrDefaultAsync(i => i.Id == id, ct);
         if (inspection is null) return new(InspectionOutcomeKind.NotFound);
         if (Apply(inspection, edit) is { Count: > 0 } errors) return new(InspectionOutcomeKind.Invalid, Errors: errors);
@@ -131,8 +141,9 @@ public sealed class InspectionService(ChiSoDb db)
     /// <summary>Records a finding and its remediation task: in the year's remediation plan (created on first
     /// need), led by the inspected unit, due as the user wrote it — a text the parser cannot read is kept and
     /// flagged like any plan's.</summary>
-    public async Task<InspectionOutcome<FindingRow>> AddFindingAsync(int inspectionId, FindingRequest request, CancellationToken ct = default)
+    public async Task<InspectionOutcome<FindingRow>> AddFindingAsync(int inspectionId, FindingRequest request, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
         var inspection = await db.Inspections.Include(i => i.Unit).FirstOrDefaultAsync(i => i.Id == inspectionId, ct);
         if (inspection is null) return new(InspectionOutcomeKind.NotFound);
         if (string.IsNullOrWhiteSpace(request.Text))

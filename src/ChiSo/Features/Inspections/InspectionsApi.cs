@@ -26,36 +26,36 @@ public static class InspectionsApi
     static async Task<Results<Ok<InspectionPlan>, ValidationProblem>> Plan(int year, ChiSoDb db, CancellationToken ct) =>
         year is < 2000 or > 2100 ? TypedResults.ValidationProblem(YearError()) : TypedResults.Ok(await new InspectionService(db).PlanAsync(year, ct));
 
-    static async Task<Results<Ok<InspectionPlan>, ValidationProblem>> Generate(int year, ChiSoDb db, CancellationToken ct)
+    static async Task<Results<Ok<InspectionPlan>, ValidationProblem>> Generate(int year, ChiSoDb db, HttpContext http, CancellationToken ct)
     {
         if (year is < 2000 or > 2100) return TypedResults.ValidationProblem(YearError());
         var service = new InspectionService(db);
-        await service.GeneratePlanAsync(year, ct);
+        await service.GeneratePlanAsync(year, Actor.From(http.User), ct);
         return TypedResults.Ok(await service.PlanAsync(year, ct));
     }
 
-    static async Task<Results<Created<InspectionRow>, ValidationProblem>> Add(InspectionEdit edit, ChiSoDb db, CancellationToken ct)
+    static async Task<Results<Created<InspectionRow>, ValidationProblem>> Add(InspectionEdit edit, ChiSoDb db, HttpContext http, CancellationToken ct)
     {
         var service = new InspectionService(db);
-        var outcome = await service.AddAsync(edit, ct);
+        var outcome = await service.AddAsync(edit, Actor.From(http.User), ct);
         if (outcome.Kind != InspectionOutcomeKind.Ok) return TypedResults.ValidationProblem(outcome.Errors!);
         var row = (await service.PlanAsync(edit.Year!.Value, ct)).Inspections.Single(i => i.Id == outcome.Value);
         return TypedResults.Created($"/api/inspections?year={edit.Year}", row);
     }
 
-    static async Task<Results<Ok<InspectionRow>, NotFound, ValidationProblem>> Record(int id, InspectionEdit edit, ChiSoDb db, CancellationToken ct)
+    static async Task<Results<Ok<InspectionRow>, NotFound, ValidationProblem>> Record(int id, InspectionEdit edit, ChiSoDb db, HttpContext http, CancellationToken ct)
     {
         var service = new InspectionService(db);
-        var outcome = await service.RecordAsync(id, edit, ct);
+        var outcome = await service.RecordAsync(id, edit, Actor.From(http.User), ct);
         if (outcome.Kind == InspectionOutcomeKind.NotFound) return TypedResults.NotFound();
         if (outcome.Kind == InspectionOutcomeKind.Invalid) return TypedResults.ValidationProblem(outcome.Errors!);
         var year = await service.YearOfAsync(id, ct);
         return TypedResults.Ok((await service.PlanAsync(year, ct)).Inspections.Single(i => i.Id == id));
     }
 
-    static async Task<Results<Created<FindingRow>, NotFound, ValidationProblem>> AddFinding(int id, FindingRequest request, ChiSoDb db, CancellationToken ct)
+    static async Task<Results<Created<FindingRow>, NotFound, ValidationProblem>> AddFinding(int id, FindingRequest request, ChiSoDb db, HttpContext http, CancellationToken ct)
     {
-        var outcome = await new InspectionService(db).AddFindingAsync(id, request, ct);
+        var outcome = await new InspectionService(db).AddFindingAsync(id, request, Actor.From(http.User), ct);
         return outcome.Kind switch
         {
             InspectionOutcomeKind.NotFound => TypedResults.NotFound(),

@@ -68,8 +68,10 @@ public static class DraftFromGaps
 
     /// <summary>Creates the draft plan (status Draft, no number) with its sections (one per field), tasks and
     /// targets, all or nothing. Returns null when the framework, year or unit has no result.</summary>
-    public static async Task<Plan?> CreateAsync(ChiSoDb db, string framework, int year, string? unit, string? deadline = null, CancellationToken ct = default)
+    public static async Task<Plan?> CreateAsync(ChiSoDb db, string framework, int year, string? unit, Accounts.Actor actor, string? deadline = null,
+        CancellationToken ct = default)
     {
+        PlanService.RequireEdit(actor);
         var preview = await PreviewAsync(db, framework, year, unit, deadline, ct);
         if (preview is null) return null;
         var units = await UnitDirectory.LoadAsync(db, ct);

@@ -1,4 +1,5 @@
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Results;
 using ChiSo.Features.Units;
@@ -11,8 +12,9 @@ namespace ChiSo.Features.Plans;
 /// parsed; one that cannot be understood keeps its text and is flagged.</summary>
 public sealed class PlanImporter(ChiSoDb db)
 {
-    public async Task<(Plan? Plan, IReadOnlyList<ImportProblem> Problems)> ImportAsync(PlanDocument doc, CancellationToken ct = default)
+    public async Task<(Plan? Plan, IReadOnlyList<ImportProblem> Problems)> ImportAsync(PlanDocument doc, Actor actor, CancellationToken ct = default)
     {
+        PlanService.RequireEdit(actor);
         var problems = new List<ImportProblem>();
         if (string.IsNullOrWhiteSpace(doc.Title)) problems.Add(new("Kế hoạch thiếu tiêu đề."));
         if (doc.Year is < 2000 or > 2100) problems.Add(new($"Năm kế hoạch {doc.Year} không hợp lệ."));

@@ -1,3 +1,4 @@
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Files;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Units;
@@ -42,8 +43,16 @@ public sealed partial class PlanService
     /// <summary>The largest source file accepted: scanned plans with appendices run to a few megabytes.</summary>
     public const long MaxSourceBytes = UploadedFiles.MaxBytes;
 
-    public async Task<PlanChange<PlanDetail>> EditHeaderAsync(int id, PlanHeaderEdit e, CancellationToken ct = default)
+    /// <summary>Plans (their header, tasks, targets' actuals, source document, issue) are the standing agency's; units
+    /// report on their tasks through <see cref="TaskBoardProgress"/>.</summary>
+    public static bool MayEdit(Actor actor) => actor.IsAdmin;
+
+    internal static void RequireEdit(Actor actor) =>
+        actor.Require(MayEdit(actor), "Chỉ cơ quan thường trực (Sở Nội vụ) được lập, sửa và ban hành kế hoạch.");
+
+    public async Task<PlanChange<PlanDetail>> EditHeaderAsync(int id, PlanHeaderEdit e, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
         var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null) return PlanChange<PlanDetail>.Missing();
         var errors = new Dictionary<string, string[]>();
@@ -79,8 +88,9 @@ public sealed partial class PlanService
         return await SaveAsync(id, ct);
     }
 
-    public async Task<PlanChange<TaskLine>> EditTaskAsync(int planId, int taskId, TaskEdit e, CancellationToken ct = default)
+    public async Task<PlanChange<TaskLine>> EditTaskAsync(int planId, int taskId, TaskEdit e, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct);
         var task = await db.PlanTasks.Include(t => t.Agencies).Include(t => t.Criteria)
             .FirstOrDefaultAsync(t => t.Id == taskId && t.PlanId == planId, ct);
@@ -123,8 +133,9 @@ public sealed partial class PlanService
     }
 
     /// <summary>Issuing gives a draft its number and date; an issued plan is what units carry out.</summary>
-    public async Task<PlanChange<PlanDetail>> IssueAsync(int id, IssueRequest r, CancellationToken ct = default)
+    public async Task<PlanChange<PlanDetail>> IssueAsync(int id, IssueRequest r, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
         var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null) return PlanChange<PlanDetail>.Missing();
         var errors = new Dictionary<string, string[]>();
@@ -145,8 +156,10 @@ public sealed partial class PlanService
     }
 
     /// <summary>Records a target's actual for one reporting period; a second entry for the period replaces the first.</summary>
-    public async Task<PlanChange<TargetStanding>> RecordActualAsync(int planId, int targetId, ActualEntry e, string user, CancellationToken ct = default)
+    public async Task<PlanChange<TargetStanding>> RecordActualAsync(int planId, int targetId, ActualEntry e, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
+        var user = actor.Name;
         var target = await db.PlanTargets.Include(t => t.Actuals).FirstOrDefaultAsync(t => t.Id == targetId && t.PlanId == planId, ct);
         if (target is null) return PlanChange<TargetStanding>.Missing();
         var errors = new Dictionary<string, string[]>();
@@ -166,8 +179,9 @@ public sealed partial class PlanService
 
     /// <summary>Attaches the plan's source document. The type is judged from the name and the file's first
     /// bytes, not from what the browser claims; the same content uploaded twice is stored once.</summary>
-    public async Task<PlanChange<SourceFileInfo>> AttachSourceAsync(int id, string fileName, Stream content, string user, CancellationToken ct = default)
+    public async Task<PlanChange<SourceFileInfo>> AttachSourceAsync(int id, string fileName, Stream content, Actor actor, CancellationToken ct = default)
     {
+        RequireEdit(actor);
         var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null) return PlanChange<SourceFileInfo>.Missing();
         using var buffer = new MemoryStream();
@@ -175,7 +189,7 @@ public sealed partial class PlanService
         var read = new byte[81920];
         int n;
         while ((n = await content.ReadAsync(read, ct)) > 0 && buffer.Length <= MaxSourceBytes) buffer.Write(read, 0, n);
-        var (candidate, error) = UploadedFiles.Check(fileName ?? "", buffer.ToArray(), images: false, user, clock.GetUtcNow().UtcDateTime);
+        var (candidate, error) = UploadedFiles.Check(fileName ?? "", buffer.ToArray(), images: false, actor, clock.GetUtcNow().UtcDateTime);
         if (error is not null) return PlanChange<SourceFileInfo>.Invalid(new() { ["file"] = [error] });
         var file = await UploadedFiles.KeepOnceAsync(db, candidate!, ct);
         await db.SaveChangesAsync(ct);

@@ -166,8 +166,8 @@ public sealed partial class PlanService(ChiSoDb db, TimeProvider clock)
             .ToList();
     }
 
-    public async Task<(Plan? Plan, IReadOnlyList<Frameworks.ImportProblem> Problems)> CreateAsync(PlanDocument doc, CancellationToken ct = default) =>
-        await new PlanImporter(db).ImportAsync(doc, ct);
+    public async Task<(Plan? Plan, IReadOnlyList<Frameworks.ImportProblem> Problems)> CreateAsync(PlanDocument doc, Accounts.Actor actor, CancellationToken ct = default) =>
+        await new PlanImporter(db).ImportAsync(doc, actor, ct);
 }
 
 public sealed record PlanSummary(int Id, string? Number, DateOnly? IssuedOn, string Title, int Year, PlanKind Kind, PlanStatus Status,

@@ -47,14 +47,14 @@ public static class PlansApi
     static async Task<Results<Ok<PlanDetail>, NotFound>> Get(int id, PlanService plans, CancellationToken ct) =>
         await plans.GetAsync(id, ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound();
 
-    static async Task<Results<Created<PlanDetail>, ValidationProblem>> Create(PlanDocument doc, PlanService plans, CancellationToken ct)
+    static async Task<Results<Created<PlanDetail>, ValidationProblem>> Create(PlanDocument doc, PlanService plans, HttpContext http, CancellationToken ct)
     {
-        var (plan, problems) = await plans.CreateAsync(doc, ct);
+        var (plan, problems) = await plans.CreateAsync(doc, Actor.From(http.User), ct);
         if (plan is null) return TypedResults.ValidationProblem(Problems(problems));
         return TypedResults.Created($"/api/plans/{plan.Id}", await plans.GetAsync(plan.Id, ct));
     }
 
-    static async Task<Results<Created<PlanDetail>, ValidationProblem>> Import(IFormFile file, PlanService plans, CancellationToken ct)
+    static async Task<Results<Created<PlanDetail>, ValidationProblem>> Import(IFormFile file, PlanService plans, HttpContext http, CancellationToken ct)
     {
         PlanDocument? doc;
         try
@@ -67,21 +67,21 @@ public static class PlansApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [$"Tệp không phải JSON kế hoạch hợp lệ: {e.Message}"] });
         }
         if (doc is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Tệp rỗng."] });
-        return await Create(doc, plans, ct);
+        return await Create(doc, plans, http, ct);
     }
 
-    static async Task<Results<Ok<PlanDetail>, NotFound, ValidationProblem, ProblemHttpResult>> EditHeader(int id, PlanHeaderEdit edit, PlanService plans, CancellationToken ct) =>
-        Map(await plans.EditHeaderAsync(id, edit, ct), "Kế hoạch");
+    static async Task<Results<Ok<PlanDetail>, NotFound, ValidationProblem, ProblemHttpResult>> EditHeader(int id, PlanHeaderEdit edit, PlanService plans, HttpContext http, CancellationToken ct) =>
+        Map(await plans.EditHeaderAsync(id, edit, Actor.From(http.User), ct), "Kế hoạch");
 
-    static async Task<Results<Ok<TaskLine>, NotFound, ValidationProblem, ProblemHttpResult>> EditTask(int id, int taskId, TaskEdit edit, PlanService plans, CancellationToken ct) =>
-        Map(await plans.EditTaskAsync(id, taskId, edit, ct), "Nhiệm vụ");
+    static async Task<Results<Ok<TaskLine>, NotFound, ValidationProblem, ProblemHttpResult>> EditTask(int id, int taskId, TaskEdit edit, PlanService plans, HttpContext http, CancellationToken ct) =>
+        Map(await plans.EditTaskAsync(id, taskId, edit, Actor.From(http.User), ct), "Nhiệm vụ");
 
-    static async Task<Results<Ok<PlanDetail>, NotFound, ValidationProblem, ProblemHttpResult>> Issue(int id, IssueRequest request, PlanService plans, CancellationToken ct) =>
-        Map(await plans.IssueAsync(id, request, ct), "Kế hoạch");
+    static async Task<Results<Ok<PlanDetail>, NotFound, ValidationProblem, ProblemHttpResult>> Issue(int id, IssueRequest request, PlanService plans, HttpContext http, CancellationToken ct) =>
+        Map(await plans.IssueAsync(id, request, Actor.From(http.User), ct), "Kế hoạch");
 
     static async Task<Results<Ok<TargetStanding>, NotFound, ValidationProblem, ProblemHttpResult>> RecordActual(int id, int targetId, ActualEntry entry,
         PlanService plans, HttpContext http, CancellationToken ct) =>
-        Map(await plans.RecordActualAsync(id, targetId, entry, Who.Of(http), ct), "Chỉ tiêu");
+        Map(await plans.RecordActualAsync(id, targetId, entry, Actor.From(http.User), ct), "Chỉ tiêu");
 
     static async Task<Results<Ok<SourceFileInfo>, NotFound, ValidationProblem, ProblemHttpResult>> UploadSource(int id, IFormFile file,
         PlanService plans, HttpContext http, CancellationToken ct)
@@ -90,7 +90,7 @@ public static class PlansApi
         if (file.Length > PlanService.MaxSourceBytes)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Tệp lớn hơn 20 MB."] });
         await using var stream = file.OpenReadStream();
-        return Map(await plans.AttachSourceAsync(id, file.FileName, stream, Who.Of(http), ct), "Kế hoạch");
+        return Map(await plans.AttachSourceAsync(id, file.FileName, stream, Actor.From(http.User), ct), "Kế hoạch");
     }
 
     static async Task<Results<FileContentHttpResult, NotFound>> DownloadSource(int id, PlanService plans, CancellationToken ct)
@@ -106,11 +106,11 @@ public static class PlansApi
         Data.ChiSoDb db, CancellationToken ct) =>
         await DraftFromGaps.PreviewAsync(db, framework, year, unit, deadline, ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound();
 
-    static async Task<Results<Created<PlanDetail>, NotFound, ValidationProblem>> CreateDraft(DraftRequest request, Data.ChiSoDb db, PlanService plans, CancellationToken ct)
+    static async Task<Results<Created<PlanDetail>, NotFound, ValidationProblem>> CreateDraft(DraftRequest request, Data.ChiSoDb db, PlanService plans, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Framework) || request.Year is < 2000 or > 2100)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["framework"] = ["Cần chọn bộ chỉ số và năm có kết quả."] });
-        var plan = await DraftFromGaps.CreateAsync(db, request.Framework, request.Year, request.Unit, request.Deadline, ct);
+        var plan = await DraftFromGaps.CreateAsync(db, request.Framework, request.Year, request.Unit, Actor.From(http.User), request.Deadline, ct);
         if (plan is null) return TypedResults.NotFound();
         return TypedResults.Created($"/api/plans/{plan.Id}", await plans.GetAsync(plan.Id, ct));
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Files;
 using ChiSo.Features.Units;
 using Microsoft.EntityFrameworkCore;
@@ -40,20 +41,40 @@ public static class TaskBoardProgress
     /// <summary>Evidence may be a document or an image (a photo of a signed page).</summary>
     public static string Accept => UploadedFiles.Accept(images: true);
 
+    /// <summary>Who may file a task's progress or a periodic report at all: the standing agency, a unit's editor or head.</summary>
+    public static bool MayFile(Actor actor) => actor.IsAdmin || (actor.UnitId is not null && (actor.Is(Roles.UnitEditor) || actor.Is(Roles.UnitHead)));
+
+    internal static void RequireFiler(Actor actor) =>
+        actor.Require(MayFile(actor), "Chỉ cán bộ nhập liệu, thủ trưởng đơn vị hoặc cơ quan thường trực được báo cáo.");
+
+    /// <summary>A unit user reports for their own unit only; the standing agency for any.</summary>
+    internal static void RequireFilerFor(Actor actor, Unit unit) =>
+        actor.Require(actor.MayFileFor(unit.Id), $"Tài khoản chỉ báo cáo được cho đơn vị của mình; {unit.Name} không phải đơn vị của tài khoản.");
+
+    /// <summary>The same rule for a unit known by its code, for pages that show the filing controls only to whom it allows.</summary>
+    public static async Task<bool> MayFileForAsync(ChiSoDb db, Actor actor, string? unitCode, CancellationToken ct = default) =>
+        MayFile(actor) && (actor.IsAdmin || await db.Units.AnyAsync(u => u.Id == actor.UnitId && u.Code == unitCode, ct));
+
     public static ProgressStatus? ParseStatus(string? s) =>
         Enum.TryParse<ProgressStatus>(s?.Trim().Replace("-", "").Replace("_", ""), ignoreCase: true, out var v) && Enum.IsDefined(v) ? v : null;
 
     public static async Task<FilingResult> FileAsync(ChiSoDb db, int taskId, ProgressFiling f, IReadOnlyList<EvidenceUpload> files,
-        string user, TimeProvider clock, CancellationToken ct = default)
+        Actor actor, TimeProvider clock, CancellationToken ct = default)
     {
+        RequireFiler(actor);
+        var user = actor.Name;
         var task = await db.PlanTasks.AsNoTracking().Include(t => t.Plan).Include(t => t.Agencies).FirstOrDefaultAsync(t => t.Id == taskId, ct);
         if (task is null) return new(FilingOutcome.NotFound);
         var errors = new Dictionary<string, string[]>();
         void Error(string field, string message) => errors[field] = errors.TryGetValue(field, out var m) ? [.. m, message] : [message];
 
+        // A unit user files for their own unit: it is the default, and any other unit is refused.
         Unit? unit = null;
-        if (string.IsNullOrWhiteSpace(f.Unit)) Error("unit", "Cần chọn đơn vị báo cáo.");
+        if (string.IsNullOrWhiteSpace(f.Unit) && !actor.IsAdmin && actor.UnitId is { } own)
+            unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == own, ct);
+        else if (string.IsNullOrWhiteSpace(f.Unit)) Error("unit", "Cần chọn đơn vị báo cáo.");
         else if ((unit = await TaskBoardQueries.FindUnitAsync(db, f.Unit, ct)) is null) Error("unit", $"Không có đơn vị mã '{f.Unit}'.");
+        if (unit is not null) RequireFilerFor(actor, unit);
 
         var status = ParseStatus(f.Status);
         if (status is null) Error("status", "Tình trạng phải là một trong: NotStarted (chưa triển khai), InProgress (đang thực hiện), Done (hoàn thành), Blocked (vướng mắc).");
@@ -83,7 +104,7 @@ public static class TaskBoardProgress
         var stored = new List<StoredFile>();
         foreach (var file in files)
         {
-            var (checkedFile, error) = UploadedFiles.Check(file.Name, file.Content, images: true, user, clock.GetUtcNow().UtcDateTime);
+            var (checkedFile, error) = UploadedFiles.Check(file.Name, file.Content, images: true, actor, clock.GetUtcNow().UtcDateTime);
             if (error is not null) Error("files", error);
             else stored.Add(checkedFile!);
         }

@@ -115,12 +115,7 @@ public static class TasksApi
                     "Nội dung gửi lên phải là multipart/form-data hoặc JSON: {unit, status, percent, text, date, occurrence}."));
             }
         }
-        // A unit user files for their own unit: it is the default, and any other unit is refused.
-        var actor = Actor.From(request.HttpContext.User);
-        if (string.IsNullOrWhiteSpace(filing.Unit) && !actor.IsAdmin && actor.UnitId is { } own)
-            filing = filing with { Unit = await db.Units.Where(u => u.Id == own).Select(u => u.Code).FirstOrDefaultAsync(ct) };
-        if (await UnitScope.RefuseAsync(request.HttpContext, db, filing.Unit, ct) is { } refused) return refused;
-        var result = await TaskBoardProgress.FileAsync(db, id, filing, files, Who.Of(request.HttpContext), clock, ct);
+        var result = await TaskBoardProgress.FileAsync(db, id, filing, files, Actor.From(request.HttpContext.User), clock, ct);
         return result.Outcome switch
         {
             FilingOutcome.NotFound => TypedResults.NotFound(),

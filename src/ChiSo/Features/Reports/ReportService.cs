@@ -1,4 +1,5 @@
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Plans;
 using ChiSo.Features.Results;
 using ChiSo.Features.Units;
@@ -33,9 +34,10 @@ public sealed record TaskStatusRow(int TaskId, int PlanId, string Plan, string N
 
 /// <summary>What a unit saves: a text per reform area, a value per KPI target (null clears it), and the version
 /// of the report it read (null for a report not created yet).</summary>
-public sealed record ReportEdit(Guid? Concurrency, Dictionary<string, string?>? Sections, Dictionary<int, decimal?>? Kpis);
+/// <summary>A save of a report. <see cref="Preparer"/> is the name typed as "Người lập báo cáo", kept beside the signed-in user's.</summary>
+public sealed record ReportEdit(Guid? Concurrency, Dictionary<string, string?>? Sections, Dictionary<int, decimal?>? Kpis, string? Preparer = null);
 
-public sealed record SubmitRequest(Guid? Concurrency);
+public sealed record SubmitRequest(Guid? Concurrency, string? Preparer = null);
 
 public enum ReportOutcomeKind { Ok, NotFound, Invalid, Conflict, Locked }
 
@@ -79,11 +81,14 @@ public sealed class ReportService(ChiSoDb db, TimeProvider clock, ReportingSched
         return new(ReportOutcomeKind.Ok, await FormAsync(unit, schedule.Period(year, kind), area, report, ct));
     }
 
-    public async Task<ReportOutcome> SaveAsync(string unitCode, int year, ReportingPeriodKind kind, string? area, ReportEdit edit, string user, CancellationToken ct = default)
+    public async Task<ReportOutcome> SaveAsync(string unitCode, int year, ReportingPeriodKind kind, string? area, ReportEdit edit, Actor actor, CancellationToken ct = default)
     {
+        TaskBoardProgress.RequireFiler(actor);
+        var user = WithPreparer(actor, edit.Preparer);
         if (area is not null && ReformAreas.Find(area) is null) return new(ReportOutcomeKind.NotFound);
         var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == unitCode, ct);
         if (unit is null) return new(ReportOutcomeKind.NotFound);
+        TaskBoardProgress.RequireFilerFor(actor, unit);
         var period = schedule.Period(year, kind);
 
         var kpiTargets = area is null ? await KpiTargetIdsAsync([unit.Id], year, ct) : [];
@@ -164,9 +169,14 @@ public sealed class ReportService(ChiSoDb db, TimeProvider clock, ReportingSched
         return await GetAsync(unitCode, year, kind, area, ct);
     }
 
-    public async Task<ReportOutcome> SubmitAsync(string unitCode, int year, ReportingPeriodKind kind, string? area, Guid? concurrency, string user, CancellationToken ct = default)
+    public async Task<ReportOutcome> SubmitAsync(string unitCode, int year, ReportingPeriodKind kind, string? area, Guid? concurrency, Actor actor, string? preparer = null,
+        CancellationToken ct = default)
     {
+        TaskBoardProgress.RequireFiler(actor);
         if (area is not null && ReformAreas.Find(area) is null) return new(ReportOutcomeKind.NotFound);
+        var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == unitCode, ct);
+        if (unit is null) return new(ReportOutcomeKind.NotFound);
+        TaskBoardProgress.RequireFilerFor(actor, unit);
         var report = await db.PeriodicReports.Include(r => r.Sections)
             .FirstOrDefaultAsync(r => r.Unit!.Code == unitCode && r.Year == year && r.Period == kind && r.Area == area, ct);
         if (report is null) return new(ReportOutcomeKind.NotFound);
@@ -176,7 +186,7 @@ public sealed class ReportService(ChiSoDb db, TimeProvider clock, ReportingSched
             return new(ReportOutcomeKind.Invalid, Errors: new() { ["sections"] = ["Báo cáo chưa có nội dung: cần ít nhất một phần."] });
         report.Status = ReportStatus.Submitted;
         report.SubmittedAt = clock.GetUtcNow().UtcDateTime;
-        report.SubmittedBy = user;
+        report.SubmittedBy = WithPreparer(actor, preparer);
         report.Concurrency = Guid.NewGuid();
         try
         {
@@ -189,6 +199,10 @@ public sealed class ReportService(ChiSoDb db, TimeProvider clock, ReportingSched
         db.ChangeTracker.Clear();
         return await GetAsync(unitCode, year, kind, area, ct);
     }
+
+    /// <summary>The signed-in user answers for a report; the preparer typed in the form is kept beside their name.</summary>
+    static string WithPreparer(Actor actor, string? preparer) =>
+        actor.Name + (string.IsNullOrWhiteSpace(preparer) ? "" : " — " + preparer.Trim());
 
     async Task<ReportForm> FormAsync(Unit unit, ReportingPeriod period, string? area, PeriodicReport? report, CancellationToken ct)
     {

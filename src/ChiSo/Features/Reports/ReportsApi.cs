@@ -92,16 +92,14 @@ public static class ReportsApi
         ReportEdit edit, ChiSoDb db, TimeProvider clock, IConfiguration config, HttpContext http, CancellationToken ct)
     {
         if (!TryPeriod(year, period, config, out var p, out var errors)) return TypedResults.ValidationProblem(errors);
-        if (await UnitScope.RefuseAsync(http, db, unit, ct) is { } refused) return refused;
-        return Answer(await Service(db, clock, config).SaveAsync(unit, year, p!.Kind, area, edit, Who.Of(http), ct));
+        return Answer(await Service(db, clock, config).SaveAsync(unit, year, p!.Kind, area, edit, Actor.From(http.User), ct));
     }
 
     static async Task<Results<Ok<ReportForm>, NotFound, ValidationProblem, ProblemHttpResult>> Submit(string unit, int year, string period, string? area,
         SubmitRequest? request, ChiSoDb db, TimeProvider clock, IConfiguration config, HttpContext http, CancellationToken ct)
     {
         if (!TryPeriod(year, period, config, out var p, out var errors)) return TypedResults.ValidationProblem(errors);
-        if (await UnitScope.RefuseAsync(http, db, unit, ct) is { } refused) return refused;
-        return Answer(await Service(db, clock, config).SubmitAsync(unit, year, p!.Kind, area, request?.Concurrency, Who.Of(http), ct));
+        return Answer(await Service(db, clock, config).SubmitAsync(unit, year, p!.Kind, area, request?.Concurrency, Actor.From(http.User), request?.Preparer, ct));
     }
 
     static Results<Ok<ReportForm>, NotFound, ValidationProblem, ProblemHttpResult> Answer(ReportOutcome outcome) => outcome.Kind switch

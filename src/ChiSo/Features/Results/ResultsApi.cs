@@ -50,7 +50,7 @@ public static class ResultsApi
     static async Task<Results<Ok<IndexReport>, NotFound, ValidationProblem, ProblemHttpResult>> SetScore(
         string key, int year, string code, string? unit, ScoreChange change, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var outcome = await ScoreEditor.SetAsync(db, clock, key, year, unit, code, change, Who.Of(http), ct);
+        var outcome = await ScoreEditor.SetAsync(db, clock, key, year, unit, code, change, Actor.From(http.User), ct);
         return outcome switch
         {
             ScoreEdit.NotFound => TypedResults.NotFound(),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,9 +20,13 @@ public abstract record ScoreEdit
 /// a change made from a stale copy is refused instead of overwriting.</summary>
 public static class ScoreEditor
 {
+    /// <summary>Published results are the standing agency's to correct.</summary>
+    public static bool MayEdit(Actor actor) => actor.IsAdmin;
+
     public static async Task<ScoreEdit> SetAsync(ChiSoDb db, TimeProvider clock, string key, int year, string? unit, string code,
-        ScoreChange change, string user, CancellationToken ct = default)
+        ScoreChange change, Actor actor, CancellationToken ct = default)
     {
+        actor.Require(MayEdit(actor), "Chỉ cơ quan thường trực (Sở Nội vụ) được sửa kết quả chỉ số đã công bố.");
         var s = await IndexSnapshot.LoadAsync(db, key, year, unit, ct);
         var criterion = s?.Criteria.FirstOrDefault(c => c.Code == code);
         if (s?.Result is null || criterion is null) return new ScoreEdit.NotFound();
@@ -38,7 +43,7 @@ public static class ScoreEditor
         if (score is null) result.Scores.Add(score = new CriterionScore { CriterionId = criterion.Id });
         db.Audit.Add(new AuditEntry
         {
-            At = clock.GetUtcNow().UtcDateTime, User = user, Subject = $"result:{key}:{year}:{s.Unit.Code}", Field = code,
+            At = clock.GetUtcNow().UtcDateTime, User = actor.Name, Subject = $"result:{key}:{year}:{s.Unit.Code}", Field = code,
             OldValue = score.Value?.ToString(CultureInfo.InvariantCulture), NewValue = change.Value?.ToString(CultureInfo.InvariantCulture),
             Reason = change.Reason.Trim(),
         });

@@ -1,5 +1,6 @@
 using ChiSo.Features.Audit;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChiSo.Features.Surveys;
@@ -26,8 +27,9 @@ public sealed record FlaggedResponse(long Id, string UnitCode, string Group, Res
 
 public static class CollectionProgress
 {
-    public static async Task<RoundProgress?> LoadAsync(ChiSoDb db, int roundId, CancellationToken ct = default)
+    public static async Task<RoundProgress?> LoadAsync(ChiSoDb db, int roundId, Actor actor, CancellationToken ct = default)
     {
+        Rounds.RequireRead(actor);
         var round = await db.SurveyRounds.AsNoTracking().Include(r => r.Questionnaire!).ThenInclude(q => q.Groups)
             .FirstOrDefaultAsync(r => r.Id == roundId, ct);
         if (round is null) return null;
@@ -58,8 +60,10 @@ public static class CollectionProgress
     }
 
     /// <summary>Answers that carry flags, flagged ones first, newest first; at most <paramref name="take"/>.</summary>
-    public static async Task<List<FlaggedResponse>> FlaggedAsync(ChiSoDb db, int roundId, bool pendingOnly, int take = 200, CancellationToken ct = default)
+    public static async Task<List<FlaggedResponse>> FlaggedAsync(ChiSoDb db, int roundId, bool pendingOnly, Actor actor, int take = 200,
+        CancellationToken ct = default)
     {
+        Rounds.RequireRead(actor);
         var q = db.SurveyResponses.AsNoTracking().Where(r => r.RoundId == roundId && r.Flags != null);
         if (pendingOnly) q = q.Where(r => r.Review == ResponseReview.Flagged);
         var rows = await q.OrderByDescending(r => r.Id).Take(take)
@@ -73,16 +77,17 @@ public static class CollectionProgress
     /// and scores. The flags stay, so the decision can be revisited. It changes the round's scores, so it is audited like
     /// any score change: who, when, the decision before and after, and the flags that called for it. False when the
     /// answer is not in the round or carries no flags.</summary>
-    public static async Task<bool> ReviewAsync(ChiSoDb db, int roundId, long responseId, bool accept, string user, TimeProvider clock,
+    public static async Task<bool> ReviewAsync(ChiSoDb db, int roundId, long responseId, bool accept, Actor actor, TimeProvider clock,
         CancellationToken ct = default)
     {
+        Rounds.RequireManage(actor);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var before = await db.SurveyResponses.AsNoTracking().Where(r => r.Id == responseId && r.RoundId == roundId && r.Flags != null)
             .Select(r => new { r.Review, r.Flags }).FirstOrDefaultAsync(ct);
         if (before is null) return false;
         var after = accept ? ResponseReview.Accepted : ResponseReview.Excluded;
         await db.SurveyResponses.Where(r => r.Id == responseId).ExecuteUpdateAsync(u => u.SetProperty(r => r.Review, after), ct);
-        await CountedAgainAsync(db, roundId, user, clock, $"response:{responseId}", before.Review.ToString(), after.ToString(),
+        await CountedAgainAsync(db, roundId, actor, clock, $"response:{responseId}", before.Review.ToString(), after.ToString(),
             "Xem xét phiếu bị gắn cờ: " + string.Join("; ", before.Flags!.Split(',').Select(CollectionRules.FlagLabel)), ct);
         await tx.CommitAsync(ct);
         return true;
@@ -91,13 +96,13 @@ public static class CollectionProgress
     /// <summary>After a change to which answers count: the round's ReviewVersion moves, in the caller's transaction, so live
     /// scores (LiveScores) in every instance start their tally again instead of keeping rows counted under an old decision;
     /// and the audit log records it.</summary>
-    public static async Task CountedAgainAsync(ChiSoDb db, int roundId, string user, TimeProvider clock, string field, string? oldValue,
+    internal static async Task CountedAgainAsync(ChiSoDb db, int roundId, Actor actor, TimeProvider clock, string field, string? oldValue,
         string? newValue, string reason, CancellationToken ct)
     {
         await db.SurveyRounds.Where(r => r.Id == roundId).ExecuteUpdateAsync(u => u.SetProperty(r => r.ReviewVersion, r => r.ReviewVersion + 1), ct);
         db.Audit.Add(new AuditEntry
         {
-            At = clock.GetUtcNow().UtcDateTime, User = user, Subject = $"survey-round:{roundId}", Field = field,
+            At = clock.GetUtcNow().UtcDateTime, User = actor.Name, Subject = $"survey-round:{roundId}", Field = field,
             OldValue = oldValue, NewValue = newValue, Reason = reason,
         });
         await db.SaveChangesAsync(ct);

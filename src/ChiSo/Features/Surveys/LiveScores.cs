@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChiSo.Features.Surveys;
@@ -32,8 +33,9 @@ public sealed class LiveScores(TimeProvider clock)
 
     readonly ConcurrentDictionary<int, Running> rounds = new();
 
-    public async Task<RoundScores?> ScoreAsync(ChiSoDb db, int roundId, CancellationToken ct = default)
+    public async Task<RoundScores?> ScoreAsync(ChiSoDb db, int roundId, Actor actor, CancellationToken ct = default)
     {
+        Rounds.RequireRead(actor);
         var round = await db.SurveyRounds.AsNoTracking().Include(r => r.Quotas).Include(r => r.Questionnaire)
             .FirstOrDefaultAsync(r => r.Id == roundId, ct);
         if (round is null)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using MiniExcelLibs;
@@ -69,9 +70,11 @@ public static class PaperImport
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
-    public static async Task<PaperImportReport> ImportAsync(ChiSoDb db, int roundId, string fileName, Stream file, string user,
+    public static async Task<PaperImportReport> ImportAsync(ChiSoDb db, int roundId, string fileName, Stream file, Actor actor,
         TimeProvider clock, Stream? secondEntry = null, IProgress<PaperImportProgress>? progress = null, CancellationToken ct = default)
     {
+        Rounds.RequireManage(actor);
+        var user = actor.Name;
         var form = await CollectionForms.LoadAsync(db, roundId, ct);
         if (form is null) return Refused(new PaperProblem(0, "round", "Không có đợt khảo sát này."));
         // Paper forms are often typed in after the round closes; only a draft round refuses them.
@@ -185,8 +188,9 @@ public static class PaperImport
     } + (q.Required ? "" : "; để trống nếu không trả lời");
 
     /// <summary>The round's imported files, newest first, with what review made of their answers.</summary>
-    public static async Task<List<PaperBatchLine>> BatchesAsync(ChiSoDb db, int roundId, CancellationToken ct = default)
+    public static async Task<List<PaperBatchLine>> BatchesAsync(ChiSoDb db, int roundId, Actor actor, CancellationToken ct = default)
     {
+        Rounds.RequireRead(actor);
         var batches = await db.PaperBatches.AsNoTracking().Where(b => b.RoundId == roundId).OrderByDescending(b => b.Id).ToListAsync(ct);
         var reviews = await db.SurveyResponses.AsNoTracking().Where(r => r.RoundId == roundId && r.BatchId != null && r.Review != ResponseReview.Accepted)
             .GroupBy(r => new { r.BatchId, r.Review }).Select(g => new { g.Key.BatchId, g.Key.Review, Count = g.Count() }).ToListAsync(ct);
@@ -197,15 +201,16 @@ public static class PaperImport
 
     /// <summary>A batch imported by mistake (the wrong round, the wrong file): every answer of it is excluded from the
     /// scores, kept (nothing a user typed is lost) and the withdrawal audited with its reason, which is required.</summary>
-    public static async Task<RoundChange<PaperWithdrawal>> WithdrawAsync(ChiSoDb db, int roundId, int batchId, string? reason, string user,
+    public static async Task<RoundChange<PaperWithdrawal>> WithdrawAsync(ChiSoDb db, int roundId, int batchId, string? reason, Actor actor,
         TimeProvider clock, CancellationToken ct = default)
     {
+        Rounds.RequireManage(actor);
         if (string.IsNullOrWhiteSpace(reason)) return RoundChange<PaperWithdrawal>.Invalid("reason", "Cần ghi lý do rút lô phiếu.");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (!await db.PaperBatches.AnyAsync(b => b.Id == batchId && b.RoundId == roundId, ct)) return RoundChange<PaperWithdrawal>.Missing();
         var counted = await db.SurveyResponses.Where(r => r.BatchId == batchId && r.RoundId == roundId && r.Review != ResponseReview.Excluded)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Review, ResponseReview.Excluded), ct);
-        await CollectionProgress.CountedAgainAsync(db, roundId, user, clock, $"paper-batch:{batchId}", $"{counted} phiếu được tính",
+        await CollectionProgress.CountedAgainAsync(db, roundId, actor, clock, $"paper-batch:{batchId}", $"{counted} phiếu được tính",
             "rút lô: 0 phiếu được tính", reason.Trim(), ct);
         await tx.CommitAsync(ct);
         return RoundChange<PaperWithdrawal>.Done(new PaperWithdrawal(batchId, counted));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChiSo.Features.Frameworks;
+using ChiSo.Features.Accounts;
 using MiniExcelLibs;
 
 namespace ChiSo.Features.Surveys;
@@ -45,11 +46,12 @@ public static class QuestionnaireExcel
     }
 
     /// <summary>Reads the workbook and imports it as a new questionnaire version; any problem refuses the whole file.</summary>
-    public static async Task<QuestionnaireImport> ImportAsync(QuestionnaireImporter importer, Stream xlsx, CancellationToken ct = default)
+    public static async Task<QuestionnaireImport> ImportAsync(QuestionnaireImporter importer, Stream xlsx, Actor actor, CancellationToken ct = default)
     {
+        Rounds.RequireManage(actor);
         var (doc, problems) = Read(xlsx);
         if (doc is null) return QuestionnaireImport.Refused(problems);
-        return await importer.ImportAsync(doc, ct);
+        return await importer.ImportAsync(doc, actor, ct);
     }
 
     public static (QuestionnaireDocument? Doc, List<ImportProblem> Problems) Read(Stream xlsx)

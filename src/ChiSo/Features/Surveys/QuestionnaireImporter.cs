@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Frameworks;
 using Microsoft.EntityFrameworkCore;
 
@@ -113,8 +114,9 @@ public sealed class QuestionnaireImporter(ChiSoDb db)
         return code.Length == 0 || value.Length == 0 ? null : (code, value);
     }
 
-    public async Task<QuestionnaireImport> ImportAsync(QuestionnaireDocument doc, CancellationToken ct = default)
+    public async Task<QuestionnaireImport> ImportAsync(QuestionnaireDocument doc, Actor actor, CancellationToken ct = default)
     {
+        Rounds.RequireManage(actor);
         var problems = await ValidateAsync(doc, ct);
         if (problems.Count > 0) return QuestionnaireImport.Refused(problems);
 

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 using MiniExcelLibs;
 using MiniExcelLibs.OpenXml;
@@ -18,8 +19,9 @@ public static class ResponseExport
 
     /// <summary>Writes the workbook; false when the round does not exist. The stream must be seekable (a file): the
     /// zip writer goes back to fill in sizes.</summary>
-    public static async Task<bool> WriteAsync(ChiSoDb db, int roundId, Stream output, CancellationToken ct = default)
+    public static async Task<bool> WriteAsync(ChiSoDb db, int roundId, Stream output, Actor actor, CancellationToken ct = default)
     {
+        Rounds.RequireRead(actor);
         var round = await db.SurveyRounds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == roundId, ct);
         if (round is null) return false;
         var questionnaire = await RoundScoring.LoadQuestionnaireAsync(db, round.QuestionnaireId, ct);

@@ -1,4 +1,5 @@
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChiSo.Features.Surveys;
@@ -31,6 +32,19 @@ public sealed record RoundChange<T>(T? Value, bool NotFound, Dictionary<string, 
 /// screens call the same ones.</summary>
 public static class Rounds
 {
+    /// <summary>Who runs surveys (questionnaires, rounds, tokens, paper forms, review, publication): the standing agency and
+    /// the survey institute.</summary>
+    public static bool MayManage(Actor actor) => actor.IsAdmin || actor.Is(Roles.SurveyInstitute);
+
+    /// <summary>Who reads what respondents gave (progress, flagged answers, answers, scores): those, and leaders.</summary>
+    public static bool MayRead(Actor actor) => MayManage(actor) || actor.Is(Roles.Leader);
+
+    internal static void RequireManage(Actor actor) =>
+        actor.Require(MayManage(actor), "Chỉ cơ quan thường trực và đơn vị điều tra xã hội học được quản lý khảo sát.");
+
+    internal static void RequireRead(Actor actor) =>
+        actor.Require(MayRead(actor), "Chỉ cơ quan thường trực, đơn vị điều tra xã hội học và lãnh đạo được xem phiếu và kết quả khảo sát.");
+
     /// <summary>Only an open round, within its dates, takes answers (every channel checks this).</summary>
     public static bool RoundIsOpen(SurveyRound round, DateOnly today) => RoundIsOpen(round.Status, round.OpensOn, round.ClosesOn, today);
 
@@ -77,8 +91,9 @@ public static class Rounds
             groups.Select(g => new GroupLine(g.Code, g.Name, g.Closed)).ToList(), quotas);
     }
 
-    public static async Task<RoundChange<int>> CreateAsync(ChiSoDb db, RoundRequest request, CancellationToken ct = default)
+    public static async Task<RoundChange<int>> CreateAsync(ChiSoDb db, RoundRequest request, Actor actor, CancellationToken ct = default)
     {
+        RequireManage(actor);
         if (Check(request.Year, request.Name, request.OpensOn, request.ClosesOn, request.Margin) is { } error) return error;
         if (!await db.Questionnaires.AnyAsync(q => q.Id == request.QuestionnaireId, ct))
             return RoundChange<int>.Invalid("questionnaireId", $"Không có phiếu khảo sát số {request.QuestionnaireId}.");
@@ -93,8 +108,9 @@ public static class Rounds
     }
 
     /// <summary>Renames a round or moves its dates; the questionnaire and margin stay (answers and targets rest on them).</summary>
-    public static async Task<RoundChange<int>> EditAsync(ChiSoDb db, int id, string name, DateOnly opensOn, DateOnly closesOn, CancellationToken ct = default)
+    public static async Task<RoundChange<int>> EditAsync(ChiSoDb db, int id, string name, DateOnly opensOn, DateOnly closesOn, Actor actor, CancellationToken ct = default)
     {
+        RequireManage(actor);
         var round = await db.SurveyRounds.FirstOrDefaultAsync(r => r.Id == id, ct);
         if (round is null) return RoundChange<int>.Missing();
         if (Check(round.Year, name, opensOn, closesOn, round.Margin) is { } error) return error;
@@ -114,8 +130,9 @@ public static class Rounds
         return null;
     }
 
-    public static async Task<RoundChange<int>> SetStatusAsync(ChiSoDb db, int id, RoundStatus status, CancellationToken ct = default)
+    public static async Task<RoundChange<int>> SetStatusAsync(ChiSoDb db, int id, RoundStatus status, Actor actor, CancellationToken ct = default)
     {
+        RequireManage(actor);
         var round = await db.SurveyRounds.FirstOrDefaultAsync(r => r.Id == id, ct);
         if (round is null) return RoundChange<int>.Missing();
         if (status == RoundStatus.Open && !await db.Set<RoundQuota>().AnyAsync(q => q.RoundId == id, ct))
@@ -126,8 +143,9 @@ public static class Rounds
     }
 
     /// <summary>Adds or updates quotas, all or nothing.</summary>
-    public static async Task<RoundChange<int>> SetQuotasAsync(ChiSoDb db, int id, IReadOnlyList<QuotaRequest> quotas, CancellationToken ct = default)
+    public static async Task<RoundChange<int>> SetQuotasAsync(ChiSoDb db, int id, IReadOnlyList<QuotaRequest> quotas, Actor actor, CancellationToken ct = default)
     {
+        RequireManage(actor);
         var round = await db.SurveyRounds.Include(r => r.Quotas).Include(r => r.Questionnaire).ThenInclude(q => q!.Groups)
             .FirstOrDefaultAsync(r => r.Id == id, ct);
         if (round is null) return RoundChange<int>.Missing();
@@ -159,6 +177,9 @@ public static class Rounds
         return RoundChange<int>.Done(id);
     }
 
-    public static async Task<bool> RemoveQuotaAsync(ChiSoDb db, int id, int quotaId, CancellationToken ct = default) =>
-        await db.Set<RoundQuota>().Where(q => q.RoundId == id && q.Id == quotaId).ExecuteDeleteAsync(ct) == 1;
+    public static async Task<bool> RemoveQuotaAsync(ChiSoDb db, int id, int quotaId, Actor actor, CancellationToken ct = default)
+    {
+        RequireManage(actor);
+        return await db.Set<RoundQuota>().Where(q => q.RoundId == id && q.Id == quotaId).ExecuteDeleteAsync(ct) == 1;
+    }
 }

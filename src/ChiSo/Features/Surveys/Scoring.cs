@@ -1,5 +1,6 @@
 using System.Data;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Frameworks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -123,8 +124,9 @@ public static class RoundScoring
         db.Questionnaires.AsNoTracking().AsSplitQuery().Include(x => x.Groups).Include(x => x.Sections).Include(x => x.Questions)
             .FirstAsync(x => x.Id == id, ct);
 
-    public static async Task<RoundScores?> ScoreAsync(ChiSoDb db, int roundId, CancellationToken ct = default)
+    public static async Task<RoundScores?> ScoreAsync(ChiSoDb db, int roundId, Actor actor, CancellationToken ct = default)
     {
+        Rounds.RequireRead(actor);
         var round = await db.SurveyRounds.AsNoTracking().Include(r => r.Quotas).Include(r => r.Questionnaire)
             .FirstOrDefaultAsync(r => r.Id == roundId, ct);
         if (round is null) return null;

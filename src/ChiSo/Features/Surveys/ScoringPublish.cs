@@ -1,4 +1,5 @@
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Frameworks;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,8 +15,9 @@ namespace ChiSo.Features.Surveys;
 public static class ScoringPublish
 {
     public static async Task<ImportReport?> PublishAsync(ChiSoDb db, FrameworkImporter importer, int roundId, string? frameworkKey,
-        string user, CancellationToken ct = default)
+        Actor actor, CancellationToken ct = default)
     {
+        Rounds.RequireManage(actor);
         var round = await db.SurveyRounds.AsNoTracking().Include(r => r.Questionnaire).FirstOrDefaultAsync(r => r.Id == roundId, ct);
         if (round is null) return null;
         var kind = round.Questionnaire!.Kind;
@@ -34,7 +36,7 @@ public static class ScoringPublish
         if (version is null)
             return ImportReport.Refused([new ImportProblem($"Bộ chỉ số '{frameworkKey}' không có phiên bản áp dụng cho năm {round.Year}.") { Where = "framework" }]);
 
-        var scores = (await RoundScoring.ScoreAsync(db, roundId, ct))!;
+        var scores = (await RoundScoring.ScoreAsync(db, roundId, actor, ct))!;
         var existing = await db.Results.AsNoTracking().Where(r => r.VersionId == version.Id && r.Year == round.Year)
             .ToDictionaryAsync(r => r.UnitId, ct);
         var results = new List<ResultDocument>();
@@ -72,7 +74,7 @@ public static class ScoringPublish
             RollUp = framework.RollUp == RollUp.None ? "none" : "sum",
             Results = results,
         };
-        return await importer.ImportAsync(doc, user, $"Kết quả khảo sát {round.Name}", ct);
+        return await importer.WriteAsync(doc, actor, $"Kết quả khảo sát {round.Name}", ct);
     }
 
     static decimal Percent(double value) => Math.Round((decimal)value, 2, MidpointRounding.AwayFromZero);

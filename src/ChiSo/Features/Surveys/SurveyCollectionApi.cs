@@ -114,20 +114,20 @@ public static class SurveyCollectionApi
         };
     }
 
-    static async Task<Results<Ok<RoundProgress>, NotFound>> Progress(int id, ChiSoDb db, CancellationToken ct) =>
-        await CollectionProgress.LoadAsync(db, id, ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound();
+    static async Task<Results<Ok<RoundProgress>, NotFound>> Progress(int id, ChiSoDb db, HttpContext http, CancellationToken ct) =>
+        await CollectionProgress.LoadAsync(db, id, Actor.From(http.User), ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound();
 
-    static async Task<Ok<List<FlaggedResponse>>> Flagged(int id, bool? pending, ChiSoDb db, CancellationToken ct) =>
-        TypedResults.Ok(await CollectionProgress.FlaggedAsync(db, id, pending ?? true, ct: ct));
+    static async Task<Ok<List<FlaggedResponse>>> Flagged(int id, bool? pending, ChiSoDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await CollectionProgress.FlaggedAsync(db, id, pending ?? true, Actor.From(http.User), ct: ct));
 
     static async Task<Results<NoContent, NotFound>> Review(int id, long responseId, ReviewRequest request, ChiSoDb db, TimeProvider clock,
         HttpContext http, CancellationToken ct) =>
-        await CollectionProgress.ReviewAsync(db, id, responseId, request.Accept, Who.Of(http), clock, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        await CollectionProgress.ReviewAsync(db, id, responseId, request.Accept, Actor.From(http.User), clock, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     static async Task<Results<Ok<PaperWithdrawal>, NotFound, ValidationProblem>> WithdrawBatch(int id, int batchId, WithdrawRequest request,
         ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var change = await PaperImport.WithdrawAsync(db, id, batchId, request.Reason, Who.Of(http), clock, ct);
+        var change = await PaperImport.WithdrawAsync(db, id, batchId, request.Reason, Actor.From(http.User), clock, ct);
         if (change.NotFound) return TypedResults.NotFound();
         if (change.Errors is { } errors) return TypedResults.ValidationProblem(errors, title: "Không rút được lô phiếu.");
         return TypedResults.Ok(change.Value!);
@@ -138,7 +138,7 @@ public static class SurveyCollectionApi
     {
         await using var stream = file.OpenReadStream();
         await using var other = second?.OpenReadStream();
-        var report = await PaperImport.ImportAsync(db, id, file.FileName, stream, Who.Of(http), clock, other, ct: ct);
+        var report = await PaperImport.ImportAsync(db, id, file.FileName, stream, Actor.From(http.User), clock, other, ct: ct);
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
 
@@ -150,8 +150,8 @@ public static class SurveyCollectionApi
         return TypedResults.File(xlsx.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"mau-nhap-phieu-giay-dot-{id}.xlsx");
     }
 
-    static async Task<Results<Ok<List<PaperBatchLine>>, NotFound>> PaperBatches(int id, ChiSoDb db, CancellationToken ct) =>
-        await db.SurveyRounds.AnyAsync(r => r.Id == id, ct) ? TypedResults.Ok(await PaperImport.BatchesAsync(db, id, ct)) : TypedResults.NotFound();
+    static async Task<Results<Ok<List<PaperBatchLine>>, NotFound>> PaperBatches(int id, ChiSoDb db, HttpContext http, CancellationToken ct) =>
+        await db.SurveyRounds.AnyAsync(r => r.Id == id, ct) ? TypedResults.Ok(await PaperImport.BatchesAsync(db, id, Actor.From(http.User), ct)) : TypedResults.NotFound();
 
     static async Task<Results<Ok<List<PaperDifference>>, ValidationProblem>> ReconcilePaper(IFormFile file, IFormFile second)
     {

@@ -73,18 +73,18 @@ public static class SurveyDesignApi
         return TypedResults.File(stream.ToArray(), Xlsx, $"phieu-{doc.Key}-{doc.Version}.xlsx");
     }
 
-    static async Task<Results<Created<QuestionnaireImport>, UnprocessableEntity<QuestionnaireImport>>> ImportJson(QuestionnaireDocument doc, ChiSoDb db, CancellationToken ct)
+    static async Task<Results<Created<QuestionnaireImport>, UnprocessableEntity<QuestionnaireImport>>> ImportJson(QuestionnaireDocument doc, ChiSoDb db, HttpContext http, CancellationToken ct)
     {
-        var report = await new QuestionnaireImporter(db).ImportAsync(doc, ct);
+        var report = await new QuestionnaireImporter(db).ImportAsync(doc, Actor.From(http.User), ct);
         return report.Succeeded ? TypedResults.Created($"/api/surveys/questionnaires/{report.QuestionnaireId}", report) : TypedResults.UnprocessableEntity(report);
     }
 
-    static async Task<Results<Created<QuestionnaireImport>, UnprocessableEntity<QuestionnaireImport>, BadRequest<string>>> ImportXlsx(IFormFile file, ChiSoDb db, CancellationToken ct)
+    static async Task<Results<Created<QuestionnaireImport>, UnprocessableEntity<QuestionnaireImport>, BadRequest<string>>> ImportXlsx(IFormFile file, ChiSoDb db, HttpContext http, CancellationToken ct)
     {
         if (file.Length == 0) return TypedResults.BadRequest("Tệp rỗng.");
         if (file.Length > 20 * 1024 * 1024) return TypedResults.BadRequest("Tệp lớn hơn 20 MB.");
         await using var stream = file.OpenReadStream();
-        var report = await QuestionnaireExcel.ImportAsync(new QuestionnaireImporter(db), stream, ct);
+        var report = await QuestionnaireExcel.ImportAsync(new QuestionnaireImporter(db), stream, Actor.From(http.User), ct);
         return report.Succeeded ? TypedResults.Created($"/api/surveys/questionnaires/{report.QuestionnaireId}", report) : TypedResults.UnprocessableEntity(report);
     }
 
@@ -101,33 +101,36 @@ public static class SurveyDesignApi
     static async Task<Results<Ok<RoundDetail>, NotFound>> Round(int id, ChiSoDb db, TimeProvider clock, CancellationToken ct) =>
         await Rounds.GetAsync(db, id, Rounds.Today(clock), ct) is { } r ? TypedResults.Ok(r) : TypedResults.NotFound();
 
-    static async Task<Results<Created<RoundDetail>, ValidationProblem>> CreateRound(RoundRequest request, ChiSoDb db, TimeProvider clock, CancellationToken ct)
+    static async Task<Results<Created<RoundDetail>, ValidationProblem>> CreateRound(RoundRequest request, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var change = await Rounds.CreateAsync(db, request, ct);
+        var change = await Rounds.CreateAsync(db, request, Actor.From(http.User), ct);
         if (change.Errors is { } errors) return TypedResults.ValidationProblem(errors, title: "Dữ liệu không hợp lệ, không có gì được ghi.");
         return TypedResults.Created($"/api/surveys/rounds/{change.Value}", await Rounds.GetAsync(db, change.Value, Rounds.Today(clock), ct));
     }
 
-    static async Task<Results<Ok<RoundDetail>, NotFound, ValidationProblem>> EditRound(int id, RoundEdit edit, ChiSoDb db, TimeProvider clock, CancellationToken ct) =>
-        await Detail(await Rounds.EditAsync(db, id, edit.Name, edit.OpensOn, edit.ClosesOn, ct), db, clock, ct);
+    static async Task<Results<Ok<RoundDetail>, NotFound, ValidationProblem>> EditRound(int id, RoundEdit edit, ChiSoDb db, TimeProvider clock, HttpContext http,
+        CancellationToken ct) =>
+        await Detail(await Rounds.EditAsync(db, id, edit.Name, edit.OpensOn, edit.ClosesOn, Actor.From(http.User), ct), db, clock, ct);
 
-    static async Task<Results<Ok<RoundDetail>, NotFound, ValidationProblem>> SetStatus(int id, StatusRequest request, ChiSoDb db, TimeProvider clock, CancellationToken ct)
+    static async Task<Results<Ok<RoundDetail>, NotFound, ValidationProblem>> SetStatus(int id, StatusRequest request, ChiSoDb db, TimeProvider clock, HttpContext http,
+        CancellationToken ct)
     {
         if (!Enum.TryParse<RoundStatus>(request.Status, true, out var status) || !Enum.IsDefined(status))
             return Invalid("status", $"Trạng thái '{request.Status}' không hợp lệ (Draft, Open, Closed).");
-        return await Detail(await Rounds.SetStatusAsync(db, id, status, ct), db, clock, ct);
+        return await Detail(await Rounds.SetStatusAsync(db, id, status, Actor.From(http.User), ct), db, clock, ct);
     }
 
-    static async Task<Results<Ok<RoundDetail>, NotFound, ValidationProblem>> SetQuotas(int id, List<QuotaRequest> quotas, ChiSoDb db, TimeProvider clock, CancellationToken ct) =>
-        await Detail(await Rounds.SetQuotasAsync(db, id, quotas, ct), db, clock, ct);
+    static async Task<Results<Ok<RoundDetail>, NotFound, ValidationProblem>> SetQuotas(int id, List<QuotaRequest> quotas, ChiSoDb db, TimeProvider clock, HttpContext http,
+        CancellationToken ct) =>
+        await Detail(await Rounds.SetQuotasAsync(db, id, quotas, Actor.From(http.User), ct), db, clock, ct);
 
-    static async Task<Results<NoContent, NotFound>> RemoveQuota(int id, int quotaId, ChiSoDb db, CancellationToken ct) =>
-        await Rounds.RemoveQuotaAsync(db, id, quotaId, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+    static async Task<Results<NoContent, NotFound>> RemoveQuota(int id, int quotaId, ChiSoDb db, HttpContext http, CancellationToken ct) =>
+        await Rounds.RemoveQuotaAsync(db, id, quotaId, Actor.From(http.User), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     static async Task<Results<Ok<IssuedTokens>, FileContentHttpResult, NotFound, ValidationProblem>> IssueTokens(int id, TokenRequest request, string? format,
         ChiSoDb db, HttpContext http, IConfiguration config, CancellationToken ct)
     {
-        var change = await Tokens.GenerateAsync(db, id, request.Unit ?? "", request.Group ?? "", request.Count, ct);
+        var change = await Tokens.GenerateAsync(db, id, request.Unit ?? "", request.Group ?? "", request.Count, Actor.From(http.User), ct);
         if (change.NotFound) return TypedResults.NotFound();
         if (change.Errors is { } errors) return TypedResults.ValidationProblem(errors, title: "Không cấp được mã.");
         // Shown once: the plain tokens exist only in this response, which no cache may keep.

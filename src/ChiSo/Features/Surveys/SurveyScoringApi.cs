@@ -33,12 +33,12 @@ public static class SurveyScoringApi
     }
 
     /// <summary>Live: a new answer counts at the next read (<see cref="LiveScores"/>).</summary>
-    static async Task<Results<Ok<RoundScores>, NotFound>> Scores(int id, ChiSoDb db, LiveScores live, CancellationToken ct) =>
-        await live.ScoreAsync(db, id, ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound();
+    static async Task<Results<Ok<RoundScores>, NotFound>> Scores(int id, ChiSoDb db, LiveScores live, HttpContext http, CancellationToken ct) =>
+        await live.ScoreAsync(db, id, Actor.From(http.User), ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound();
 
-    static async Task<Results<FileStreamHttpResult, NotFound>> ScoresXlsx(int id, ChiSoDb db, CancellationToken ct)
+    static async Task<Results<FileStreamHttpResult, NotFound>> ScoresXlsx(int id, ChiSoDb db, HttpContext http, CancellationToken ct)
     {
-        if (await RoundScoring.ScoreAsync(db, id, ct) is not { } s) return TypedResults.NotFound();
+        if (await RoundScoring.ScoreAsync(db, id, Actor.From(http.User), ct) is not { } s) return TypedResults.NotFound();
         var stream = new MemoryStream();
         ScoringExcel.Write(s, stream);
         stream.Position = 0;
@@ -48,19 +48,19 @@ public static class SurveyScoringApi
     static async Task<Results<Ok<ImportReport>, NotFound, UnprocessableEntity<ImportReport>>> Publish(int id, string? framework,
         ChiSoDb db, FrameworkImporter importer, HttpContext http, CancellationToken ct)
     {
-        var report = await ScoringPublish.PublishAsync(db, importer, id, framework, Who.Of(http), ct);
+        var report = await ScoringPublish.PublishAsync(db, importer, id, framework, Actor.From(http.User), ct);
         if (report is null) return TypedResults.NotFound();
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
 
     static async Task<Results<Ok<ResponsePage>, NotFound, ValidationProblem>> Responses(int id, string? unit, string? group, long? after, int? take,
-        ChiSoDb db, CancellationToken ct)
+        ChiSoDb db, HttpContext http, CancellationToken ct)
     {
         var size = take ?? 50;
         if (size is < 1 or > MaxTake)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["take"] = [$"Số phiếu mỗi trang phải từ 1 đến {MaxTake}."] });
         if (!await db.SurveyRounds.AnyAsync(r => r.Id == id, ct)) return TypedResults.NotFound();
-        var page = await PageAsync(db, id, unit, group, after, size, ct);
+        var page = await PageAsync(db, id, unit, group, after, size, Actor.From(http.User), ct);
         return page is null
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["unit"] = [$"Không có đơn vị '{unit}'."] })
             : TypedResults.Ok(page);
@@ -68,8 +68,10 @@ public static class SurveyScoringApi
 
     /// <summary>Keyset paging on Id: every page is a range read from the (RoundId, UnitId, Group) index or the key, so the
     /// thousandth page costs what the first does. Null when the unit code is unknown.</summary>
-    public static async Task<ResponsePage?> PageAsync(ChiSoDb db, int roundId, string? unit, string? group, long? after, int take, CancellationToken ct = default)
+    public static async Task<ResponsePage?> PageAsync(ChiSoDb db, int roundId, string? unit, string? group, long? after, int take, Actor actor,
+        CancellationToken ct = default)
     {
+        Rounds.RequireRead(actor);
         var q = db.SurveyResponses.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(unit))
         {
@@ -101,14 +103,15 @@ public static class SurveyScoringApi
         catch (JsonException) { return JsonDocument.Parse("{}").RootElement.Clone(); }
     }
 
-    static async Task<Results<FileStreamHttpResult, NotFound>> ResponsesXlsx(int id, ChiSoDb db, CancellationToken ct)
+    static async Task<Results<FileStreamHttpResult, NotFound>> ResponsesXlsx(int id, ChiSoDb db, HttpContext http, CancellationToken ct)
     {
+        var actor = Actor.From(http.User);
         // A temporary file, not memory: the workbook of a large round is tens of megabytes; it is deleted once sent.
         var path = Path.Combine(Path.GetTempPath(), $"chiso-responses-{Guid.NewGuid():N}.xlsx");
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         try
         {
-            if (!await ResponseExport.WriteAsync(db, id, file, ct))
+            if (!await ResponseExport.WriteAsync(db, id, file, actor, ct))
             {
                 await file.DisposeAsync();
                 return TypedResults.NotFound();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChiSo.Features.Surveys;
@@ -54,8 +55,10 @@ public static class Tokens
 
     /// <summary>Creates <paramref name="count"/> tokens for a closed group of a unit surveyed by the round. The plain tokens
     /// are in the result and nowhere else: shown once, they cannot be recovered (issue new ones instead).</summary>
-    public static async Task<RoundChange<IssuedTokens>> GenerateAsync(ChiSoDb db, int roundId, string unitCode, string group, int count, CancellationToken ct = default)
+    public static async Task<RoundChange<IssuedTokens>> GenerateAsync(ChiSoDb db, int roundId, string unitCode, string group, int count, Actor actor,
+        CancellationToken ct = default)
     {
+        Rounds.RequireManage(actor);
         var round = await db.SurveyRounds.AsNoTracking().Include(r => r.Questionnaire).ThenInclude(q => q!.Groups)
             .FirstOrDefaultAsync(r => r.Id == roundId, ct);
         if (round is null) return RoundChange<IssuedTokens>.Missing();

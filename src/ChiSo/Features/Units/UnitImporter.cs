@@ -1,4 +1,5 @@
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChiSo.Features.Units;
@@ -7,8 +8,12 @@ namespace ChiSo.Features.Units;
 /// events by date, kind and the units they join, so importing the same document twice changes nothing.</summary>
 public sealed class UnitImporter(ChiSoDb db)
 {
-    public async Task<IReadOnlyList<string>> ImportAsync(UnitsDocument doc, CancellationToken ct = default)
+    /// <summary>The registry is the standing agency's.</summary>
+    public static bool MayEdit(Actor actor) => actor.IsAdmin;
+
+    public async Task<IReadOnlyList<string>> ImportAsync(UnitsDocument doc, Actor actor, CancellationToken ct = default)
     {
+        actor.Require(MayEdit(actor), "Chỉ cơ quan thường trực (Sở Nội vụ) được sửa danh mục tổ chức.");
         var existing = await db.Units.Include(u => u.Aliases).ToDictionaryAsync(u => u.Code, ct);
         var problems = Validate(doc, existing.Values);
         if (problems.Count > 0) return problems;

@@ -25,9 +25,9 @@ public static class UnitsApi
         (await UnitQueries.ListAsync(db, null, null, ct)).FirstOrDefault(u => u.Code.Equals(code, StringComparison.OrdinalIgnoreCase)) is { } u
             ? TypedResults.Ok(u) : TypedResults.NotFound();
 
-    static async Task<Results<NoContent, ValidationProblem>> Import(UnitsDocument doc, ChiSoDb db, CancellationToken ct)
+    static async Task<Results<NoContent, ValidationProblem>> Import(UnitsDocument doc, ChiSoDb db, HttpContext http, CancellationToken ct)
     {
-        var problems = await new UnitImporter(db).ImportAsync(doc, ct);
+        var problems = await new UnitImporter(db).ImportAsync(doc, Actor.From(http.User), ct);
         return problems.Count == 0 ? TypedResults.NoContent() : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["units"] = [.. problems] });
     }
 }

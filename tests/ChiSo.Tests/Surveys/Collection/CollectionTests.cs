@@ -166,7 +166,7 @@ public abstract class CollectionTests(Provider provider)
         await using var _ = run;
         string token;
         await using (var db = run.Database.NewContext())
-            token = (await Tokens.GenerateAsync(db, round.Id, round.Unit, "dept-civil-servants", 2)).Value!.Tokens[0].Token;
+            token = (await Tokens.GenerateAsync(db, round.Id, round.Unit, "dept-civil-servants", 2, Actors.Admin())).Value!.Tokens[0].Token;
         var answers = CollectionBuilder.ValidAnswers(round.Form, "dept-civil-servants");
 
         // No token, a wrong one: no form.
@@ -560,7 +560,7 @@ public abstract class CollectionTests(Provider provider)
         await using (var db = run.Database.NewContext())
         {
             var report = await PaperImport.ImportAsync(db, round.Id, "lo-1.csv", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Csv(round, rows))),
-                "nhập liệu", TimeProvider.System, progress: progress);
+                Actors.Admin("nhập liệu"), TimeProvider.System, progress: progress);
             Assert.True(report.Succeeded);
         }
         Assert.Equal([new(0, 3000), new(2048, 3000), new(3000, 3000)], progress.Reports);

@@ -81,7 +81,7 @@ public abstract class QuestionnaireImportTests(Provider provider)
             _ => throw new ArgumentOutOfRangeException(nameof(fault)),
         };
 
-        var report = await new QuestionnaireImporter(db).ImportAsync(doc);
+        var report = await new QuestionnaireImporter(db).ImportAsync(doc, Actors.Admin());
 
         var problem = Assert.Single(report.Problems);
         Assert.Equal(where, problem.Where);
@@ -96,10 +96,10 @@ public abstract class QuestionnaireImportTests(Provider provider)
         await using var db = database.NewContext();
         var importer = new QuestionnaireImporter(db);
 
-        var same = await importer.ImportAsync(WithQuestion("1.1.1", q => q with { Text = "Đã sửa" }, version: "2024"));
+        var same = await importer.ImportAsync(WithQuestion("1.1.1", q => q with { Text = "Đã sửa" }, version: "2024"), Actors.Admin());
         Assert.Contains("đã có", Assert.Single(same.Problems).Message);
 
-        var next = await importer.ImportAsync(WithQuestion("1.1.1", q => q with { Text = "Đã sửa" }, version: "2025"));
+        var next = await importer.ImportAsync(WithQuestion("1.1.1", q => q with { Text = "Đã sửa" }, version: "2025"), Actors.Admin());
         Assert.True(next.Succeeded, string.Join("; ", next.Problems));
         Assert.Equal(41, next.Questions);
         db.ChangeTracker.Clear();
@@ -127,7 +127,7 @@ public abstract class QuestionnaireImportTests(Provider provider)
             xlsx.Position = 0;
             var (read, problems) = QuestionnaireExcel.Read(xlsx);
             Assert.Empty(problems);
-            var report = await new QuestionnaireImporter(db).ImportAsync(read! with { Version = "excel" });
+            var report = await new QuestionnaireImporter(db).ImportAsync(read! with { Version = "excel" }, Actors.Admin());
             Assert.True(report.Succeeded, string.Join("; ", report.Problems));
 
             var again = (await QuestionnaireImporter.DocumentAsync(db, report.QuestionnaireId!.Value))!;
@@ -158,7 +158,7 @@ public abstract class QuestionnaireImportTests(Provider provider)
         edited.SaveAs(sheets);
         edited.Position = 0;
 
-        var report = await QuestionnaireExcel.ImportAsync(new QuestionnaireImporter(db), edited);
+        var report = await QuestionnaireExcel.ImportAsync(new QuestionnaireImporter(db), edited, Actors.Admin());
 
         Assert.Equal([(4, "Loại"), (14, "Tiêu chí"), (22, "Nhóm")], report.Problems.Select(p => (p.Row!.Value, p.Column!)));
         Assert.StartsWith("Dòng 4 — Loại — A3 — Loại câu hỏi 'Sao' không hợp lệ", report.Problems[0].ToString());

@@ -13,9 +13,9 @@ public abstract class RoundAndTokenTests(Provider provider)
     static async Task<int> RoundAsync(ChiSoDb db, string questionnaire = "par-sociological")
     {
         var qid = await db.Questionnaires.Where(q => q.Key == questionnaire).Select(q => q.Id).SingleAsync();
-        var round = await Rounds.CreateAsync(db, new RoundRequest(2025, "Thử", qid, new DateOnly(2025, 10, 1), new DateOnly(2025, 12, 30)));
+        var round = await Rounds.CreateAsync(db, new RoundRequest(2025, "Thử", qid, new DateOnly(2025, 10, 1), new DateOnly(2025, 12, 30)), Actors.Admin());
         Assert.Null(round.Errors);
-        var quota = await Rounds.SetQuotasAsync(db, round.Value, [new QuotaRequest("SNV", "dept-civil-servants", 400, null)]);
+        var quota = await Rounds.SetQuotasAsync(db, round.Value, [new QuotaRequest("SNV", "dept-civil-servants", 400, null)], Actors.Admin());
         Assert.Null(quota.Errors);
         return round.Value;
     }
@@ -32,9 +32,9 @@ public abstract class RoundAndTokenTests(Provider provider)
             new QuotaRequest("STP", "dept-civil-servants", 10_000, null),   // 10000 / (1 + 10000 · 0.0025) = 384.6 → 385
             new QuotaRequest("STC", "dept-civil-servants", 1_000, 120),     // target given: it wins
             new QuotaRequest("SNV", "dept-civil-servants", 50, null),       // update: 50 / 1.125 = 44.4 → 45
-        ]);
+        ], Actors.Admin());
         Assert.Null(change.Errors);
-        var bad = await Rounds.SetQuotasAsync(db, id, [new QuotaRequest("STP", "dept-civil-servants", 1, null), new QuotaRequest("ZZZ", "nobody", null, null)]);
+        var bad = await Rounds.SetQuotasAsync(db, id, [new QuotaRequest("STP", "dept-civil-servants", 1, null), new QuotaRequest("ZZZ", "nobody", null, null)], Actors.Admin());
         Assert.Equal(["quotas[1]"], bad.Errors!.Keys);
         Assert.Equal(3, bad.Errors["quotas[1]"].Length);
 
@@ -54,22 +54,22 @@ public abstract class RoundAndTokenTests(Provider provider)
         var round = await db.SurveyRounds.AsNoTracking().SingleAsync(r => r.Id == id);
         Assert.False(Rounds.RoundIsOpen(round, new DateOnly(2025, 11, 1)));
 
-        Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Open)).Errors);
+        Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Open, Actors.Admin())).Errors);
         round = await db.SurveyRounds.AsNoTracking().SingleAsync(r => r.Id == id);
         Assert.False(Rounds.RoundIsOpen(round, new DateOnly(2025, 9, 30)));
         Assert.True(Rounds.RoundIsOpen(round, new DateOnly(2025, 10, 1)));
         Assert.True(Rounds.RoundIsOpen(round, new DateOnly(2025, 12, 30)));
         Assert.False(Rounds.RoundIsOpen(round, new DateOnly(2025, 12, 31)));
 
-        Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Closed)).Errors);
+        Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Closed, Actors.Admin())).Errors);
         round = await db.SurveyRounds.AsNoTracking().SingleAsync(r => r.Id == id);
         Assert.False(Rounds.RoundIsOpen(round, new DateOnly(2025, 11, 1)));
 
         // A round without a sample plan cannot open.
         var qid = await db.Questionnaires.Where(q => q.Key == "sipas").Select(q => q.Id).SingleAsync();
-        var empty = await Rounds.CreateAsync(db, new RoundRequest(2025, "Rỗng", qid, new DateOnly(2025, 10, 1), new DateOnly(2025, 12, 30)));
-        Assert.NotNull((await Rounds.SetStatusAsync(db, empty.Value, RoundStatus.Open)).Errors);
-        Assert.NotNull((await Rounds.CreateAsync(db, new RoundRequest(2025, "Ngược", qid, new DateOnly(2025, 12, 1), new DateOnly(2025, 10, 1)))).Errors);
+        var empty = await Rounds.CreateAsync(db, new RoundRequest(2025, "Rỗng", qid, new DateOnly(2025, 10, 1), new DateOnly(2025, 12, 30)), Actors.Admin());
+        Assert.NotNull((await Rounds.SetStatusAsync(db, empty.Value, RoundStatus.Open, Actors.Admin())).Errors);
+        Assert.NotNull((await Rounds.CreateAsync(db, new RoundRequest(2025, "Ngược", qid, new DateOnly(2025, 12, 1), new DateOnly(2025, 10, 1)), Actors.Admin())).Errors);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public abstract class RoundAndTokenTests(Provider provider)
         await using (var db = database.NewContext())
         {
             var id = await RoundAsync(db);
-            var issued = await Tokens.GenerateAsync(db, id, "SNV", "dept-civil-servants", 20);
+            var issued = await Tokens.GenerateAsync(db, id, "SNV", "dept-civil-servants", 20, Actors.Admin());
             tokens = issued.Value!.Tokens.Select(t => t.Token).ToList();
             Assert.Equal(20, tokens.Distinct().Count());
             Assert.All(tokens, t => Assert.True(t.Length >= 12 && t.All(c => char.IsAsciiLetterOrDigit(c))));
@@ -90,9 +90,9 @@ public abstract class RoundAndTokenTests(Provider provider)
             Assert.All(hashes, h => Assert.Equal(64, h.Length));
 
             // Open groups answer by link; tokens are refused for them.
-            Assert.NotNull((await Tokens.GenerateAsync(db, id, "SNV", "businesses", 1)).Errors);
+            Assert.NotNull((await Tokens.GenerateAsync(db, id, "SNV", "businesses", 1, Actors.Admin())).Errors);
             // And for a unit × group outside the sample plan.
-            Assert.NotNull((await Tokens.GenerateAsync(db, id, "STP", "dept-civil-servants", 1)).Errors);
+            Assert.NotNull((await Tokens.GenerateAsync(db, id, "STP", "dept-civil-servants", 1, Actors.Admin())).Errors);
         }
 
         var text = await EveryTextValueAsync(database);
@@ -110,7 +110,7 @@ public abstract class RoundAndTokenTests(Provider provider)
         await using (var db = database.NewContext())
         {
             id = await RoundAsync(db);
-            tokens = (await Tokens.GenerateAsync(db, id, "SNV", "dept-civil-servants", 6)).Value!.Tokens.Select(t => t.Token).ToList();
+            tokens = (await Tokens.GenerateAsync(db, id, "SNV", "dept-civil-servants", 6, Actors.Admin())).Value!.Tokens.Select(t => t.Token).ToList();
             unitId = await db.Units.Where(u => u.Code == "SNV").Select(u => u.Id).SingleAsync();
 
             Assert.Equal((unitId, "dept-civil-servants"), await Tokens.FindUnusedAsync(db, id, tokens[0]));

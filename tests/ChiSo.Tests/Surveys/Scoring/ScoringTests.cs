@@ -114,7 +114,7 @@ public abstract class ScoringTests(Provider provider)
         await using var db = database.NewContext();
         var built = await SociologicalAsync(db);
 
-        var scores = (await RoundScoring.ScoreAsync(db, built.RoundId))!;
+        var scores = (await RoundScoring.ScoreAsync(db, built.RoundId, Actors.Admin()))!;
         Assert.Equal(6, scores.Responses); // the excluded one is not read
         var unit = Assert.Single(scores.Units);
         Assert.Equal(built.A.Code, unit.Code);
@@ -163,7 +163,7 @@ public abstract class ScoringTests(Provider provider)
             db.SurveyResponses.Add(Response(round, a, "g1", answers));
         await db.SaveChangesAsync();
 
-        var unit = (await RoundScoring.ScoreAsync(db, round))!.Units.Single();
+        var unit = (await RoundScoring.ScoreAsync(db, round, Actors.Admin()))!.Units.Single();
         var g1 = unit.Groups.Single();
         Assert.Equal((4, 5, true), (g1.Responses, g1.Planned!.Value, g1.Warning));
         var pooled = g1.Criteria.Single().Mean;
@@ -178,14 +178,14 @@ public abstract class ScoringTests(Provider provider)
         // One more respondent meets the plan: no warning anywhere, though the answer counts were already above it.
         db.SurveyResponses.Add(Response(round, a, "g1", """{"Q1":"2","Q2":"3"}"""));
         await db.SaveChangesAsync();
-        unit = (await RoundScoring.ScoreAsync(db, round))!.Units.Single();
+        unit = (await RoundScoring.ScoreAsync(db, round, Actors.Admin()))!.Units.Single();
         Assert.False(unit.Warning);
         Assert.False(unit.Groups.Single().Criteria.Single().Mean.Warning);
         Assert.Equal((10, 5, false), (unit.Criteria.Single().N, unit.Criteria.Single().Respondents, unit.Criteria.Single().Warning));
 
         // The export names both counts and says what the warning compares.
         var xlsx = new MemoryStream();
-        ScoringExcel.Write((await RoundScoring.ScoreAsync(db, round))!, xlsx);
+        ScoringExcel.Write((await RoundScoring.ScoreAsync(db, round, Actors.Admin()))!, xlsx);
         xlsx.Position = 0;
         var row = xlsx.Query(useHeaderRow: true, sheetName: ScoringExcel.CriteriaSheet).Cast<IDictionary<string, object?>>().Single();
         Assert.Equal(5.0, Convert.ToDouble(row["Số phiếu"]));
@@ -199,7 +199,7 @@ public abstract class ScoringTests(Provider provider)
         await using var db = database.NewContext();
         var built = await SipasAsync(db);
 
-        var s = (await RoundScoring.ScoreAsync(db, built.RoundId))!.Units.Single().Sipas!;
+        var s = (await RoundScoring.ScoreAsync(db, built.RoundId, Actors.Admin()))!.Units.Single().Sipas!;
         Assert.Equal(50.0, s.Components.Single(x => x.Code == "1.1").Percent.Value);
         Assert.Equal(71.43, s.Components.Single(x => x.Code == "2.1").Percent.Value);
         Assert.Equal(7, s.Components.Single(x => x.Code == "2.1").Percent.N);
@@ -219,7 +219,7 @@ public abstract class ScoringTests(Provider provider)
         await using (var db = database.NewContext()) built = await SipasAsync(db);
         await using (var db = database.NewContext())
         {
-            var report = (await ScoringPublish.PublishAsync(db, new FrameworkImporter(db, TimeProvider.System), built.RoundId, null, "thử"))!;
+            var report = (await ScoringPublish.PublishAsync(db, new FrameworkImporter(db, TimeProvider.System), built.RoundId, null, Actors.Admin("thử")))!;
             Assert.True(report.Succeeded, string.Join("; ", report.Problems));
             Assert.Equal(4, report.Scores); // 1.1, 2.1 and areas 1, 2
         }
@@ -244,12 +244,12 @@ public abstract class ScoringTests(Provider provider)
         await using (var db = database.NewContext())
         {
             var importer = new FrameworkImporter(db, TimeProvider.System);
-            var refused = (await ScoringPublish.PublishAsync(db, importer, built.RoundId, null, "thử"))!;
+            var refused = (await ScoringPublish.PublishAsync(db, importer, built.RoundId, null, Actors.Admin("thử")))!;
             Assert.False(refused.Succeeded);
             Assert.Contains("framework", refused.Problems.Single().Message);
             Assert.False(await db.Results.AnyAsync(r => r.UnitId == built.A.Id));
 
-            var report = (await ScoringPublish.PublishAsync(db, importer, built.RoundId, "par-province", "thử"))!;
+            var report = (await ScoringPublish.PublishAsync(db, importer, built.RoundId, "par-province", Actors.Admin("thử")))!;
             Assert.True(report.Succeeded, string.Join("; ", report.Problems));
         }
         await using (var db = database.NewContext())
@@ -269,7 +269,7 @@ public abstract class ScoringTests(Provider provider)
         await using var db = database.NewContext();
         var built = await SociologicalAsync(db);
         var xlsx = new MemoryStream();
-        Assert.True(await ResponseExport.WriteAsync(db, built.RoundId, xlsx));
+        Assert.True(await ResponseExport.WriteAsync(db, built.RoundId, xlsx, Actors.Admin()));
         xlsx.Position = 0;
         var rows = xlsx.Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(7, rows.Count); // every response, the excluded one with its review
@@ -281,7 +281,7 @@ public abstract class ScoringTests(Provider provider)
         Assert.Equal("Không biết", rows[6]["Q2"]);
 
         var scoresXlsx = new MemoryStream();
-        ScoringExcel.Write((await RoundScoring.ScoreAsync(db, built.RoundId))!, scoresXlsx);
+        ScoringExcel.Write((await RoundScoring.ScoreAsync(db, built.RoundId, Actors.Admin()))!, scoresXlsx);
         scoresXlsx.Position = 0;
         var criteria = scoresXlsx.Query(useHeaderRow: true, sheetName: ScoringExcel.CriteriaSheet).Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(0.6, Convert.ToDouble(Assert.Single(criteria)["Điểm"], System.Globalization.CultureInfo.InvariantCulture));
