@@ -19,4 +19,11 @@ if (args.Contains("--import-check"))
     await ChiSo.Bench.PaperImportCheck.RunAsync(rows);
     return;
 }
+// The audit chain: write, then verify [rows] rows on SQLite and (with CHISO_TEST_PG) PostgreSQL: -- --audit-check [rows]
+if (args.Contains("--audit-check"))
+{
+    var rows = args.SkipWhile(a => a != "--audit-check").Skip(1).FirstOrDefault() is { } n ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 100_000;
+    await ChiSo.Bench.AuditChainCheck.RunAsync(rows);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -35,6 +35,7 @@ migrate.SetAction(async _ =>
     await using var scope = services.CreateAsyncScope();
     var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
     await db.Database.MigrateAsync();
+    await ChiSo.Features.Audit.AuditChain.SealExistingAsync(db);
     await DatabaseSetup.UseWriteAheadLogAsync(db);
     Console.WriteLine("Đã cập nhật cơ sở dữ liệu.");
     return 0;
@@ -191,6 +192,7 @@ ReportCommands.Add(root);
 SurveyCommands.Add(root);
 CycleCommands.Add(root);
 UserCommands.Add(root);
+AuditCommands.Add(root, WithDb);
 
 // A service's refusal (an account named by --as may not do this) is a message and exit code 3, not a stack trace.
 try

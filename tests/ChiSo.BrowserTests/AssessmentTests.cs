@@ -187,6 +187,7 @@ public sealed class AssessmentTests(BrowserFixture fx)
         await Expect(page.Locator("tr[data-unit=STP] [data-testid=rank]")).ToHaveTextAsync("1 (đồng hạng)");
         await Expect(page.Locator("tr[data-unit=STC] [data-testid=rank]")).ToHaveTextAsync("3");
         await Expect(page.Locator("tr[data-unit=SNV]")).ToContainTextAsync("84,29");
+        await Expect(page.GetByTestId("audit-head")).ToHaveTextAsync(new Regex(@"^Nhật ký thay đổi: bản ghi số [\d.]+, mã [0-9a-f]{8}…[0-9a-f]{8}, lúc .+ \(giờ Hà Nội\)$"));
         Assert.Equal(0, await page.Locator("script").CountAsync());
         await Screenshots.TakeAsync(page, "public-ranking.png");
 

@@ -89,5 +89,7 @@ public sealed class ScoreEditTests(BrowserFixture fx)
 
         var audit = await fx.OpenAsync("/audit");
         await Assertions.Expect(audit.GetByTestId("audit")).ToContainTextAsync("Kiểm tra sửa điểm");
+        await audit.GetByTestId("audit-verify").ClickAsync();
+        await Assertions.Expect(audit.GetByTestId("audit-verify-result")).ToContainTextAsync("Chuỗi nhật ký nguyên vẹn");
     }
 }

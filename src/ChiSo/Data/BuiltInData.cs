@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChiSo.Features.Accounts;
+using ChiSo.Features.Audit;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Plans;
 using ChiSo.Features.Surveys;
@@ -68,6 +69,7 @@ public static class BuiltInData
     public static async Task MigrateAndSeedIfEmptyAsync(ChiSoDb db, TimeProvider clock, CancellationToken ct = default)
     {
         await db.Database.MigrateAsync(ct);
+        await AuditChain.SealExistingAsync(db, ct);
         // Roles on every start too: a database seeded before accounts existed gets them.
         await AccountsSetup.EnsureRolesAsync(db, ct);
         await DatabaseSetup.UseWriteAheadLogAsync(db, ct);

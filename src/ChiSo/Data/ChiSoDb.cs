@@ -59,6 +59,43 @@ public abstract class ChiSoDb(DbContextOptions options) : IdentityDbContext<ChiS
         modelBuilder.Entity<ChiSoUser>().HasOne(u => u.Unit).WithMany().HasForeignKey(u => u.UnitId).OnDelete(DeleteBehavior.Restrict);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ChiSoDb).Assembly);
     }
+
+    // Audit rows are chained here, for every writer (docs/decisions/0013): a save that adds some takes the chain's lock,
+    // reads the head and appends, all in one transaction. A save without audit rows (survey answers, most edits) is untouched.
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        AuditChain.Added(this) is { Count: > 0 } added
+            ? SaveChainedAsync(added, acceptAllChangesOnSuccess, async: false, CancellationToken.None).GetAwaiter().GetResult()
+            : base.SaveChanges(acceptAllChangesOnSuccess);
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
+        AuditChain.Added(this) is { Count: > 0 } added
+            ? SaveChainedAsync(added, acceptAllChangesOnSuccess, async: true, cancellationToken)
+            : base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+    // With async false every step completes synchronously, so SaveChanges waits on a finished task.
+    async Task<int> SaveChainedAsync(List<AuditEntry> added, bool accept, bool async, CancellationToken ct)
+    {
+        var own = Database.CurrentTransaction is not null ? null : async ? await Database.BeginTransactionAsync(ct) : Database.BeginTransaction();
+        try
+        {
+            await AuditChain.SealAsync(this, added, async, ct);
+            var saved = async ? await base.SaveChangesAsync(accept, ct) : base.SaveChanges(accept);
+            if (own is not null)
+            {
+                if (async) await own.CommitAsync(ct);
+                else own.Commit();
+            }
+            return saved;
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                if (async) await own.DisposeAsync();
+                else own.Dispose();
+            }
+        }
+    }
 }
 
 public sealed class SqliteChiSoDb(DbContextOptions<SqliteChiSoDb> options) : ChiSoDb(options);

@@ -50,7 +50,7 @@ public abstract class AuthorizationMatrixTests(Provider provider)
         new("GET", "/api/results", Staff), new("PUT", "/api/results", Admin),
         new("GET", "/api/gaps", Staff),
         new("GET", "/api/units", Staff), new("POST", "/api/units", Admin),
-        new("GET", "/api/audit", Oversight),
+        new("GET", "/api/audit", Oversight), new("GET", "/api/audit/verify", Oversight), new("GET", "/api/audit/head", Oversight),
         // Plans, tasks, reports, inspections
         new("GET", "/api/plans", Staff), new("POST PUT", "/api/plans", Admin),
         new("GET", "/api/tasks", Staff), new("POST", "/api/tasks", Filing, UnitChecked: true),

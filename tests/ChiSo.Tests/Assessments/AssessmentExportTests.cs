@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
 using ChiSo.Features.Assessments;
+using ChiSo.Features.Audit;
 using ChiSo.Features.Frameworks;
 using ChiSo.Tests.Infrastructure;
 using DocumentFormat.OpenXml.Packaging;
@@ -245,7 +246,10 @@ public abstract class AssessmentExportTests(Provider provider)
 
         var xlsx = Bytes(w => AssessmentExcel.WriteRanking(ranking, w));
         Keep($"bang-xep-hang-{provider}.xlsx", xlsx);
-        Assert.Equal(["Khối sở, ban, ngành"], MiniExcel.GetSheetNames(new MemoryStream(xlsx)));
+        Assert.Equal(["Khối sở, ban, ngành", AuditHead.Sheet], MiniExcel.GetSheetNames(new MemoryStream(xlsx)));
+        var head = Assert.Single(new MemoryStream(xlsx).Query(useHeaderRow: true, sheetName: AuditHead.Sheet).Cast<IDictionary<string, object?>>());
+        Assert.Equal(ranking.AuditHead!.Text, head["Nhật ký thay đổi"]);
+        Assert.Equal(ranking.AuditHead.Hash, head["Mã đầy đủ"]);
         var rows = new MemoryStream(xlsx).Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(["Sở Nội vụ", "Sở Tư pháp", "Sở Tài chính"], rows.Select(r => (string)r["Đơn vị"]!));
         Assert.Equal([1d, 1d, 3d], rows.Select(r => (double)r["Hạng"]!));
@@ -266,6 +270,7 @@ public abstract class AssessmentExportTests(Provider provider)
         Assert.Contains("96,88", word);
         Assert.Contains("37,5", word);
         Assert.DoesNotContain("TẠM TÍNH", word);
+        Assert.Contains(ranking.AuditHead.Text + ". Mã đầy đủ: " + ranking.AuditHead.Hash, word);
     }
 
     [Fact]

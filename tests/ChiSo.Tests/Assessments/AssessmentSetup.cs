@@ -72,6 +72,30 @@ public static class AssessmentSetup
         return (service, clock, created.Value.Id, units);
     }
 
+    /// <summary>The shortest way through every step to a published ranking: one unit (SNV), one criterion (1.1, max 4,
+    /// scored 3 and accepted), council 01/BB-HĐTĐ, published 20/03/2027. Every step writes its audit rows.</summary>
+    public static async Task<int> PublishedCycleAsync(ChiSoDb db, FakeTimeProvider clock)
+    {
+        var key = FrameworkBuilder.NewKey();
+        var doc = FrameworkBuilder.Framework(key, 4, FrameworkBuilder.Node("1", 4, null, FrameworkBuilder.Node("1.1", 4)));
+        Assert.Empty((await new FrameworkImporter(db, clock).ImportAsync(doc, "kiem.thu", "Khung thử")).Problems);
+        var s = new AssessmentService(db, clock);
+        var created = await s.CreateCycleAsync(new CycleSpec(2026, "Kỳ thử công bố", Due, new DateOnly(2027, 1, 4), new DateOnly(2027, 1, 29), 7,
+            [new GroupSpec("Sở, ban, ngành", key, FrameworkBuilder.Version, ["SNV"])]), Admin);
+        Assert.True(created.Ok, created.Error);
+        var id = created.Value.Id;
+        Assert.True((await s.OpenCycleAsync(id, Admin)).Ok);
+        await ScoreAsync(s, id, "SNV", "1.1", "3", Admin);
+        Assert.True((await s.SubmitAsync(id, "SNV", Admin)).Ok);
+        await AppraiseAsync(s, id, "SNV", "1.1", Admin);
+        Assert.True((await s.SendAppraisalAsync(id, "SNV", Admin)).Ok);
+        var finalised = await s.FinaliseAsync(id, new CouncilInput(new DateOnly(2027, 3, 10), "01/BB-HĐTĐ", 9, 7, null, null), Admin);
+        Assert.True(finalised.Ok, finalised.Error);
+        var published = await s.PublishAsync(id, new DateOnly(2027, 3, 20), Admin);
+        Assert.True(published.Ok, published.Error);
+        return id;
+    }
+
     /// <summary>An appraiser account (Identity user with the appraiser role) and the actor it signs in as.</summary>
     public static async Task<Actor> AppraiserAsync(ChiSoDb db, string userName)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ChiSo.Data;
+using ChiSo.Features.Audit;
 using ChiSo.Features.Plans;
 using ChiSo.Features.Reports;
 using ChiSo.Features.Units;
@@ -309,7 +310,7 @@ public abstract class ReportFilingTests(Provider provider)
         var bytes = await run.Client.GetByteArrayAsync("/api/reports/consolidated.xlsx?year=2024&period=Q1&asOf=2024-03-20");
 
         using var xlsx = new MemoryStream(bytes);
-        Assert.Equal([ReportExcel.Filing, ReportExcel.Kpis, ReportExcel.Tasks], xlsx.GetSheetNames());
+        Assert.Equal([ReportExcel.Filing, ReportExcel.Kpis, ReportExcel.Tasks, AuditHead.Sheet], xlsx.GetSheetNames());
         List<IDictionary<string, object?>> Sheet(string name) => xlsx.Query(useHeaderRow: true, sheetName: name).Cast<IDictionary<string, object?>>().ToList();
         var filing = Sheet(ReportExcel.Filing);
         Assert.Equal("Đã gửi", filing.Single(r => (string?)r["Mã"] == TayHo)["Tình trạng"]);
@@ -318,6 +319,7 @@ public abstract class ReportFilingTests(Provider provider)
         var task = Assert.Single(Sheet(ReportExcel.Tasks), r => (string?)r["Nhiệm vụ"] == "Rà soát TTHC");
         Assert.Equal("Chưa triển khai", task["Tình trạng"]);
         Assert.Equal("31/03/2024", task["Hạn"]);
+        Assert.StartsWith("Nhật ký thay đổi: bản ghi số ", (string?)Assert.Single(Sheet(AuditHead.Sheet))["Nhật ký thay đổi"]);
     }
 }
 

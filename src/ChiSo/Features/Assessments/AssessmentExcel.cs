@@ -1,3 +1,5 @@
+using ChiSo.Features.Audit;
+
 namespace ChiSo.Features.Assessments;
 
 /// <summary>The ranking and the heat map as workbooks (through <see cref="Spreadsheets.WriteXlsx"/>): one sheet per
@@ -22,6 +24,7 @@ public static class AssessmentExcel
                 ["Thay đổi so với năm trước"] = x.Change,
                 ["Ghi chú"] = string.Join("; ", new[] { x.Tied ? "đồng hạng" : null, r.Provisional ? "tạm tính" : null }.Where(t => t is not null)),
             }).ToList();
+        if (r.AuditHead is { } head) sheets[AuditHead.Sheet] = head.SheetRows();
         stream.WriteXlsx(sheets);
     }
 

@@ -240,12 +240,12 @@ public sealed partial class AssessmentService(ChiSoDb db, TimeProvider clock)
 
     // ---- audit and dialogue ----
 
-    void Audit(Actor actor, AssessmentCycle cycle, string field, string? old, string? @new, string? reason, string? unitCode = null) =>
+    AuditEntry Audit(Actor actor, AssessmentCycle cycle, string field, string? old, string? @new, string? reason, string? unitCode = null) =>
         db.Audit.Add(new AuditEntry
         {
             At = Now, User = actor.Name, Subject = $"assessment:{cycle.Year}:{cycle.Id}" + (unitCode is null ? "" : ":" + unitCode),
             Field = field, OldValue = old, NewValue = @new, Reason = reason,
-        });
+        }).Entity;
 
     void Say(AssessmentItem item, Actor actor, DialogueStep step, decimal? points, string? text) =>
         item.Messages.Add(new AssessmentMessage { At = Now, User = actor.Name, Step = step, Points = points, Text = text });

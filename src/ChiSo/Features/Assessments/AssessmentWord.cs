@@ -104,6 +104,7 @@ public static class AssessmentWord
                     ViText.Num(x.Totals.Penalty), ViText.Num(x.Totals.Total), ViText.Num(x.Totals.Percent), x.Band, ViText.Change(x.Change),
                 }), centered: i => i != 1));
         }
+        if (r.AuditHead is { } head) body.Append(AuditLine(head));
     }, landscape: true);
 
     static string ToRoman(int n) => n switch { 1 => "I", 2 => "II", 3 => "III", 4 => "IV", 5 => "V", 6 => "VI", 7 => "VII", 8 => "VIII", 9 => "IX", _ => n.ToString(CultureInfo.InvariantCulture) };

@@ -1,3 +1,4 @@
+using ChiSo.Features.Audit;
 using ChiSo.Features.Files;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Units;
@@ -34,6 +35,13 @@ public sealed class AssessmentCycle
 
     public DateTime? PublishedAt { get; set; }
     public string? PublishedBy { get; set; }
+    // The audit chain's head at publication (the publication's own audit row), printed on the ranking so a later change
+    // of the log shows against the paper copy; `audit verify` checks that row still has this hash.
+    public long? PublishedHeadSeq { get; set; }
+    public string? PublishedHeadHash { get; set; }
+    public DateTime? PublishedHeadAt { get; set; }
+    public AuditHead? PublishedHead => PublishedHeadSeq is { } seq && PublishedHeadHash is { } hash && PublishedHeadAt is { } at
+        ? new(seq, hash, at) : null;
     public Guid Concurrency { get; set; } = Guid.NewGuid();
 
     public List<CycleGroup> Groups { get; set; } = [];

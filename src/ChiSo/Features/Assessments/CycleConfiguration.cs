@@ -11,6 +11,7 @@ internal sealed class AssessmentCycleConfiguration : IEntityTypeConfiguration<As
         b.Property(c => c.Name).HasMaxLength(300);
         b.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(c => c.Concurrency).IsConcurrencyToken();
+        b.Property(c => c.PublishedHeadHash).HasMaxLength(64);
         b.HasMany(c => c.Groups).WithOne().HasForeignKey(g => g.CycleId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(c => c.Units).WithOne(u => u.Cycle).HasForeignKey(u => u.CycleId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(c => c.Appraisers).WithOne().HasForeignKey(a => a.CycleId).OnDelete(DeleteBehavior.Cascade);

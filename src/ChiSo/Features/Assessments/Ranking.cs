@@ -1,4 +1,5 @@
 using ChiSo.Features.Accounts;
+using ChiSo.Features.Audit;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Results;
 using Microsoft.EntityFrameworkCore;
@@ -14,9 +15,10 @@ public sealed record RankingRow(string UnitCode, string UnitName, UnitStage Stag
 
 public sealed record RankingGroup(string Name, string Framework, string Version, List<RankingRow> Rows);
 
-/// <summary>The ranking of a cycle; Provisional until published (points may still change).</summary>
+/// <summary>The ranking of a cycle; Provisional until published (points may still change). <paramref name="AuditHead"/>: the
+/// audit chain's head recorded at publication, printed with the ranking.</summary>
 public sealed record Ranking(int CycleId, int Year, string Name, CycleStatus Status, bool Provisional, DateTime? PublishedAt,
-    string? CouncilReference, List<RankingGroup> Groups);
+    string? CouncilReference, List<RankingGroup> Groups, AuditHead? AuditHead);
 
 public sealed record HeatCell(string Code, decimal? Points, decimal Max, decimal? Lost);
 public sealed record HeatRow(string UnitCode, string UnitName, decimal Percent, List<HeatCell> Cells);
@@ -81,7 +83,7 @@ public sealed partial class AssessmentService
             groups.Add(new RankingGroup(group.Name, group.FrameworkVersion.Framework!.Key, group.FrameworkVersion.Label, rows));
         }
         return new Ranking(l.Cycle.Id, l.Cycle.Year, l.Cycle.Name, l.Cycle.Status, l.Cycle.Status != CycleStatus.Published,
-            l.Cycle.PublishedAt, l.Cycle.CouncilReference, groups);
+            l.Cycle.PublishedAt, l.Cycle.CouncilReference, groups, l.Cycle.PublishedHead);
     }
 
     public static string BandOf(IReadOnlyList<Band> bands, decimal percent) =>
@@ -199,9 +201,15 @@ public sealed partial class AssessmentService
         l.Cycle.PublishedAt = Now;
         l.Cycle.PublishedBy = actor.Name;
         l.Cycle.Concurrency = Guid.NewGuid();
-        Audit(actor, l.Cycle, "cycle", nameof(CycleStatus.Finalised), nameof(CycleStatus.Published), $"Công bố kết quả ngày {ViText.Date(publishedOn)}");
+        var entry = Audit(actor, l.Cycle, "cycle", nameof(CycleStatus.Finalised), nameof(CycleStatus.Published), $"Công bố kết quả ngày {ViText.Date(publishedOn)}");
+        // The publication's own audit row is the head printed with the ranking: its place and hash are known once saved,
+        // and recorded in the same transaction.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { return Failure.Conflict("Kỳ đánh giá vừa được người khác thay đổi; hãy tải lại.", null); }
+        (l.Cycle.PublishedHeadSeq, l.Cycle.PublishedHeadHash, l.Cycle.PublishedHeadAt) = (entry.Seq, entry.Hash, entry.At);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return await RankingAsync(cycleId, actor, ct);
     }
 

@@ -2,6 +2,7 @@ using ChiSo.Features.Accounts;
 using ChiSo.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,6 +14,9 @@ public static class AuditApi
     {
         var g = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.Oversight);
         g.MapGet("/", List).WithSummary("Nhật ký thay đổi điểm: ai, khi nào, giá trị cũ, giá trị mới, lý do");
+        g.MapGet("/verify", AuditChain.VerifyAsync).WithSummary("Kiểm tra chuỗi mã băm của nhật ký: số bản ghi đã kiểm tra, bản ghi cuối, chỗ hỏng đầu tiên, " +
+            "các kỳ xếp hạng công bố có bản ghi không còn khớp");
+        g.MapGet("/head", Head).WithSummary("Bản ghi cuối của chuỗi nhật ký (số, mã, thời điểm), như in trên bảng xếp hạng và báo cáo");
         return g;
     }
 
@@ -22,6 +26,9 @@ public static class AuditApi
             .Where(a => subject == null || a.Subject.StartsWith(subject))
             .Where(a => field == null || a.Field == field)
             .OrderByDescending(a => a.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct);
+
+    static async Task<Results<Ok<AuditHead>, NotFound>> Head(ChiSoDb db, CancellationToken ct) =>
+        await AuditChain.HeadAsync(db, ct) is { } head ? TypedResults.Ok(head) : TypedResults.NotFound();
 
     static Task<List<AuditEntry>> List(string? subject, string? field, int? take, ChiSoDb db, CancellationToken ct) =>
         ListAsync(db, subject, field, take ?? 200, ct);

@@ -1,4 +1,5 @@
 using ChiSo.Data;
+using ChiSo.Features.Audit;
 using ChiSo.Features.Units;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,8 +21,9 @@ public sealed record UnitKpi(string Unit, KpiValue Kpi);
 public sealed record UnitTask(string Unit, TaskStatusRow Task);
 
 /// <summary>What the consolidated report says: the filing status and, from the submitted reports, the texts per
-/// reform area, the KPI values and the task statuses.</summary>
-public sealed record Consolidation(FilingDashboard Filing, IReadOnlyList<AreaSection> Areas, IReadOnlyList<UnitKpi> Kpis, IReadOnlyList<UnitTask> Tasks)
+/// reform area, the KPI values and the task statuses; and the audit chain's head when it was generated.</summary>
+public sealed record Consolidation(FilingDashboard Filing, IReadOnlyList<AreaSection> Areas, IReadOnlyList<UnitKpi> Kpis, IReadOnlyList<UnitTask> Tasks,
+    AuditHead? AuditHead)
 {
     public ReportingPeriod Period => Filing.Period;
 }
@@ -78,6 +80,7 @@ public static class Consolidations
         var tasks = filed.Count == 0 ? [] : await ReportService.TasksAsync(db, filed, period, ct);
         return new Consolidation(filing, areas,
             kpis.OrderBy(k => order[k.UnitId]).Select(k => new UnitKpi(units[k.UnitId].Name, k.Value)).ToList(),
-            tasks.OrderBy(t => order[t.UnitId]).Select(t => new UnitTask(units[t.UnitId].Name, t.Row)).ToList());
+            tasks.OrderBy(t => order[t.UnitId]).Select(t => new UnitTask(units[t.UnitId].Name, t.Row)).ToList(),
+            await AuditChain.HeadAsync(db, ct));
     }
 }

@@ -1,4 +1,4 @@
-using MiniExcelLibs;
+using ChiSo.Features.Audit;
 
 namespace ChiSo.Features.Reports;
 
@@ -46,6 +46,8 @@ public static class ReportExcel
             ["Cập nhật ngày"] = ViText.Date(t.Task.UpdatedOn),
             ["Quá hạn"] = t.Task.Overdue ? "Có" : "",
         }).ToList();
-        stream.WriteXlsx(new Dictionary<string, object> { [Filing] = filing, [Kpis] = kpis, [Tasks] = tasks });
+        var sheets = new Dictionary<string, object> { [Filing] = filing, [Kpis] = kpis, [Tasks] = tasks };
+        if (c.AuditHead is { } head) sheets[AuditHead.Sheet] = head.SheetRows();
+        stream.WriteXlsx(sheets);
     }
 }

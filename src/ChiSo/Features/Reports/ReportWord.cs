@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChiSo.Features.Audit;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
@@ -94,7 +95,12 @@ public static class ReportWord
         body.Append(Para(JustificationValues.Both, 120, 120, 567,
             Run($"Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {p.Phrase}, Sở Nội vụ báo cáo Ủy ban nhân dân Thành phố./.")));
         body.Append(Closing());
+        if (c.AuditHead is { } head) body.Append(AuditLine(head));
     });
+
+    /// <summary>The audit chain's head, closing a document so that a later change of the log shows against the paper copy.</summary>
+    internal static Paragraph AuditLine(AuditHead head) => Para(JustificationValues.Left, 240, 0, null,
+        Run(head.Text + ".", italic: true, size: Note), Run(" Mã đầy đủ: " + head.Hash, italic: true, size: Tiny));
 
     /// <summary>An A4 Word document with the house styles; <paramref name="content"/> appends the body.</summary>
     internal static void WriteDocument(Stream stream, Action<Body> content, bool landscape = false)

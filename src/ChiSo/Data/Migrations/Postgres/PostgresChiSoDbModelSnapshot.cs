@@ -185,6 +185,16 @@ namespace ChiSo.Data.Migrations.Postgres
                     b.Property<string>("PublishedBy")
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("PublishedHeadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PublishedHeadHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("PublishedHeadSeq")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime>("SelfAssessmentDue")
                         .HasColumnType("timestamp with time zone");
 
@@ -501,14 +511,25 @@ namespace ChiSo.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("NewValue")
                         .HasColumnType("text");
 
                     b.Property<string>("OldValue")
                         .HasColumnType("text");
 
+                    b.Property<string>("PrevHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Reason")
                         .HasColumnType("text");
+
+                    b.Property<long?>("Seq")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Subject")
                         .IsRequired()
@@ -521,6 +542,9 @@ namespace ChiSo.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Seq")
+                        .IsUnique();
 
                     b.HasIndex("Subject", "At");
 

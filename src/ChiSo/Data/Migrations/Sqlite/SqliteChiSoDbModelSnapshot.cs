@@ -175,6 +175,16 @@ namespace ChiSo.Data.Migrations.Sqlite
                     b.Property<string>("PublishedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PublishedHeadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublishedHeadHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PublishedHeadSeq")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("SelfAssessmentDue")
                         .HasColumnType("TEXT");
 
@@ -479,14 +489,25 @@ namespace ChiSo.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("NewValue")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OldValue")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PrevHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reason")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("Seq")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Subject")
                         .IsRequired()
@@ -499,6 +520,9 @@ namespace ChiSo.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Seq")
+                        .IsUnique();
 
                     b.HasIndex("Subject", "At");
 
