@@ -102,7 +102,7 @@ public static class AuditChainCheck
             });
             watch.Restart();
             ChainReport report;
-            await using (var db = open()) report = await AuditChain.VerifyAsync(db);
+            await using (var db = open()) report = await AuditChain.VerifyAsync(db, ChiSo.Features.Accounts.Actor.Cli());
             var elapsed = watch.Elapsed.TotalSeconds;
             await sampling.CancelAsync();
             await sampler;

@@ -25,7 +25,7 @@ public static class AuditCommands
                 "mã thoát 0 khi nguyên vẹn, 1 khi bị sửa, xoá hoặc chèn ngoài ứng dụng.") { json };
             verify.SetAction(async p => await withDb(async (db, _) =>
             {
-                var report = await AuditChain.VerifyAsync(db);
+                var report = await AuditChain.VerifyAsync(db, await CliActor.ResolveAsync(p, db));
                 if (p.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report, Json));
                 else foreach (var line in report.Lines()) Console.WriteLine(line);
                 return report.ExitCode;

@@ -3,6 +3,7 @@ using System.Text;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
 using ChiSo.Features.Assessments;
+using ChiSo.Features.Audit;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Inspections;
 using ChiSo.Features.Plans;
@@ -129,6 +130,10 @@ public abstract class ActionMatrixTests(Provider provider)
         new("RoundScoring.ScoreAsync", SurveyReaders, Db((f, db, a) => RoundScoring.ScoreAsync(db, f.Round, a))),
         new("LiveScores.ScoreAsync", SurveyReaders, Sp((f, sp, db, a) => sp.GetRequiredService<LiveScores>().ScoreAsync(db, f.Round, a))),
         new("SurveyScoringApi.PageAsync", SurveyReaders, Db((f, db, a) => SurveyScoringApi.PageAsync(db, f.Round, null, null, null, 10, a))),
+
+        // The change log: the standing agency and leaders read it and check its chain.
+        new("AuditApi.ListAsync", [Who.Admin, Who.Leader], Db((f, db, a) => AuditApi.ListAsync(db, null, null, 10, a))),
+        new("AuditChain.VerifyAsync", [Who.Admin, Who.Leader], Db((f, db, a) => AuditChain.VerifyAsync(db, a))),
 
         // Accounts: the standing agency's administrator.
         new("UserAccounts.ListAsync", AdminOnly, Sp((f, sp, db, a) => sp.GetRequiredService<UserAccounts>().ListAsync(a))),

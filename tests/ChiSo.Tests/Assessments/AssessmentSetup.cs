@@ -78,7 +78,7 @@ public static class AssessmentSetup
     {
         var key = FrameworkBuilder.NewKey();
         var doc = FrameworkBuilder.Framework(key, 4, FrameworkBuilder.Node("1", 4, null, FrameworkBuilder.Node("1.1", 4)));
-        Assert.Empty((await new FrameworkImporter(db, clock).ImportAsync(doc, "kiem.thu", "Khung thử")).Problems);
+        Assert.Empty((await new FrameworkImporter(db, clock).ImportAsync(doc, Actors.Admin("kiem.thu"), "Khung thử")).Problems);
         var s = new AssessmentService(db, clock);
         var created = await s.CreateCycleAsync(new CycleSpec(2026, "Kỳ thử công bố", Due, new DateOnly(2027, 1, 4), new DateOnly(2027, 1, 29), 7,
             [new GroupSpec("Sở, ban, ngành", key, FrameworkBuilder.Version, ["SNV"])]), Admin);

@@ -38,7 +38,7 @@ public abstract class AuditChainTests(Provider provider)
     static async Task<ChainReport> VerifyAsync(TestDatabase database)
     {
         await using var db = database.NewContext();
-        return await AuditChain.VerifyAsync(db);
+        return await AuditChain.VerifyAsync(db, Actors.Admin());
     }
 
     static AuditEntry Entry(string field, string? reason = null) => new()
@@ -58,7 +58,7 @@ public abstract class AuditChainTests(Provider provider)
         Assert.All(seqs, s => Assert.NotNull(s));
         // One writer at a time: the chain's order is the order of the rows' ids.
         Assert.Equal(Enumerable.Range(1, seqs.Count).Select(i => (long?)i), seqs);
-        var report = await AuditChain.VerifyAsync(check);
+        var report = await AuditChain.VerifyAsync(check, Actors.Admin());
         Assert.True(report.Whole, string.Join("\n", report.Lines()));
         Assert.Equal(0, report.ExitCode);
         Assert.Equal(seqs.Count, report.RowsChecked);
@@ -93,7 +93,7 @@ public abstract class AuditChainTests(Provider provider)
         Assert.True(row.Reason!.IsNormalized(NormalizationForm.FormC));
         Assert.Equal(at.Ticks - 7, row.At.Ticks);
         Assert.Equal((1L, AuditChain.Genesis), (row.Seq, row.PrevHash));
-        Assert.True((await AuditChain.VerifyAsync(read)).Whole);
+        Assert.True((await AuditChain.VerifyAsync(read, Actors.Admin())).Whole);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public abstract class AuditChainTests(Provider provider)
         await using var check = database.NewContext();
         var forged = await check.Audit.SingleAsync(a => a.Reason == "Sửa tay");
         Assert.Null(forged.Seq);
-        var report = await AuditChain.VerifyAsync(check);
+        var report = await AuditChain.VerifyAsync(check, Actors.Admin());
         Assert.Equal((ChainFault.Unsealed, forged.Id), (report.FirstBreak!.Fault, report.FirstBreak.RowId));
         Assert.Equal(1, report.BrokenRows);
         Assert.Equal(1, report.ExitCode);
@@ -216,7 +216,7 @@ public abstract class AuditChainTests(Provider provider)
         var rows = await check.Audit.OrderBy(a => a.Id).Select(a => new { a.Seq, a.Reason }).ToListAsync();
         Assert.Equal(Enumerable.Range(1, rows.Count).Select(i => (long?)i), rows.Select(r => r.Seq));
         Assert.Equal("Nhập lại".Normalize(), rows[0].Reason);
-        var report = await AuditChain.VerifyAsync(check);
+        var report = await AuditChain.VerifyAsync(check, Actors.Admin());
         Assert.True(report.Whole, string.Join("\n", report.Lines()));
     }
 
@@ -238,7 +238,7 @@ public abstract class AuditChainTests(Provider provider)
         await using var check = database.NewContext();
         var seqs = await check.Audit.Where(a => a.Subject == "test:audit-chain").Select(a => a.Seq!.Value).ToListAsync();
         Assert.Equal(Enumerable.Range((int)start + 1, 100).Select(i => (long)i), seqs.Order());
-        var report = await AuditChain.VerifyAsync(check);
+        var report = await AuditChain.VerifyAsync(check, Actors.Admin());
         Assert.True(report.Whole, string.Join("\n", report.Lines()));
         Assert.Equal(start + 100, report.Head!.Seq);
     }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChiSo.Features.Audit;
@@ -195,6 +196,13 @@ public static class AuditChain
         return seq;
     }
 
+    /// <summary>The change log and its check are for the standing agency and leaders; the head alone is public (it is
+    /// printed on published rankings).</summary>
+    public static bool MayRead(Actor actor) => actor.ReadsAll;
+
+    internal static void RequireRead(Actor actor) =>
+        actor.Require(MayRead(actor), "Chỉ cơ quan thường trực và lãnh đạo được xem nhật ký thay đổi.");
+
     public static Task<AuditHead?> HeadAsync(ChiSoDb db, CancellationToken ct = default) =>
         db.Audit.AsNoTracking().Where(a => a.Seq != null && a.Hash != null).OrderByDescending(a => a.Seq)
             .Select(a => new AuditHead(a.Seq!.Value, a.Hash!, a.At)).FirstOrDefaultAsync(ct);
@@ -204,8 +212,9 @@ public static class AuditChain
     /// <summary>Reads the whole chain in Seq order, one row at a time (never the table in memory), and checks each row's
     /// hash, its link to the previous row and the numbering; then the rows outside the chain, and the head recorded by
     /// every published ranking (which catches a tail cut off after a publication).</summary>
-    public static async Task<ChainReport> VerifyAsync(ChiSoDb db, CancellationToken ct = default)
+    public static async Task<ChainReport> VerifyAsync(ChiSoDb db, Actor actor, CancellationToken ct = default)
     {
+        RequireRead(actor);
         var published = await db.Cycles.AsNoTracking().Where(c => c.PublishedHeadSeq != null && c.PublishedHeadHash != null)
             .OrderBy(c => c.PublishedHeadSeq).Select(c => new PublishedHead(c.Id, c.Name, c.PublishedHeadSeq!.Value, c.PublishedHeadHash!))
             .ToListAsync(ct);
