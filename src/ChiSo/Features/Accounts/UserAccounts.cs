@@ -102,15 +102,22 @@ public sealed class UserAccounts(ChiSoDb db, UserManager<ChiSoUser> users, TimeP
             await users.RemoveFromRolesAsync(user, current.Except(checkedRoles.Roles));
             await users.AddToRolesAsync(user, checkedRoles.Roles.Except(current));
         }
+        var endSessions = checkedRoles.Unit?.Id != oldUnit?.Id || !checkedRoles.Roles.Order().SequenceEqual(current.Order());
         if (edit.Active is { } active)
         {
             var wasActive = user.LockoutEnd != AccountsSetup.Deactivated;
             if (active != wasActive) Audit(who, name, "active", wasActive ? "có" : "không", active ? "có" : "không");
             await users.SetLockoutEndDateAsync(user, active ? null : AccountsSetup.Deactivated);
-            if (active) await users.ResetAccessFailedCountAsync(user);
+            if (active)
+            {
+                await users.ResetAccessFailedCountAsync(user);
+                await LoginLimits.ForgetAsync(db, name, ct);
+            }
+            endSessions |= !active;
         }
-        // A new stamp makes the user's cookie re-read roles and unit (or end, when deactivated) at its next check.
         await users.UpdateSecurityStampAsync(user);
+        // Signed in with the old roles or unit, or no longer allowed in: every session ends, on every instance.
+        if (endSessions) await AuthSessions.EndAllAsync(db, user.Id, ct: ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new(await FindAsync(user.Id, ct));
@@ -132,10 +139,43 @@ public sealed class UserAccounts(ChiSoDb db, UserManager<ChiSoUser> users, TimeP
         if (!added.Succeeded) return new(Errors: Errors(added, "password"));
         await users.SetLockoutEndDateAsync(user, user.LockoutEnd == AccountsSetup.Deactivated ? user.LockoutEnd : null);
         await users.ResetAccessFailedCountAsync(user);
+        await LoginLimits.ForgetAsync(db, user.UserName!, ct);
+        // Whoever held a session with the old password (perhaps the one who guessed it) is out.
+        await AuthSessions.EndAllAsync(db, user.Id, ct: ct);
         Audit(who, user.UserName!, "password", null, "đặt lại");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new(await FindAsync(user.Id, ct), Password: generated ? newPassword : null);
+    }
+
+    public const string CurrentPasswordField = "currentPassword";
+    public const string NewPasswordField = "newPassword";
+
+    /// <summary>The actor changes their own password, giving the current one. Every session of theirs but
+    /// <paramref name="keepSession"/> (the one they are using) ends. A wrong current password is an error on
+    /// <see cref="CurrentPasswordField"/>; the audit says that the password changed, never what to.</summary>
+    public async Task<UserChange> ChangeOwnPasswordAsync(Actor actor, string? currentPassword, string? newPassword, string? keepSession,
+        CancellationToken ct = default)
+    {
+        actor.Require(actor.IsSignedIn, "Chỉ người đã đăng nhập mới đổi được mật khẩu của mình.");
+        var user = await users.FindByIdAsync(actor.UserId);
+        if (user is null) return new(NotFound: true);
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(currentPassword)) errors[CurrentPasswordField] = ["Cần mật khẩu hiện tại."];
+        if (string.IsNullOrEmpty(newPassword)) errors[NewPasswordField] = ["Cần mật khẩu mới."];
+        else if (newPassword == currentPassword) errors[NewPasswordField] = ["Mật khẩu mới phải khác mật khẩu hiện tại."];
+        if (errors.Count > 0) return new(Errors: errors);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var changed = await users.ChangePasswordAsync(user, currentPassword!, newPassword!);
+        if (!changed.Succeeded)
+            return new(Errors: changed.Errors.GroupBy(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch) ? CurrentPasswordField : NewPasswordField)
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
+        await AuthSessions.EndAllAsync(db, user.Id, keepSession, ct);
+        Audit(actor.Name, user.UserName!, "password", null, "tự đổi");
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new(await FindAsync(user.Id, ct));
     }
 
     /// <summary>Roles must be known, at least one; a unit editor or head must have a unit; a unit must exist.</summary>
