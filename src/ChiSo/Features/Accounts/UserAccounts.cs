@@ -14,7 +14,8 @@ public sealed record UserRow(string Id, string UserName, string DisplayName, str
 public sealed record UserCreate(string? UserName, string? DisplayName, string? Email, List<string>? Roles, string? Unit, string? Password);
 
 /// <summary>A change to an account; null leaves a field as it is, an empty <see cref="Unit"/> removes the unit.
-/// <see cref="Active"/> false locks the account until turned on again; true also lifts a lockout for failed sign-ins.</summary>
+/// <see cref="Active"/> false locks the account until turned on again; true also forgets the name's failed sign-ins.
+/// A change of roles or unit, or a lock, ends the user's sessions.</summary>
 public sealed record UserEdit(string? DisplayName, string? Email, List<string>? Roles, string? Unit, bool? Active);
 
 public sealed record PasswordReset(string? Password);
@@ -23,7 +24,8 @@ public sealed record PasswordReset(string? Password);
 public sealed record UserChange(UserRow? User = null, Dictionary<string, string[]>? Errors = null, bool NotFound = false, string? Password = null);
 
 /// <summary>Account administration for the admin API, the admin page and the CLI. Every change of roles, unit,
-/// activity, display name or password is in the audit log (subject "user:{userName}"; passwords are never written).</summary>
+/// activity, display name or password is in the audit log (subject "user:{userName}"; passwords are never written).
+/// Changes that take access away or change what a session's claims say end the user's sessions (<see cref="AuthSessions"/>).</summary>
 public sealed class UserAccounts(ChiSoDb db, UserManager<ChiSoUser> users, TimeProvider clock)
 {
     public async Task<List<UserRow>> ListAsync(CancellationToken ct = default)
