@@ -14,7 +14,7 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace ChiSo.Tests.Accounts;
 
-/// <summary>Signing in and out, lockout, the first admin, account administration with its audit, the unit check of
+/// <summary>Signing in and out (sessions and sign-in limits: SessionTests), the first admin, account administration with its audit, the unit check of
 /// filing, and the one-stop-shop challenge; through the real app and login endpoint.</summary>
 public abstract class AccountTests(Provider provider)
 {
@@ -73,35 +73,6 @@ public abstract class AccountTests(Provider provider)
         var login = await client.GetAsync("/dang-nhap");
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         Assert.Contains("Đăng nhập", await login.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
-    public async Task Logout_ends_the_session()
-    {
-        await using var database = await TestDatabase.CreateAsync(provider);
-        await using var app = new ChiSoApp(database);
-        using var client = await app.ClientAsync(Roles.Admin);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/account/me")).StatusCode);
-
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/account/logout", null)).StatusCode);
-
-        await AssertProblemAsync(await client.GetAsync("/api/account/me"), HttpStatusCode.Unauthorized);
-    }
-
-    [Fact]
-    public async Task Five_wrong_passwords_lock_the_account_for_fifteen_minutes()
-    {
-        await using var database = await TestDatabase.CreateAsync(provider);
-        await using var app = new ChiSoApp(database);
-        var userName = await app.UserAsync(Roles.Appraiser);
-        using var client = app.AnonymousClient();
-
-        for (var i = 0; i < 5; i++) await LoginAsync(client, userName, "sai-mat-khau");
-
-        await AssertProblemAsync(await LoginAsync(client, userName, ChiSoApp.TestPassword), HttpStatusCode.Unauthorized, AccountsApi.LockedOut);
-        await using var db = database.NewContext();
-        var end = (await db.Users.SingleAsync(u => u.UserName == userName)).LockoutEnd!.Value;
-        Assert.InRange(end - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15.1));
     }
 
     [Fact]
@@ -194,7 +165,7 @@ public abstract class AccountTests(Provider provider)
         var off = await admin.PutAsJsonAsync($"/api/users/{id}", new UserEdit(null, null, null, null, false));
         Assert.False((await JsonAsync(off)).GetProperty("active").GetBoolean());
         using (var user = app.AnonymousClient())
-            await AssertProblemAsync(await LoginAsync(user, "bt-nhap", "Mat-khau-moi-1"), HttpStatusCode.Unauthorized, AccountsApi.LockedOut);
+            await AssertProblemAsync(await LoginAsync(user, "bt-nhap", "Mat-khau-moi-1"), HttpStatusCode.Unauthorized, AccountsApi.WrongPassword);
 
         await using var db = database.NewContext();
         var audit = await db.Audit.Where(a => a.Subject == "user:bt-nhap").OrderBy(a => a.Id).ToListAsync();

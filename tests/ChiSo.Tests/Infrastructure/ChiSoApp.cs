@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +32,46 @@ public sealed class ChiSoApp(TestDatabase database, Action<IWebHostBuilder>? con
         builder.UseSetting("Database:MigrateOnStartup", "false");
         // One hashing round instead of 100 000: every test signs in, and the hash's strength is not under test here.
         builder.ConfigureServices(s => s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1));
+        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, TestClientAddress>());
         configure?.Invoke(builder);
+    }
+
+    /// <summary>The request header that gives a test request its client address (the test server has none).</summary>
+    public const string ClientAddressHeader = "X-Test-Client-Address";
+
+    /// <summary>Test only: the client address from <see cref="ClientAddressHeader"/>, so tests can play several machines.
+    /// The product never takes an address from a header here (forwarded headers are the proxy's business).</summary>
+    sealed class TestClientAddress : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((http, go) =>
+            {
+                if (http.Request.Headers[ClientAddressHeader] is [{ } address]) http.Connection.RemoteIpAddress = IPAddress.Parse(address);
+                return go(http);
+            });
+            next(app);
+        };
+    }
+
+    /// <summary>A client that is not signed in and whose requests come from <paramref name="address"/>.</summary>
+    public HttpClient ClientFrom(string address)
+    {
+        var client = AnonymousClient();
+        client.DefaultRequestHeaders.Add(ClientAddressHeader, address);
+        return client;
+    }
+
+    /// <summary>The session cookie a response sets ("chiso.auth=..."), to replay it from another client.</summary>
+    public static string SessionCookie(HttpResponseMessage response) =>
+        response.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("chiso.auth=", StringComparison.Ordinal)).Split(';')[0];
+
+    /// <summary>A client with no cookie handling that sends this cookie on every request.</summary>
+    public HttpClient ClientWithCookie(string cookie)
+    {
+        var client = AnonymousClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("Cookie", cookie);
+        return client;
     }
 
     string? adminCookie;
@@ -92,6 +133,6 @@ public sealed class ChiSoApp(TestDatabase database, Action<IWebHostBuilder>? con
         var response = await client.PostAsJsonAsync("/api/account/login", new LoginRequest(userName, TestPassword));
         if (response.StatusCode != HttpStatusCode.NoContent)
             throw new InvalidOperationException($"Test sign-in as {userName} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return response.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("chiso.auth=", StringComparison.Ordinal)).Split(';')[0];
+        return SessionCookie(response);
     }
 }

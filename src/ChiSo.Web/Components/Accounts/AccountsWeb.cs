@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 
 namespace ChiSo.Web.Components.Accounts;
@@ -15,14 +16,34 @@ public static class AccountsWeb
     public const string LogoutPath = "/dang-xuat";
     public const string DeniedPath = "/khong-co-quyen";
     public const string OneDoorPath = "/dang-nhap/mot-cua";
+    public const string PasswordPath = "/tai-khoan/mat-khau";
     public const string OneDoorScheme = OpenIdConnectDefaults.AuthenticationScheme;
 
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration config)
     {
         services.AddChiSoIdentity().AddSignInManager();
         services.AddScoped<UserAccounts>();
-        // Roles and unit changed by an admin reach a signed-in user's cookie within five minutes.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+        services.AddScoped<PasswordSignIn>();
+        services.AddScoped<LoginLimits>();
+        services.AddSingleton<DummyPassword>();
+        services.AddOptions<LoginLimitOptions>().BindConfiguration("Accounts:LoginLimits");
+        // Sessions live in the database (AuthSessions): the cookie holds only their key, and ending one there ends it on
+        // every instance. Open Blazor circuits re-check theirs every few seconds.
+        services.AddSingleton<AuthSessions>();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<AuthSessions>((o, store) => o.SessionStore = store);
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidator>();
+        // Role, unit and activity changes end the user's sessions at once (UserAccounts); the stamp check still refreshes
+        // what else the cookie's principal says (the display name) every five minutes, keeping the session's id in it.
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(5);
+            o.OnRefreshingPrincipal = c =>
+            {
+                if (c.CurrentPrincipal?.FindFirst(AuthSessions.SessionClaim) is { } session && c.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+                    identity.AddClaim(new System.Security.Claims.Claim(AuthSessions.SessionClaim, session.Value));
+                return Task.CompletedTask;
+            };
+        });
         var auth = services.AddAuthentication(o =>
         {
             o.DefaultScheme = IdentityConstants.ApplicationScheme;

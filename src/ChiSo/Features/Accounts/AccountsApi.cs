@@ -11,6 +11,8 @@ namespace ChiSo.Features.Accounts;
 
 public sealed record LoginRequest(string? UserName, string? Password);
 
+public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
+
 /// <summary>The signed-in user as the app sees them.</summary>
 public sealed record Me(string UserName, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> RoleLabels, string? Unit, string? UnitName);
 
@@ -19,14 +21,18 @@ public sealed record UserCreated(UserRow User, string? Password);
 public static class AccountsApi
 {
     public const string WrongPassword = "Sai tên đăng nhập hoặc mật khẩu.";
-    public const string LockedOut = "Tài khoản đang bị khóa: đăng nhập sai 5 lần thì khóa 15 phút, hoặc quản trị đã khóa tài khoản. Hãy thử lại sau hoặc liên hệ quản trị.";
+    public const string LockedOut = "Tài khoản đã bị quản trị khóa. Hãy liên hệ quản trị.";
+    public const string TooManyTitle = "Tạm dừng đăng nhập";
 
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
     {
         var account = app.MapGroup("/api/account").WithTags("Accounts");
-        account.MapPost("/login", Login).AllowAnonymous().WithSummary("Đăng nhập bằng tên và mật khẩu: đặt cookie phiên (204) hoặc 401");
-        account.MapPost("/logout", Logout).AllowAnonymous().WithSummary("Đăng xuất");
+        account.MapPost("/login", Login).AllowAnonymous().WithMetadata(new StartsSessionAttribute())
+            .WithSummary("Đăng nhập bằng tên và mật khẩu: đặt cookie phiên (204), 401, hoặc 429 (Retry-After) khi đã sai quá nhiều lần");
+        account.MapPost("/logout", Logout).AllowAnonymous().WithSummary("Đăng xuất: phiên kết thúc trên máy chủ");
         account.MapGet("/me", GetMe).RequireAuthorization(Policies.Staff).WithSummary("Người đang đăng nhập: tên, vai trò, đơn vị");
+        account.MapPost("/password", ChangePassword).RequireAuthorization(Policies.Staff)
+            .WithSummary("Đổi mật khẩu của mình: kiểm tra mật khẩu hiện tại; các phiên khác của người dùng kết thúc, phiên này vẫn tiếp tục");
 
         var users = app.MapGroup("/api/users").WithTags("Accounts").RequireAuthorization(Policies.Admin);
         users.MapGet("/", List).WithSummary("Tài khoản người dùng");
@@ -36,17 +42,34 @@ public static class AccountsApi
         return app;
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Login(LoginRequest request, SignInManager<ChiSoUser> signIn)
+    static async Task<Results<NoContent, ProblemHttpResult>> Login(LoginRequest request, PasswordSignIn signIn, HttpContext http, CancellationToken ct)
     {
-        var result = await PasswordSignInAsync(signIn, request.UserName, request.Password);
-        return result.Succeeded ? TypedResults.NoContent()
-            : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: result.IsLockedOut ? LockedOut : WrongPassword);
+        var outcome = await signIn.SignInAsync(request.UserName, request.Password, http.Connection.RemoteIpAddress, ct);
+        if (outcome.Refused is { } refused) return TooMany(http, refused);
+        return outcome.Succeeded ? TypedResults.NoContent() : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: WrongPassword,
+            detail: "Nếu chắc chắn mật khẩu đúng, có thể tài khoản đã bị quản trị khóa: hãy liên hệ quản trị.");
     }
 
-    /// <summary>The one sign-in with a password, for the API and the login page: failures count towards the lockout.</summary>
-    public static async Task<SignInResult> PasswordSignInAsync(SignInManager<ChiSoUser> signIn, string? userName, string? password) =>
-        string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password) ? SignInResult.Failed
-            : await signIn.PasswordSignInAsync(userName.Trim(), password, isPersistent: false, lockoutOnFailure: true);
+    static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(PasswordChange request, PasswordSignIn signIn,
+        HttpContext http, CancellationToken ct)
+    {
+        var outcome = await signIn.ChangePasswordAsync(http.User, request.CurrentPassword, request.NewPassword, http.Connection.RemoteIpAddress, ct);
+        if (outcome.Refused is { } refused) return TooMany(http, refused);
+        return outcome.Errors is { } errors ? TypedResults.ValidationProblem(errors, title: "Chưa đổi mật khẩu.") : TypedResults.NoContent();
+    }
+
+    /// <summary>A limit reached: 429 with Retry-After; pages set the same status and header.</summary>
+    public static ProblemHttpResult TooMany(HttpContext http, LoginRefusal refused)
+    {
+        MarkTooMany(http.Response, refused);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: TooManyTitle, detail: refused.Message);
+    }
+
+    public static void MarkTooMany(HttpResponse response, LoginRefusal refused)
+    {
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        response.Headers.RetryAfter = refused.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     static async Task<NoContent> Logout(SignInManager<ChiSoUser> signIn)
     {

@@ -25,8 +25,8 @@ public static class AccountsSetup
         services.AddIdentityCore<ChiSoUser>(o =>
             {
                 o.Password.RequiredLength = 8;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // Identity's lockout end is how an admin turns an account off (Deactivated); failed sign-ins no longer lock an
+                // account (anyone could lock out anyone): LoginLimits slows guessers per address and name instead.
                 o.Lockout.AllowedForNewUsers = true;
             })
             .AddRoles<IdentityRole>()
@@ -104,6 +104,7 @@ public sealed class VietnameseIdentityErrors : IdentityErrorDescriber
     public override IdentityError InvalidUserName(string? userName) => E(nameof(InvalidUserName), $"Tên đăng nhập '{userName}' chỉ được gồm chữ không dấu, số và các dấu - . _ @ +.");
     public override IdentityError DuplicateEmail(string email) => E(nameof(DuplicateEmail), $"Thư điện tử '{email}' đã có tài khoản khác dùng.");
     public override IdentityError InvalidEmail(string? email) => E(nameof(InvalidEmail), $"Thư điện tử '{email}' không hợp lệ.");
+    public override IdentityError PasswordMismatch() => E(nameof(PasswordMismatch), "Mật khẩu hiện tại không đúng.");
     public override IdentityError PasswordTooShort(int length) => E(nameof(PasswordTooShort), $"Mật khẩu phải có ít nhất {length} ký tự.");
     public override IdentityError PasswordRequiresDigit() => E(nameof(PasswordRequiresDigit), "Mật khẩu phải có ít nhất một chữ số.");
     public override IdentityError PasswordRequiresLower() => E(nameof(PasswordRequiresLower), "Mật khẩu phải có ít nhất một chữ thường.");

@@ -14,7 +14,8 @@ public sealed record UserRow(string Id, string UserName, string DisplayName, str
 public sealed record UserCreate(string? UserName, string? DisplayName, string? Email, List<string>? Roles, string? Unit, string? Password);
 
 /// <summary>A change to an account; null leaves a field as it is, an empty <see cref="Unit"/> removes the unit.
-/// <see cref="Active"/> false locks the account until turned on again; true also lifts a lockout for failed sign-ins.</summary>
+/// <see cref="Active"/> false locks the account until turned on again; true also forgets the name's failed sign-ins.
+/// A change of roles or unit, or a lock, ends the user's sessions.</summary>
 public sealed record UserEdit(string? DisplayName, string? Email, List<string>? Roles, string? Unit, bool? Active);
 
 public sealed record PasswordReset(string? Password);
@@ -23,7 +24,8 @@ public sealed record PasswordReset(string? Password);
 public sealed record UserChange(UserRow? User = null, Dictionary<string, string[]>? Errors = null, bool NotFound = false, string? Password = null);
 
 /// <summary>Account administration for the admin API, the admin page and the CLI. Every change of roles, unit,
-/// activity, display name or password is in the audit log (subject "user:{userName}"; passwords are never written).</summary>
+/// activity, display name or password is in the audit log (subject "user:{userName}"; passwords are never written).
+/// Changes that take access away or change what a session's claims say end the user's sessions (<see cref="AuthSessions"/>).</summary>
 public sealed class UserAccounts(ChiSoDb db, UserManager<ChiSoUser> users, TimeProvider clock)
 {
     /// <summary>Accounts are the standing agency's to create, change and read.</summary>
@@ -113,15 +115,22 @@ public sealed class UserAccounts(ChiSoDb db, UserManager<ChiSoUser> users, TimeP
             await users.RemoveFromRolesAsync(user, current.Except(checkedRoles.Roles));
             await users.AddToRolesAsync(user, checkedRoles.Roles.Except(current));
         }
+        var endSessions = checkedRoles.Unit?.Id != oldUnit?.Id || !checkedRoles.Roles.Order().SequenceEqual(current.Order());
         if (edit.Active is { } active)
         {
             var wasActive = user.LockoutEnd != AccountsSetup.Deactivated;
             if (active != wasActive) Audit(who, name, "active", wasActive ? "có" : "không", active ? "có" : "không");
             await users.SetLockoutEndDateAsync(user, active ? null : AccountsSetup.Deactivated);
-            if (active) await users.ResetAccessFailedCountAsync(user);
+            if (active)
+            {
+                await users.ResetAccessFailedCountAsync(user);
+                await LoginLimits.ForgetAsync(db, name, ct);
+            }
+            endSessions |= !active;
         }
-        // A new stamp makes the user's cookie re-read roles and unit (or end, when deactivated) at its next check.
         await users.UpdateSecurityStampAsync(user);
+        // Signed in with the old roles or unit, or no longer allowed in: every session ends, on every instance.
+        if (endSessions) await AuthSessions.EndAllAsync(db, user.Id, ct: ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new(await FindAsync(user.Id, ct));
@@ -145,10 +154,43 @@ public sealed class UserAccounts(ChiSoDb db, UserManager<ChiSoUser> users, TimeP
         if (!added.Succeeded) return new(Errors: Errors(added, "password"));
         await users.SetLockoutEndDateAsync(user, user.LockoutEnd == AccountsSetup.Deactivated ? user.LockoutEnd : null);
         await users.ResetAccessFailedCountAsync(user);
+        await LoginLimits.ForgetAsync(db, user.UserName!, ct);
+        // Whoever held a session with the old password (perhaps the one who guessed it) is out.
+        await AuthSessions.EndAllAsync(db, user.Id, ct: ct);
         Audit(who, user.UserName!, "password", null, "đặt lại");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new(await FindAsync(user.Id, ct), Password: generated ? newPassword : null);
+    }
+
+    public const string CurrentPasswordField = "currentPassword";
+    public const string NewPasswordField = "newPassword";
+
+    /// <summary>The actor changes their own password, giving the current one. Every session of theirs but
+    /// <paramref name="keepSession"/> (the one they are using) ends. A wrong current password is an error on
+    /// <see cref="CurrentPasswordField"/>; the audit says that the password changed, never what to.</summary>
+    public async Task<UserChange> ChangeOwnPasswordAsync(Actor actor, string? currentPassword, string? newPassword, string? keepSession,
+        CancellationToken ct = default)
+    {
+        actor.Require(actor.IsSignedIn, "Chỉ người đã đăng nhập mới đổi được mật khẩu của mình.");
+        var user = await users.FindByIdAsync(actor.UserId);
+        if (user is null) return new(NotFound: true);
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(currentPassword)) errors[CurrentPasswordField] = ["Cần mật khẩu hiện tại."];
+        if (string.IsNullOrEmpty(newPassword)) errors[NewPasswordField] = ["Cần mật khẩu mới."];
+        else if (newPassword == currentPassword) errors[NewPasswordField] = ["Mật khẩu mới phải khác mật khẩu hiện tại."];
+        if (errors.Count > 0) return new(Errors: errors);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var changed = await users.ChangePasswordAsync(user, currentPassword!, newPassword!);
+        if (!changed.Succeeded)
+            return new(Errors: changed.Errors.GroupBy(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch) ? CurrentPasswordField : NewPasswordField)
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
+        await AuthSessions.EndAllAsync(db, user.Id, keepSession, ct);
+        Audit(actor.Name, user.UserName!, "password", null, "tự đổi");
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new(await FindAsync(user.Id, ct));
     }
 
     /// <summary>Roles must be known, at least one; a unit editor or head must have a unit; a unit must exist.</summary>
