@@ -13,7 +13,10 @@ using Microsoft.Extensions.DependencyInjection;
 // The CLI: the same services as the web app, one verb per capability. The database is chosen the same way
 // (Database:Provider, ConnectionStrings:ChiSo — from environment variables such as ConnectionStrings__ChiSo).
 Console.OutputEncoding = System.Text.Encoding.UTF8;
+// Every file the CLI writes (the database, backups, exports, tokens) is readable by its owner alone (docs/decisions/0014).
+OwnerOnlyFiles.Restrict();
 var config = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+OwnerOnlyFiles.TightenExisting(config);
 var services = new ServiceCollection().AddChiSoData(config).AddSingleton(TimeProvider.System)
     .AddScoped<FrameworkImporter>().AddScoped<FrameworkExcel>().BuildServiceProvider();
 
@@ -195,10 +198,18 @@ UserCommands.Add(root);
 // A service's refusal (an account named by --as may not do this) is a message and exit code 3, not a stack trace.
 try
 {
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var parsed = root.Parse(args);
+    // Every verb runs with the server secret (the survey markers need it): a missing one is said before anything is done.
+    if (parsed.Errors.Count == 0 && parsed.Action is not System.CommandLine.Help.HelpAction) services.GetRequiredService<ServerSecret>();
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (ChiSo.Features.Accounts.AccessDenied denied)
 {
     Console.Error.WriteLine(denied.Message);
     return 3;
+}
+catch (ServerSecretException missing)
+{
+    Console.Error.WriteLine(missing.Message);
+    return 2;
 }

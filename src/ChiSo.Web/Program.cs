@@ -25,7 +25,10 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
 
+// Before anything is written: every file this process creates (database, -wal, backups, temporary files) is owner-only.
+OwnerOnlyFiles.Restrict();
 var builder = WebApplication.CreateBuilder(args);
+OwnerOnlyFiles.TightenExisting(builder.Configuration);
 // Static web assets (MudBlazor's CSS and JS) are served from the build output in every environment.
 builder.WebHost.UseStaticWebAssets();
 
@@ -73,11 +76,16 @@ builder.Services.AddCascadingValue(_ => CultureInfo.CurrentUICulture);
 
 var app = builder.Build();
 
-if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+// A missing server secret (PostgreSQL) stops the start here, with a message naming the setting.
+app.Services.GetRequiredService<ServerSecret>();
+await using (var scope = app.Services.CreateAsyncScope())
 {
-    await using var scope = app.Services.CreateAsyncScope();
-    await BuiltInData.MigrateAndSeedIfEmptyAsync(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), TimeProvider.System);
-    await AccountsSetup.EnsureFirstAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
+    var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
+    if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+    {
+        await BuiltInData.MigrateAndSeedIfEmptyAsync(db, TimeProvider.System);
+        await AccountsSetup.EnsureFirstAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
+    }
 }
 
 app.UseExceptionHandler();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
+using ChiSo.Features.Surveys;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -18,6 +19,10 @@ namespace ChiSo.Tests.Infrastructure;
 public sealed class ChiSoApp(TestDatabase database, Action<IWebHostBuilder>? configure = null) : WebApplicationFactory<Program>
 {
     public const string TestPassword = "Thu-nghiem-2024";
+    /// <summary>The server secret of every test app (Security:Secret); tests that issue tokens or read markers directly use
+    /// <see cref="Markers"/>, made from the same secret.</summary>
+    public const string Secret = TestDatabase.ServerSecret;
+    public static readonly SurveyMarkers Markers = new(ServerSecret.Parse(Secret, "test"));
     readonly Dictionary<string, string> made = [];
     // Who the next client made by the factory signs in as; null: nobody.
     (string Role, string? Unit)? next = (Roles.Admin, null);
@@ -28,6 +33,7 @@ public sealed class ChiSoApp(TestDatabase database, Action<IWebHostBuilder>? con
         builder.UseSetting("Database:Provider", database.ProviderName);
         builder.UseSetting("ConnectionStrings:ChiSo", database.ConnectionString);
         builder.UseSetting("Database:MigrateOnStartup", "false");
+        builder.UseSetting(ServerSecret.Setting, Secret);
         // One hashing round instead of 100 000: every test signs in, and the hash's strength is not under test here.
         builder.ConfigureServices(s => s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1));
         configure?.Invoke(builder);
