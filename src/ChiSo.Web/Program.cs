@@ -20,7 +20,6 @@ using ChiSo.Web.Components.Assessments;
 using ChiSo.Web.Components.Accounts;
 using ChiSo.Web.Components.Surveys;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
@@ -57,7 +56,7 @@ builder.Services.AddRateLimiter(o =>
     // In Vietnamese: a page for the form's respondents, problem+json for the API's callers.
     o.OnRejected = (context, ct) => new ValueTask(PublicSurveyEndpoints.TooMany(context.HttpContext));
 });
-builder.Services.AddDataProtection().SetApplicationName("ChiSo").PersistKeysToDbContext<ChiSoDb>();
+builder.Services.AddChiSoDataProtection();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ChiSo.Web.AccessDeniedHandler>();
 builder.Services.AddOpenApi();
@@ -86,6 +85,8 @@ await using (var scope = app.Services.CreateAsyncScope())
         await BuiltInData.MigrateAndSeedIfEmptyAsync(db, TimeProvider.System);
         await AccountsSetup.EnsureFirstAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
     }
+    if (await KeysAtRest.DropUnencryptedAsync(db) is > 0 and var dropped)
+        app.Logger.LogWarning("Removed {Count} data-protection keys stored unencrypted; users sign in again once.", dropped);
 }
 
 app.UseExceptionHandler();
