@@ -188,6 +188,22 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
     }));
     root.Subcommands.Add(backup);
 }
+{
+    var file = new Argument<string>("backup") { Description = "Tệp sao lưu do ./chiso backup tạo" };
+    var force = new Option<bool>("--force") { Description = "PostgreSQL: ngắt các phiên đang kết nối tới cơ sở dữ liệu thay vì từ chối" };
+    var restore = new Command("restore", "Khôi phục cơ sở dữ liệu từ bản sao lưu: kiểm tra bản sao lưu trước, giữ cơ sở dữ liệu hiện tại với tên có ngày, " +
+        "từ chối bản hỏng mà không thay đổi gì. Dừng ứng dụng web trước khi khôi phục.") { file, force };
+    restore.SetAction(async p =>
+    {
+        // Not WithDb: the database about to be replaced is neither migrated nor seeded first.
+        await using var scope = services.CreateAsyncScope();
+        var outcome = await ChiSo.Features.Backups.Restore.RunAsync(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), p.GetValue(file)!, p.GetValue(force),
+            TimeProvider.System);
+        (outcome.Restored ? Console.Out : Console.Error).WriteLine(outcome.Message);
+        return outcome.Restored ? 0 : 1;
+    });
+    root.Subcommands.Add(restore);
+}
 
 PlanCommands.Add(root);
 ReportCommands.Add(root);
