@@ -22,6 +22,8 @@ BENCH_FORM="${BENCH_FORM:-sipas}"
 BENCH_DB="${BENCH_DB:-sqlite}"
 DIR="$(mktemp -d)"
 export BENCH_UNIT="$UNIT" BENCH_FORM
+# One server secret for the run's server and CLI (PostgreSQL refuses to start without one; docs/decisions/0014).
+export Security__Secret="${Security__Secret:-$(head -c 48 /dev/urandom | base64 -w0)}"
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
 
 server=""; PGDB=""

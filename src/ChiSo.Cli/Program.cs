@@ -13,7 +13,10 @@ using Microsoft.Extensions.DependencyInjection;
 // The CLI: the same services as the web app, one verb per capability. The database is chosen the same way
 // (Database:Provider, ConnectionStrings:ChiSo — from environment variables such as ConnectionStrings__ChiSo).
 Console.OutputEncoding = System.Text.Encoding.UTF8;
+// Every file the CLI writes (the database, backups, exports, tokens) is readable by its owner alone (docs/decisions/0014).
+OwnerOnlyFiles.Restrict();
 var config = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+OwnerOnlyFiles.TightenExisting(config);
 var services = new ServiceCollection().AddChiSoData(config).AddSingleton(TimeProvider.System)
     .AddScoped<FrameworkImporter>().AddScoped<FrameworkExcel>().BuildServiceProvider();
 
@@ -186,6 +189,22 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
     }));
     root.Subcommands.Add(backup);
 }
+{
+    var file = new Argument<string>("backup") { Description = "Tệp sao lưu do ./chiso backup tạo" };
+    var force = new Option<bool>("--force") { Description = "PostgreSQL: ngắt các phiên đang kết nối tới cơ sở dữ liệu thay vì từ chối" };
+    var restore = new Command("restore", "Khôi phục cơ sở dữ liệu từ bản sao lưu: kiểm tra bản sao lưu trước, giữ cơ sở dữ liệu hiện tại với tên có ngày, " +
+        "từ chối bản hỏng mà không thay đổi gì. Dừng ứng dụng web trước khi khôi phục.") { file, force };
+    restore.SetAction(async p =>
+    {
+        // Not WithDb: the database about to be replaced is neither migrated nor seeded first.
+        await using var scope = services.CreateAsyncScope();
+        var outcome = await ChiSo.Features.Backups.Restore.RunAsync(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), p.GetValue(file)!, p.GetValue(force),
+            TimeProvider.System);
+        (outcome.Restored ? Console.Out : Console.Error).WriteLine(outcome.Message);
+        return outcome.Restored ? 0 : 1;
+    });
+    root.Subcommands.Add(restore);
+}
 
 PlanCommands.Add(root);
 ReportCommands.Add(root);
@@ -197,10 +216,18 @@ AuditCommands.Add(root, WithDb);
 // A service's refusal (an account named by --as may not do this) is a message and exit code 3, not a stack trace.
 try
 {
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var parsed = root.Parse(args);
+    // Every verb runs with the server secret (the survey markers need it): a missing one is said before anything is done.
+    if (parsed.Errors.Count == 0 && parsed.Action is not System.CommandLine.Help.HelpAction) services.GetRequiredService<ServerSecret>();
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (ChiSo.Features.Accounts.AccessDenied denied)
 {
     Console.Error.WriteLine(denied.Message);
     return 3;
+}
+catch (ServerSecretException missing)
+{
+    Console.Error.WriteLine(missing.Message);
+    return 2;
 }

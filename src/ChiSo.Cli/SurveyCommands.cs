@@ -43,14 +43,16 @@ public static class SurveyCommands
 
     /// <summary>Runs <paramref name="work"/> on the database the other verbs use (Database:Provider,
     /// ConnectionStrings:ChiSo from the environment), migrated and seeded on first use.</summary>
-    public static async Task<int> WithDbAsync(Func<ChiSoDb, Task<int>> work, CancellationToken ct)
+    public static Task<int> WithDbAsync(Func<ChiSoDb, Task<int>> work, CancellationToken ct) => WithDbAsync((db, _) => work(db), ct);
+
+    public static async Task<int> WithDbAsync(Func<ChiSoDb, IServiceProvider, Task<int>> work, CancellationToken ct)
     {
         var config = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         await using var services = new ServiceCollection().AddChiSoData(config).BuildServiceProvider();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
         await BuiltInData.MigrateAndSeedIfEmptyAsync(db, TimeProvider.System, ct);
-        return await work(db);
+        return await work(db, scope.ServiceProvider);
     }
 
     static Option<bool> JsonOption() => new("--json") { Description = "In JSON" };
@@ -237,15 +239,15 @@ public static class SurveyCommands
         var unit = new Option<string>("--unit") { Description = "Mã đơn vị", Required = true };
         var group = new Option<string>("--group") { Description = "Mã nhóm kín (đại biểu, công chức, ...)", Required = true };
         var count = new Option<int>("--count") { Description = "Số mã cần cấp", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "Tệp CSV ghi các mã (chỉ có ở đây: cơ sở dữ liệu chỉ giữ mã băm)", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Tệp CSV ghi các mã (chỉ có ở đây: cơ sở dữ liệu chỉ giữ dấu băm có khóa)", Required = true };
         var baseUrl = new Option<string?>("--base-url") { Description = "Địa chỉ công khai của trang khảo sát, ví dụ https://chiso.hanoi.gov.vn" };
         var cmd = new Command("tokens", "Cấp mã một lần cho một nhóm kín của một đơn vị; mã chỉ được ghi ra tệp này một lần.") { round, unit, group, count, output, baseUrl };
-        cmd.SetAction(async (p, ct) => await WithDbAsync(async db =>
+        cmd.SetAction(async (p, ct) => await WithDbAsync(async (db, sp) =>
         {
             var path = p.GetValue(output)!;
             // Refuse before issuing: tokens written nowhere would be lost.
             if (File.Exists(path)) { Console.Error.WriteLine($"Tệp {path} đã có; hãy chọn tệp khác (mã không ghi đè)."); return 2; }
-            var change = await Tokens.GenerateAsync(db, p.GetValue(round), p.GetValue(unit)!, p.GetValue(group)!, p.GetValue(count), await CliActor.ResolveAsync(p, db, ct), ct);
+            var change = await Tokens.GenerateAsync(db, sp.GetRequiredService<SurveyMarkers>(), p.GetValue(round), p.GetValue(unit)!, p.GetValue(group)!, p.GetValue(count), await CliActor.ResolveAsync(p, db, ct), ct);
             if (change.NotFound) { Console.Error.WriteLine($"Không có đợt khảo sát số {p.GetValue(round)}."); return 2; }
             if (change.Errors is { } errors) return Refused(errors);
             await File.WriteAllBytesAsync(path, change.Value!.Csv(p.GetValue(baseUrl) ?? ""), ct);

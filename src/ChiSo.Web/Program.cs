@@ -20,12 +20,14 @@ using ChiSo.Web.Components.Assessments;
 using ChiSo.Web.Components.Accounts;
 using ChiSo.Web.Components.Surveys;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
 
+// Before anything is written: every file this process creates (database, -wal, backups, temporary files) is owner-only.
+OwnerOnlyFiles.Restrict();
 var builder = WebApplication.CreateBuilder(args);
+OwnerOnlyFiles.TightenExisting(builder.Configuration);
 // Static web assets (MudBlazor's CSS and JS) are served from the build output in every environment.
 builder.WebHost.UseStaticWebAssets();
 
@@ -54,7 +56,7 @@ builder.Services.AddRateLimiter(o =>
     // In Vietnamese: a page for the form's respondents, problem+json for the API's callers.
     o.OnRejected = (context, ct) => new ValueTask(PublicSurveyEndpoints.TooMany(context.HttpContext));
 });
-builder.Services.AddDataProtection().SetApplicationName("ChiSo").PersistKeysToDbContext<ChiSoDb>();
+builder.Services.AddChiSoDataProtection();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ChiSo.Web.AccessDeniedHandler>();
 builder.Services.AddOpenApi();
@@ -73,11 +75,18 @@ builder.Services.AddCascadingValue(_ => CultureInfo.CurrentUICulture);
 
 var app = builder.Build();
 
-if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+// A missing server secret (PostgreSQL) stops the start here, with a message naming the setting.
+app.Services.GetRequiredService<ServerSecret>();
+await using (var scope = app.Services.CreateAsyncScope())
 {
-    await using var scope = app.Services.CreateAsyncScope();
-    await BuiltInData.MigrateAndSeedIfEmptyAsync(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), TimeProvider.System);
-    await AccountsSetup.EnsureFirstAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
+    var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
+    if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+    {
+        await BuiltInData.MigrateAndSeedIfEmptyAsync(db, TimeProvider.System);
+        await AccountsSetup.EnsureFirstAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
+    }
+    if (await KeysAtRest.DropUnencryptedAsync(db) is > 0 and var dropped)
+        app.Logger.LogWarning("Removed {Count} data-protection keys stored unencrypted; users sign in again once.", dropped);
 }
 
 app.UseExceptionHandler();

@@ -34,6 +34,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             b.UseSetting("Database:Provider", "sqlite");
             b.UseSetting("ConnectionStrings:ChiSo", database.ConnectionString);
             b.UseSetting("Database:MigrateOnStartup", "false");
+            b.UseSetting(ChiSo.Data.ServerSecret.Setting, TestDatabase.ServerSecret);
             b.UseUrls($"http://127.0.0.1:{port}");
         });
         app.UseKestrel(port);

@@ -38,6 +38,7 @@ public sealed class SurveyFormTests(BrowserFixture fx)
             b.UseSetting("Database:Provider", "sqlite");
             b.UseSetting("ConnectionStrings:ChiSo", database.ConnectionString);
             b.UseSetting("Database:MigrateOnStartup", "false");
+            b.UseSetting(ChiSo.Data.ServerSecret.Setting, TestDatabase.ServerSecret);
             // A free port of its own: the shared fixture's app is already serving in this process.
             b.UseUrls("http://127.0.0.1:0");
         });

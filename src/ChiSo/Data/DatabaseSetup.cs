@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.Extensions.Configuration;
@@ -11,9 +12,19 @@ public static class DatabaseSetup
 {
     public const string DefaultSqlite = "Data Source=.data/chiso.db";
 
+    public static string Provider(IConfiguration config) => (config["Database:Provider"] ?? "sqlite").ToLowerInvariant();
+
+    /// <summary>The SQLite database file the configuration names (the default .data/chiso.db when none).</summary>
+    public static string SqliteFile(IConfiguration config) =>
+        new SqliteConnectionStringBuilder(config.GetConnectionString("ChiSo") ?? DefaultSqlite).DataSource;
+
+    /// <summary>The database (per provider) and the server secret, which lives outside it (<see cref="ServerSecret"/>): loaded on
+    /// first use, so a host resolves it at start to fail there when it is missing.</summary>
     public static IServiceCollection AddChiSoData(this IServiceCollection services, IConfiguration config)
     {
-        var provider = (config["Database:Provider"] ?? "sqlite").ToLowerInvariant();
+        services.AddSingleton(_ => ServerSecret.Load(config));
+        services.AddSingleton<Features.Surveys.SurveyMarkers>();
+        var provider = Provider(config);
         var connection = config.GetConnectionString("ChiSo");
         switch (provider)
         {
@@ -51,9 +62,9 @@ public static class DatabaseSetup
 
     static void EnsureSqliteFolder(string connection)
     {
-        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connection);
+        var builder = new SqliteConnectionStringBuilder(connection);
         var dir = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
-        if (!string.IsNullOrEmpty(dir) && builder.DataSource != ":memory:") Directory.CreateDirectory(dir);
+        if (!string.IsNullOrEmpty(dir) && builder.DataSource != ":memory:") OwnerOnlyFiles.CreateFolder(dir);
     }
 }
 

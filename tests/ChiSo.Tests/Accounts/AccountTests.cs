@@ -118,6 +118,7 @@ public abstract class AccountTests(Provider provider)
         {
             Assert.NotNull(file);
             Assert.Equal(AccountsSetup.PasswordFile, Path.GetFileName(file));
+            if (!OperatingSystem.IsWindows()) Assert.Equal(ChiSo.Data.OwnerOnlyFiles.Mode, File.GetUnixFileMode(file));
             var lines = await File.ReadAllLinesAsync(file);
             using var client = app.AnonymousClient();
             Assert.Equal(HttpStatusCode.NoContent, (await LoginAsync(client, lines[0], lines[1])).StatusCode);

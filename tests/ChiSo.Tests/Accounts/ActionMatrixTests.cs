@@ -118,7 +118,7 @@ public abstract class ActionMatrixTests(Provider provider)
         new("Rounds.SetStatusAsync", SurveyManagers, Db((f, db, a) => Rounds.SetStatusAsync(db, f.Round, RoundStatus.Draft, a))),
         new("Rounds.SetQuotasAsync", SurveyManagers, Db((f, db, a) => Rounds.SetQuotasAsync(db, f.Round, [], a))),
         new("Rounds.RemoveQuotaAsync", SurveyManagers, Db((f, db, a) => Rounds.RemoveQuotaAsync(db, f.Round, -1, a))),
-        new("Tokens.GenerateAsync", SurveyManagers, Db((f, db, a) => Tokens.GenerateAsync(db, f.Round, "SNV", "khong-co", 1, a))),
+        new("Tokens.GenerateAsync", SurveyManagers, Db((f, db, a) => Tokens.GenerateAsync(db, ChiSoApp.Markers, f.Round, "SNV", "khong-co", 1, a))),
         new("CollectionProgress.ReviewAsync", SurveyManagers, Db((f, db, a) => CollectionProgress.ReviewAsync(db, f.Round, -1, true, a, f.Clock))),
         new("PaperImport.ImportAsync", SurveyManagers, Db((f, db, a) => PaperImport.ImportAsync(db, f.Round, "x.csv", Bytes("x"), a, f.Clock))),
         new("PaperImport.WithdrawAsync", SurveyManagers, Db((f, db, a) => PaperImport.WithdrawAsync(db, f.Round, -1, null, a, f.Clock))),

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
 using Microsoft.AspNetCore.Builder;
+using ChiSo.Features.Surveys;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
@@ -20,6 +21,10 @@ namespace ChiSo.Tests.Infrastructure;
 public sealed class ChiSoApp(TestDatabase database, Action<IWebHostBuilder>? configure = null) : WebApplicationFactory<Program>
 {
     public const string TestPassword = "Thu-nghiem-2024";
+    /// <summary>The server secret of every test app (Security:Secret); tests that issue tokens or read markers directly use
+    /// <see cref="Markers"/>, made from the same secret.</summary>
+    public const string Secret = TestDatabase.ServerSecret;
+    public static readonly SurveyMarkers Markers = new(ServerSecret.Parse(Secret, "test"));
     readonly Dictionary<string, string> made = [];
     // Who the next client made by the factory signs in as; null: nobody.
     (string Role, string? Unit)? next = (Roles.Admin, null);
@@ -30,6 +35,7 @@ public sealed class ChiSoApp(TestDatabase database, Action<IWebHostBuilder>? con
         builder.UseSetting("Database:Provider", database.ProviderName);
         builder.UseSetting("ConnectionStrings:ChiSo", database.ConnectionString);
         builder.UseSetting("Database:MigrateOnStartup", "false");
+        builder.UseSetting(ServerSecret.Setting, Secret);
         // One hashing round instead of 100 000: every test signs in, and the hash's strength is not under test here.
         builder.ConfigureServices(s => s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1));
         builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, TestClientAddress>());

@@ -25,6 +25,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string ProviderName => Provider == Provider.Sqlite ? "sqlite" : "postgres";
 
+    /// <summary>The server secret (Security:Secret) every app and CLI run of the tests uses on these databases.</summary>
+    public const string ServerSecret = "PpvNtVddhuD4/l91u+0qFq/OETvSyk1yj/12BhRGRjfGmy6r7HH3WMNKM9bHNYLY";
+
     /// <summary>Set by ./chiso test, which starts Debian's PostgreSQL on a local port.</summary>
     public static string PostgresServer => Environment.GetEnvironmentVariable("CHISO_TEST_PG")
         ?? throw new InvalidOperationException("CHISO_TEST_PG is not set: run the tests with ./chiso test, which starts PostgreSQL.");

@@ -282,6 +282,7 @@ public abstract class TasksApiTests(Provider provider)
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["Database__Provider"] = database.ProviderName;
         start.Environment["ConnectionStrings__ChiSo"] = database.ConnectionString;
+        start.Environment["Security__Secret"] = ChiSoApp.Secret;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -25,7 +25,7 @@ public static class PublicSurveyEndpoints
     }
 
     static async Task<IResult> Show(int roundId, string unit, string? g, string? t, string? d, ChiSoDb db, CollectionForms forms,
-        TimeProvider clock, CancellationToken ct)
+        SurveyMarkers markers, TimeProvider clock, CancellationToken ct)
     {
         var form = await forms.GetAsync(db, roundId, ct);
         if (form is null) return Message("Không tìm thấy phiếu khảo sát", "Đường dẫn không đúng hoặc đợt khảo sát không còn.", 404);
@@ -35,13 +35,13 @@ public static class PublicSurveyEndpoints
         if (refusal is not null) return Message("Đường dẫn phiếu không đúng", refusal.Errors.Values.First(), 404);
         if (form.Groups[group].Closed)
         {
-            if (t is not { Length: > 0 } || await Tokens.FindUnusedAsync(db, roundId, t, ct) is not { } owner
+            if (t is not { Length: > 0 } || await Tokens.FindUnusedAsync(db, markers, roundId, t, ct) is not { } owner
                 || owner.UnitId != unitId || !string.Equals(owner.Group, group, StringComparison.OrdinalIgnoreCase))
                 return Message("Mã phiếu không dùng được",
                     "Nhóm này trả lời bằng mã phiếu dùng một lần. Mã trong đường dẫn không đúng hoặc đã được dùng để gửi phiếu.", 403);
         }
-        else if (d is { Length: > 0 } && CollectionService.DossierHash(roundId, d) is var hash
-                 && await db.UsedDossiers.AnyAsync(x => x.RoundId == roundId && x.Hash == hash, ct))
+        else if (d is { Length: > 0 } && markers.Dossier(roundId, d) is var (hash, legacy)
+                 && await db.UsedDossiers.AnyAsync(x => x.RoundId == roundId && (x.Hash == hash || (x.Legacy && x.Hash == legacy)), ct))
             return Message("Hồ sơ đã được đánh giá", "Hồ sơ này đã được đánh giá trong đợt khảo sát; mỗi hồ sơ chỉ trả lời một lần. Xin cảm ơn.", 409);
         return FormPage(form, unit, group, t, d, clock.GetUtcNow().ToUnixTimeSeconds(), new Dictionary<string, string>(), new Dictionary<string, string>(), 200);
     }

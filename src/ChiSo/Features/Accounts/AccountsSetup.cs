@@ -63,11 +63,12 @@ public static class AccountsSetup
             return null;
         }
         string? file = null;
-        if ((config["Database:Provider"] ?? "sqlite").Equals("sqlite", StringComparison.OrdinalIgnoreCase))
+        if (DatabaseSetup.Provider(config) == "sqlite")
         {
-            var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(config.GetConnectionString("ChiSo") ?? DatabaseSetup.DefaultSqlite).DataSource;
-            file = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(source)) ?? ".", PasswordFile);
-            await File.WriteAllTextAsync(file, $"{FirstAdmin}\n{password}\n", ct);
+            file = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(DatabaseSetup.SqliteFile(config))) ?? ".", PasswordFile);
+            // A file left from an earlier database holds a password that no longer works: replaced, owner-only from the start.
+            File.Delete(file);
+            OwnerOnlyFiles.WriteAllText(file, $"{FirstAdmin}\n{password}\n");
         }
         // Logged once, on purpose: the operator needs it to sign in the first time and should change it then.
         logger.LogWarning("Created the first admin account '{User}' with the random password {Password} (also in {File}). Change it after signing in.",

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using ChiSo.Data;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,7 +21,7 @@ public sealed record IntakeResult(IntakeOutcome Outcome, IReadOnlyDictionary<str
 /// here, in the request, then hands the row (answers packed as JSON) to <see cref="IntakeWriter"/>, which group-commits.
 /// <para>The request's DbContext is resolved from <paramref name="services"/> only when a cache must load: the form and the
 /// median time are cached and the writer has its own connection, so most submissions need none.</para></summary>
-public sealed class CollectionService(IServiceProvider services, CollectionForms forms, IntakeWriter writer, TimeProvider clock)
+public sealed class CollectionService(IServiceProvider services, CollectionForms forms, IntakeWriter writer, SurveyMarkers markers, TimeProvider clock)
 {
     ChiSoDb Db() => services.GetRequiredService<ChiSoDb>();
 
@@ -38,6 +36,7 @@ public sealed class CollectionService(IServiceProvider services, CollectionForms
         var closed = form.Groups[group].Closed;
         if (closed && string.IsNullOrWhiteSpace(s.Token))
             return IntakeResult.Fail(IntakeOutcome.TokenRefused, "token", "Nhóm này trả lời bằng mã phiếu dùng một lần; đường dẫn thiếu mã.");
+        if (closed && !Tokens.Usable(s.Token)) return TokenRefused;
 
         var (answers, errors) = CollectionRules.Check(form, group, s.Answers);
         if (errors.Count > 0) return new IntakeResult(IntakeOutcome.Invalid, errors, []);
@@ -51,19 +50,23 @@ public sealed class CollectionService(IServiceProvider services, CollectionForms
             Review = flags.Count > 0 ? ResponseReview.Flagged : ResponseReview.Accepted,
             Flags = flags.Count > 0 ? string.Join(',', flags) : null,
         };
-        var dossier = !closed && !string.IsNullOrWhiteSpace(s.Dossier) ? DossierHash(form.RoundId, s.Dossier) : null;
+        var token = closed ? markers.Token(form.RoundId, s.Token!) : (Marker?)null;
+        var dossier = !closed && !string.IsNullOrWhiteSpace(s.Dossier) ? markers.Dossier(form.RoundId, s.Dossier) : (Marker?)null;
         // The writer spends the token, records the dossier, flags a duplicate (an identical answer of the same unit, group
         // and day) and stores the answer in one transaction (shared with other answers: group commit), so a refused token
         // or dossier stores nothing. The token row only turns Used; nothing records which response spent it.
-        var outcome = await writer.WriteAsync(new PendingResponse(response, closed ? s.Token : null, dossier), ct);
+        var outcome = await writer.WriteAsync(new PendingResponse(response, token, dossier), ct);
         if (outcome == IntakeOutcome.Stored && response.Seconds is { } seconds) forms.AddTime(form.RoundId, group, seconds);
         return outcome switch
         {
-            IntakeOutcome.TokenRefused => IntakeResult.Fail(IntakeOutcome.TokenRefused, "token", "Mã phiếu không hợp lệ, không thuộc đơn vị và nhóm này, hoặc đã được dùng."),
+            IntakeOutcome.TokenRefused => TokenRefused,
             IntakeOutcome.DossierUsed => IntakeResult.Fail(IntakeOutcome.DossierUsed, "dossier", "Hồ sơ này đã được đánh giá trong đợt khảo sát; mỗi hồ sơ chỉ trả lời một lần."),
             _ => new IntakeResult(IntakeOutcome.Stored, errors, response.Flags?.Split(',') ?? []),
         };
     }
+
+    static readonly IntakeResult TokenRefused =
+        IntakeResult.Fail(IntakeOutcome.TokenRefused, "token", "Mã phiếu không hợp lệ, không thuộc đơn vị và nhóm này, hoặc đã được dùng.");
 
     /// <summary>The unit and group of a submission, checked against the round: both must exist and be surveyed.</summary>
     public static (int UnitId, string Group, IntakeResult? Refusal) Resolve(CollectionForm form, string unit, string group)
@@ -76,8 +79,4 @@ public sealed class CollectionService(IServiceProvider services, CollectionForms
             return (0, "", IntakeResult.Fail(IntakeOutcome.Invalid, "unit", $"Đợt khảo sát không khảo sát nhóm “{g.Name}” của {u.Name}."));
         return (u.Id, g.Code, null);
     }
-
-    /// <summary>SHA-256 of round and dossier code: proves a dossier has answered without keeping its code.</summary>
-    public static string DossierHash(int roundId, string dossier) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{roundId}:{dossier.Trim().ToUpperInvariant()}")));
 }

@@ -9,11 +9,11 @@ using Microsoft.Extensions.Hosting;
 
 namespace ChiSo.Features.Surveys;
 
-/// <summary>A validated response waiting to be written. <see cref="Token"/> (closed groups) is spent and
-/// <see cref="DossierHash"/> (open SIPAS links) recorded as used, but neither is stored with the response; a response has
-/// one or the other, never both. The writer adds the duplicate flag to <see cref="Response"/> when an identical answer of
-/// the same unit, group and day is already stored (or earlier in the same batch).</summary>
-public sealed record PendingResponse(SurveyResponse Response, string? Token, string? DossierHash)
+/// <summary>A validated response waiting to be written. The token's marker (closed groups) is spent and the dossier's
+/// (open SIPAS links) recorded as used, but neither is stored with the response; a response has one or the other, never both.
+/// The writer adds the duplicate flag to <see cref="Response"/> when an identical answer of the same unit, group and day is
+/// already stored (or earlier in the same batch).</summary>
+public sealed record PendingResponse(SurveyResponse Response, Marker? Token, Marker? Dossier)
 {
     internal TaskCompletionSource<IntakeOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
@@ -167,13 +167,18 @@ sealed class IntakeCommands : IAsyncDisposable
     {
         this.connection = connection;
         // One conditional UPDATE: of two uses of a token, in one batch or racing in two instances, exactly one sees a row.
-        // A token of another unit or group is left unused, so refusing it needs no rollback of the rest of the batch.
-        useToken = Command("UPDATE \"SurveyTokens\" SET \"Used\" = TRUE WHERE \"Hash\" = @h AND \"RoundId\" = @r AND \"UnitId\" = @u " +
-            "AND \"Group\" = @g AND NOT \"Used\"", ("@h", DbType.String), ("@r", DbType.Int32), ("@u", DbType.Int32), ("@g", DbType.String));
-        // The unique index on (RoundId, Hash) decides: a dossier already stored, by this batch or by another instance, adds
-        // no row, and the answer is refused without rolling back the others.
-        useDossier = Command("INSERT INTO \"UsedDossiers\" (\"RoundId\", \"Hash\") VALUES (@r, @h) ON CONFLICT DO NOTHING",
-            ("@r", DbType.Int32), ("@h", DbType.String));
+        // A token of another unit or group is left unused, so refusing it needs no rollback of the rest of the batch. A token
+        // issued before decision 0014 is found by its plain hash, on rows flagged legacy only, and takes its keyed marker as it
+        // is used, so the plain hash of a used token stays nowhere.
+        useToken = Command("UPDATE \"SurveyTokens\" SET \"Used\" = TRUE, \"Hash\" = @h, \"Legacy\" = FALSE WHERE (\"Hash\" = @h OR (\"Legacy\" AND \"Hash\" = @l)) AND \"RoundId\" = @r " +
+            "AND \"UnitId\" = @u AND \"Group\" = @g AND NOT \"Used\"",
+            ("@h", DbType.String), ("@l", DbType.String), ("@r", DbType.Int32), ("@u", DbType.Int32), ("@g", DbType.String));
+        // The key (RoundId, Hash) decides: a dossier already stored, by this batch or by another instance, adds no row, and the
+        // answer is refused without rolling back the others. A dossier that answered before decision 0014 left a legacy row
+        // with its plain hash, which refuses it too.
+        useDossier = Command("INSERT INTO \"UsedDossiers\" (\"RoundId\", \"Hash\", \"Legacy\") SELECT @r, @h, FALSE WHERE NOT EXISTS " +
+            "(SELECT 1 FROM \"UsedDossiers\" WHERE \"RoundId\" = @r AND \"Hash\" = @l AND \"Legacy\") ON CONFLICT DO NOTHING",
+            ("@r", DbType.Int32), ("@h", DbType.String), ("@l", DbType.String));
         findDuplicate = Command("SELECT 1 FROM \"SurveyResponses\" WHERE " + SameAnswer + " LIMIT 1",
             ("@r", DbType.Int32), ("@x", DbType.Int64), ("@u", DbType.Int32), ("@g", DbType.String), ("@d", DbType.Date), ("@a", DbType.String));
         insert = Command(InsertSql + " VALUES (@r, @u, @g, @c, @d, @a, @x, @s, @v, @f, @b)", InsertParameters);
@@ -246,44 +251,47 @@ sealed class IntakeCommands : IAsyncDisposable
         await using var own = outer is null ? await connection.BeginTransactionAsync() : null;
         var tx = outer ?? own!;
         foreach (var c in All) c.Transaction = tx;
-        // Tokens and dossiers first, one by one: whether an answer is stored depends on each one's outcome.
-        var accepted = new List<SurveyResponse>(items.Count);
-        for (var i = 0; i < items.Count; i++)
+        // Tokens and dossiers first, one by one: whether an answer is stored depends on each one's outcome. They are written
+        // in the order of their markers, not of the answers, so neither the rows' storage order (PostgreSQL's heap) nor the
+        // statements' order within the transaction can be laid against the answers' ids (docs/decisions/0014).
+        var accepted = new bool[items.Count];
+        foreach (var i in Enumerable.Range(0, items.Count).OrderBy(i => (items[i].Token ?? items[i].Dossier)?.Keyed, StringComparer.Ordinal))
         {
             var (r, token, dossier) = items[i];
-            if (token is not null)
+            if (token is { } t)
             {
-                var usable = !string.IsNullOrWhiteSpace(token) && token.Length <= 100;
-                if (usable)
-                {
-                    Set(useToken, 0, Tokens.Hash(token)); Set(useToken, 1, r.RoundId); Set(useToken, 2, r.UnitId); Set(useToken, 3, r.Group);
-                    usable = await useToken.ExecuteNonQueryAsync() == 1;
-                }
-                if (!usable)
+                Set(useToken, 0, t.Keyed); Set(useToken, 1, t.Legacy); Set(useToken, 2, r.RoundId); Set(useToken, 3, r.UnitId); Set(useToken, 4, r.Group);
+                if (await useToken.ExecuteNonQueryAsync() != 1)
                 {
                     outcomes[i] = IntakeOutcome.TokenRefused;
                     continue;
                 }
             }
-            else if (dossier is not null)
+            else if (dossier is { } d)
             {
-                Set(useDossier, 0, r.RoundId); Set(useDossier, 1, dossier);
+                Set(useDossier, 0, r.RoundId); Set(useDossier, 1, d.Keyed); Set(useDossier, 2, d.Legacy);
                 if (await useDossier.ExecuteNonQueryAsync() != 1)
                 {
                     outcomes[i] = IntakeOutcome.DossierUsed;
                     continue;
                 }
             }
-            r.AnswersHash ??= SurveyResponse.HashOf(r.Answers);
-            accepted.Add(r);
+            accepted[i] = true;
             outcomes[i] = IntakeOutcome.Stored;
         }
-        if (connection.CanCreateBatch && accepted.Count > 1)
+        var stored = new List<SurveyResponse>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+            if (accepted[i])
+            {
+                items[i].Response.AnswersHash ??= SurveyResponse.HashOf(items[i].Response.Answers);
+                stored.Add(items[i].Response);
+            }
+        if (connection.CanCreateBatch && stored.Count > 1)
         {
             // PostgreSQL: all the inserts in one round trip, each one seeing the ones before it.
             await using var batch = connection.CreateBatch();
             batch.Transaction = tx;
-            foreach (var r in accepted)
+            foreach (var r in stored)
             {
                 var c = batch.CreateBatchCommand();
                 c.CommandText = InsertFlaggingDuplicateSql;
@@ -300,7 +308,7 @@ sealed class IntakeCommands : IAsyncDisposable
             // Npgsql prepares the statement once per connection and reuses it for every batch after.
             await batch.PrepareAsync();
             await using var reader = await batch.ExecuteReaderAsync();
-            foreach (var r in accepted)
+            foreach (var r in stored)
             {
                 await reader.ReadAsync();
                 if (!reader.IsDBNull(0) && reader.GetString(0) != r.Flags) FlagDuplicate(r);
@@ -308,7 +316,7 @@ sealed class IntakeCommands : IAsyncDisposable
             }
         }
         else
-            foreach (var r in accepted)
+            foreach (var r in stored)
             {
                 // SQLite: a prepared look-up and a prepared plain insert, no round trip to save.
                 Set(findDuplicate, 0, r.RoundId); Set(findDuplicate, 1, r.AnswersHash); Set(findDuplicate, 2, r.UnitId);

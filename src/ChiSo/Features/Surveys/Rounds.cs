@@ -138,8 +138,24 @@ public static class Rounds
         if (status == RoundStatus.Open && !await db.Set<RoundQuota>().AnyAsync(q => q.RoundId == id, ct))
             return RoundChange<int>.Invalid("status", "Chưa có kế hoạch mẫu (đơn vị × nhóm): hãy thêm chỉ tiêu trước khi mở đợt.");
         round.Status = status;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        if (status == RoundStatus.Closed) await RetireLegacyMarkersAsync(db, id, ct);
+        await tx.CommitAsync(ct);
         return RoundChange<int>.Done(id);
+    }
+
+    /// <summary>Markers written before decision 0014 are plain hashes that anyone with the list of tokens or dossier codes can
+    /// recompute. They are kept only while the round takes answers: when it closes, its legacy dossier rows go and its unused
+    /// legacy tokens get a random value (they stay counted as issued, and can no longer be used, like every token of a closed round).</summary>
+    static async Task RetireLegacyMarkersAsync(ChiSoDb db, int roundId, CancellationToken ct)
+    {
+        await db.UsedDossiers.Where(d => d.RoundId == roundId && d.Legacy).ExecuteDeleteAsync(ct);
+        foreach (var old in await db.SurveyTokens.Where(t => t.RoundId == roundId && t.Legacy).Select(t => t.Hash).ToListAsync(ct))
+        {
+            var random = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            await db.SurveyTokens.Where(t => t.Hash == old).ExecuteUpdateAsync(u => u.SetProperty(t => t.Hash, random).SetProperty(t => t.Legacy, false), ct);
+        }
     }
 
     /// <summary>Adds or updates quotas, all or nothing.</summary>

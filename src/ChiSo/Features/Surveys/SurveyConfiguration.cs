@@ -77,7 +77,8 @@ internal sealed class SurveyTokenConfiguration : IEntityTypeConfiguration<Survey
 {
     public void Configure(EntityTypeBuilder<SurveyToken> b)
     {
-        b.HasIndex(t => t.Hash).IsUnique();
+        // The marker is the key; SQLite stores the table WITHOUT ROWID (migration SecretsAnonymity), in the order of the markers.
+        b.HasKey(t => t.Hash);
         b.Property(t => t.Hash).HasMaxLength(64);
         b.HasOne<SurveyRound>().WithMany().HasForeignKey(t => t.RoundId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -87,7 +88,7 @@ internal sealed class UsedDossierConfiguration : IEntityTypeConfiguration<UsedDo
 {
     public void Configure(EntityTypeBuilder<UsedDossier> b)
     {
-        b.HasIndex(d => new { d.RoundId, d.Hash }).IsUnique();
+        b.HasKey(d => new { d.RoundId, d.Hash });
         b.Property(d => d.Hash).HasMaxLength(64);
         b.HasOne<SurveyRound>().WithMany().HasForeignKey(d => d.RoundId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -128,9 +128,9 @@ public static class SurveyDesignApi
         await Rounds.RemoveQuotaAsync(db, id, quotaId, Actor.From(http.User), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     static async Task<Results<Ok<IssuedTokens>, FileContentHttpResult, NotFound, ValidationProblem>> IssueTokens(int id, TokenRequest request, string? format,
-        ChiSoDb db, HttpContext http, IConfiguration config, CancellationToken ct)
+        ChiSoDb db, SurveyMarkers markers, HttpContext http, IConfiguration config, CancellationToken ct)
     {
-        var change = await Tokens.GenerateAsync(db, id, request.Unit ?? "", request.Group ?? "", request.Count, Actor.From(http.User), ct);
+        var change = await Tokens.GenerateAsync(db, markers, id, request.Unit ?? "", request.Group ?? "", request.Count, Actor.From(http.User), ct);
         if (change.NotFound) return TypedResults.NotFound();
         if (change.Errors is { } errors) return TypedResults.ValidationProblem(errors, title: "Không cấp được mã.");
         // Shown once: the plain tokens exist only in this response, which no cache may keep.

@@ -82,23 +82,28 @@ public enum ResponseChannel { Online, Api, Paper }
 /// <summary>Flagged answers (straight-lining, speeders, duplicates) wait for a reviewer to accept or exclude them.</summary>
 public enum ResponseReview { Accepted, Flagged, Excluded }
 
-/// <summary>A one-time token for a closed group; stored as a hash, marked used without saying by which answer.</summary>
+/// <summary>A one-time token for a closed group, kept as its keyed marker (<see cref="SurveyMarkers"/>) and marked used
+/// without saying by which answer or when. No id and no time: the table is keyed by the marker, so neither its keys nor
+/// (on SQLite, a WITHOUT ROWID table) its storage order follow the order tokens were issued or used in.</summary>
 public sealed class SurveyToken
 {
-    public int Id { get; set; }
+    public required string Hash { get; set; }
     public int RoundId { get; set; }
     public int UnitId { get; set; }
     public required string Group { get; set; }
-    public required string Hash { get; set; }
     public bool Used { get; set; }
+    /// <summary>Issued before decision 0014: <see cref="Hash"/> is the plain SHA-256 of the token, still accepted while unused.</summary>
+    public bool Legacy { get; set; }
 }
 
-/// <summary>A dossier (hồ sơ) that has answered a round's open SIPAS link: one answer per dossier.</summary>
+/// <summary>A dossier (hồ sơ) that has answered a round's open SIPAS link: one answer per dossier. Keyed by (round, marker),
+/// with no id or time, so the rows cannot be put in the order of the answers they let in.</summary>
 public sealed class UsedDossier
 {
-    public int Id { get; set; }
     public int RoundId { get; set; }
     public required string Hash { get; set; }
+    /// <summary>Written before decision 0014 (plain SHA-256): kept only while the round takes answers, dropped when it closes.</summary>
+    public bool Legacy { get; set; }
 }
 
 /// <summary>A batch of paper forms imported from a file; with double entry, two batches of the same forms.</summary>

@@ -106,9 +106,10 @@ public static class SurveyScoringApi
     static async Task<Results<FileStreamHttpResult, NotFound>> ResponsesXlsx(int id, ChiSoDb db, HttpContext http, CancellationToken ct)
     {
         var actor = Actor.From(http.User);
-        // A temporary file, not memory: the workbook of a large round is tens of megabytes; it is deleted once sent.
+        // A temporary file, not memory: the workbook of a large round is tens of megabytes; it is deleted once sent, and while it
+        // exists only the service account can read it (the temporary folder is shared by every local user).
         var path = Path.Combine(Path.GetTempPath(), $"chiso-responses-{Guid.NewGuid():N}.xlsx");
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        var file = ChiSo.Data.OwnerOnlyFiles.Create(path, FileOptions.DeleteOnClose);
         try
         {
             if (!await ResponseExport.WriteAsync(db, id, file, actor, ct))

@@ -22,8 +22,9 @@ public sealed record IssuedTokens(int RoundId, string Unit, string Group, IReadO
 
 public sealed record IssuedToken(string Token, string Url);
 
-/// <summary>One-time tokens for closed respondent groups. Only the SHA-256 of a token is stored, and marking it used
-/// records nothing about the answer, so neither the database nor its backups can join a respondent to a response.</summary>
+/// <summary>One-time tokens for closed respondent groups. Only a token's keyed marker is stored (<see cref="SurveyMarkers"/>),
+/// and marking it used records nothing about the answer, not even the time, so neither the database nor its backups can
+/// join a respondent to a response (docs/decisions/0005 and 0014).</summary>
 public static class Tokens
 {
     public const int Length = 16;
@@ -33,8 +34,6 @@ public static class Tokens
 
     /// <summary>16 characters of a 57-letter alphabet: about 93 bits, far beyond guessing through a rate-limited form.</summary>
     public static string NewToken() => RandomNumberGenerator.GetString(Alphabet, Length);
-
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token.Trim())));
 
     /// <summary>The public form's address: /khao-sat/{round}/{unit}?g={group}[&amp;t={token}|&amp;d={dossier}].</summary>
     public static string FormUrl(int roundId, string unitCode, string? group = null, string? token = null, string? dossier = null)
@@ -55,7 +54,7 @@ public static class Tokens
 
     /// <summary>Creates <paramref name="count"/> tokens for a closed group of a unit surveyed by the round. The plain tokens
     /// are in the result and nowhere else: shown once, they cannot be recovered (issue new ones instead).</summary>
-    public static async Task<RoundChange<IssuedTokens>> GenerateAsync(ChiSoDb db, int roundId, string unitCode, string group, int count, Actor actor,
+    public static async Task<RoundChange<IssuedTokens>> GenerateAsync(ChiSoDb db, SurveyMarkers markers, int roundId, string unitCode, string group, int count, Actor actor,
         CancellationToken ct = default)
     {
         Rounds.RequireManage(actor);
@@ -73,12 +72,16 @@ public static class Tokens
             return RoundChange<IssuedTokens>.Invalid("unit", $"Đợt khảo sát chưa có chỉ tiêu cho {unit.Name} × {g.Name}: hãy thêm vào kế hoạch mẫu trước.");
 
         var issued = new List<IssuedToken>(count);
+        var rows = new List<SurveyToken>(count);
         for (var i = 0; i < count; i++)
         {
             var token = NewToken();
             issued.Add(new IssuedToken(token, FormUrl(roundId, unit.Code, g.Code, token)));
-            db.SurveyTokens.Add(new SurveyToken { RoundId = roundId, UnitId = unit.Id, Group = g.Code, Hash = Hash(token) });
+            rows.Add(new SurveyToken { RoundId = roundId, UnitId = unit.Id, Group = g.Code, Hash = markers.Token(roundId, token).Keyed });
         }
+        // Inserted in the markers' order, not the list's: the list (its CSV, its printed letters) cannot be laid against the
+        // order rows were written in (PostgreSQL's heap keeps that order).
+        db.SurveyTokens.AddRange(rows.OrderBy(t => t.Hash, StringComparer.Ordinal));
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         return RoundChange<IssuedTokens>.Done(new IssuedTokens(roundId, unit.Code, g.Code, issued));
@@ -88,23 +91,28 @@ public static class Tokens
     /// with one token exactly one sees one affected row. Returns whose token it was, or null when it is unknown, of
     /// another round, or already used. Call it in the transaction that stores the answer, so a failed insert gives
     /// the token back.</summary>
-    public static async Task<(int UnitId, string Group)?> TryUseTokenAsync(ChiSoDb db, int roundId, string token, CancellationToken ct = default)
+    public static async Task<(int UnitId, string Group)?> TryUseTokenAsync(ChiSoDb db, SurveyMarkers markers, int roundId, string token,
+        CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(token) || token.Length > 100) return null;
-        var hash = Hash(token);
-        var used = await db.SurveyTokens.Where(t => t.RoundId == roundId && t.Hash == hash && !t.Used)
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.Used, true), ct);
+        if (!Usable(token)) return null;
+        var (hash, legacy) = markers.Token(roundId, token);
+        var used = await db.SurveyTokens.Where(t => t.RoundId == roundId && (t.Hash == hash || (t.Legacy && t.Hash == legacy)) && !t.Used)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.Used, true).SetProperty(t => t.Hash, hash).SetProperty(t => t.Legacy, false), ct);
         if (used != 1) return null;
         var t = await db.SurveyTokens.AsNoTracking().Where(t => t.Hash == hash).Select(t => new { t.UnitId, t.Group }).FirstAsync(ct);
         return (t.UnitId, t.Group);
     }
 
+    /// <summary>Whether a string can be a token at all (longer ones are refused before they are hashed).</summary>
+    public static bool Usable(string? token) => !string.IsNullOrWhiteSpace(token) && token.Length <= 100;
+
     /// <summary>Whose an unused token is, without using it: for showing the form before it is submitted.</summary>
-    public static async Task<(int UnitId, string Group)?> FindUnusedAsync(ChiSoDb db, int roundId, string token, CancellationToken ct = default)
+    public static async Task<(int UnitId, string Group)?> FindUnusedAsync(ChiSoDb db, SurveyMarkers markers, int roundId, string token,
+        CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(token) || token.Length > 100) return null;
-        var hash = Hash(token);
-        var t = await db.SurveyTokens.AsNoTracking().Where(t => t.RoundId == roundId && t.Hash == hash && !t.Used)
+        if (!Usable(token)) return null;
+        var (hash, legacy) = markers.Token(roundId, token);
+        var t = await db.SurveyTokens.AsNoTracking().Where(t => t.RoundId == roundId && (t.Hash == hash || (t.Legacy && t.Hash == legacy)) && !t.Used)
             .Select(t => new { t.UnitId, t.Group }).FirstOrDefaultAsync(ct);
         return t is null ? null : (t.UnitId, t.Group);
     }

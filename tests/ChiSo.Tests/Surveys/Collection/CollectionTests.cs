@@ -166,7 +166,7 @@ public abstract class CollectionTests(Provider provider)
         await using var _ = run;
         string token;
         await using (var db = run.Database.NewContext())
-            token = (await Tokens.GenerateAsync(db, round.Id, round.Unit, "dept-civil-servants", 2, Actors.Admin())).Value!.Tokens[0].Token;
+            token = (await Tokens.GenerateAsync(db, ChiSoApp.Markers, round.Id, round.Unit, "dept-civil-servants", 2, Actors.Admin())).Value!.Tokens[0].Token;
         var answers = CollectionBuilder.ValidAnswers(round.Form, "dept-civil-servants");
 
         // No token, a wrong one: no form.
@@ -222,7 +222,7 @@ public abstract class CollectionTests(Provider provider)
         Assert.All(rows, r => Assert.DoesNotContain(dossier, JsonSerializer.Serialize(r)));
         var used = await db.UsedDossiers.Where(d => d.RoundId == round.Id).ToListAsync();
         Assert.Equal(2, used.Count);
-        Assert.Contains(used, d => d.Hash == CollectionService.DossierHash(round.Id, dossier));
+        Assert.Contains(used, d => d.Hash == ChiSoApp.Markers.Dossier(round.Id, dossier).Keyed);
         Assert.DoesNotContain(used, d => d.Hash.Contains("0042"));
     }
 

@@ -48,7 +48,7 @@ public abstract class GroupCommitTests(Provider provider)
         await using (var db = database.NewContext())
         {
             closed = await CollectionBuilder.OpenRoundAsync(db, "par-sociological", ["dept-civil-servants"]);
-            token = (await Tokens.GenerateAsync(db, closed.Id, closed.Unit, "dept-civil-servants", 1, Actors.Admin())).Value!.Tokens[0].Token;
+            token = (await Tokens.GenerateAsync(db, ChiSoApp.Markers, closed.Id, closed.Unit, "dept-civil-servants", 1, Actors.Admin())).Value!.Tokens[0].Token;
         }
         var answers = CollectionBuilder.ValidAnswers(closed.Form, "dept-civil-servants");
         var twice = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => client.PostAsJsonAsync($"/api/surveys/rounds/{closed.Id}/responses",

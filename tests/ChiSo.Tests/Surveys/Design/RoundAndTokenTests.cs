@@ -80,19 +80,19 @@ public abstract class RoundAndTokenTests(Provider provider)
         await using (var db = database.NewContext())
         {
             var id = await RoundAsync(db);
-            var issued = await Tokens.GenerateAsync(db, id, "SNV", "dept-civil-servants", 20, Actors.Admin());
+            var issued = await Tokens.GenerateAsync(db, ChiSoApp.Markers, id, "SNV", "dept-civil-servants", 20, Actors.Admin());
             tokens = issued.Value!.Tokens.Select(t => t.Token).ToList();
             Assert.Equal(20, tokens.Distinct().Count());
             Assert.All(tokens, t => Assert.True(t.Length >= 12 && t.All(c => char.IsAsciiLetterOrDigit(c))));
             Assert.All(issued.Value.Tokens, t => Assert.Equal($"/khao-sat/{id}/SNV?g=dept-civil-servants&t={t.Token}", t.Url));
             var hashes = await db.SurveyTokens.Where(t => t.RoundId == id).Select(t => t.Hash).ToListAsync();
-            Assert.Equal(tokens.Select(Tokens.Hash).Order(), hashes.Order());
+            Assert.Equal(tokens.Select(t => ChiSoApp.Markers.Token(id, t).Keyed).Order(), hashes.Order());
             Assert.All(hashes, h => Assert.Equal(64, h.Length));
 
             // Open groups answer by link; tokens are refused for them.
-            Assert.NotNull((await Tokens.GenerateAsync(db, id, "SNV", "businesses", 1, Actors.Admin())).Errors);
+            Assert.NotNull((await Tokens.GenerateAsync(db, ChiSoApp.Markers, id, "SNV", "businesses", 1, Actors.Admin())).Errors);
             // And for a unit × group outside the sample plan.
-            Assert.NotNull((await Tokens.GenerateAsync(db, id, "STP", "dept-civil-servants", 1, Actors.Admin())).Errors);
+            Assert.NotNull((await Tokens.GenerateAsync(db, ChiSoApp.Markers, id, "STP", "dept-civil-servants", 1, Actors.Admin())).Errors);
         }
 
         var text = await EveryTextValueAsync(database);
@@ -110,15 +110,15 @@ public abstract class RoundAndTokenTests(Provider provider)
         await using (var db = database.NewContext())
         {
             id = await RoundAsync(db);
-            tokens = (await Tokens.GenerateAsync(db, id, "SNV", "dept-civil-servants", 6, Actors.Admin())).Value!.Tokens.Select(t => t.Token).ToList();
+            tokens = (await Tokens.GenerateAsync(db, ChiSoApp.Markers, id, "SNV", "dept-civil-servants", 6, Actors.Admin())).Value!.Tokens.Select(t => t.Token).ToList();
             unitId = await db.Units.Where(u => u.Code == "SNV").Select(u => u.Id).SingleAsync();
 
-            Assert.Equal((unitId, "dept-civil-servants"), await Tokens.FindUnusedAsync(db, id, tokens[0]));
-            Assert.Equal((unitId, "dept-civil-servants"), await Tokens.TryUseTokenAsync(db, id, tokens[0]));
-            Assert.Null(await Tokens.TryUseTokenAsync(db, id, tokens[0]));
-            Assert.Null(await Tokens.FindUnusedAsync(db, id, tokens[0]));
-            Assert.Null(await Tokens.TryUseTokenAsync(db, id + 1, tokens[1]));   // another round's token
-            Assert.Null(await Tokens.TryUseTokenAsync(db, id, "khongphaima123456"));
+            Assert.Equal((unitId, "dept-civil-servants"), await Tokens.FindUnusedAsync(db, ChiSoApp.Markers, id, tokens[0]));
+            Assert.Equal((unitId, "dept-civil-servants"), await Tokens.TryUseTokenAsync(db, ChiSoApp.Markers, id, tokens[0]));
+            Assert.Null(await Tokens.TryUseTokenAsync(db, ChiSoApp.Markers, id, tokens[0]));
+            Assert.Null(await Tokens.FindUnusedAsync(db, ChiSoApp.Markers, id, tokens[0]));
+            Assert.Null(await Tokens.TryUseTokenAsync(db, ChiSoApp.Markers, id + 1, tokens[1]));   // another round's token
+            Assert.Null(await Tokens.TryUseTokenAsync(db, ChiSoApp.Markers, id, "khongphaima123456"));
         }
 
         foreach (var token in tokens.Skip(1))
@@ -126,7 +126,7 @@ public abstract class RoundAndTokenTests(Provider provider)
             var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
             {
                 await using var db = database.NewContext();
-                return await Tokens.TryUseTokenAsync(db, id, token);
+                return await Tokens.TryUseTokenAsync(db, ChiSoApp.Markers, id, token);
             })));
             Assert.Single(results, r => r is not null);
         }

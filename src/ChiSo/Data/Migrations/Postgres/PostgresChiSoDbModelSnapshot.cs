@@ -1923,20 +1923,16 @@ namespace ChiSo.Data.Migrations.Postgres
 
             modelBuilder.Entity("ChiSo.Features.Surveys.SurveyToken", b =>
                 {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Group")
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                    b.Property<bool>("Legacy")
+                        .HasColumnType("boolean");
 
                     b.Property<int>("RoundId")
                         .HasColumnType("integer");
@@ -1947,10 +1943,7 @@ namespace ChiSo.Data.Migrations.Postgres
                     b.Property<bool>("Used")
                         .HasColumnType("boolean");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("Hash")
-                        .IsUnique();
+                    b.HasKey("Hash");
 
                     b.HasIndex("RoundId");
 
@@ -1959,24 +1952,17 @@ namespace ChiSo.Data.Migrations.Postgres
 
             modelBuilder.Entity("ChiSo.Features.Surveys.UsedDossier", b =>
                 {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
                     b.Property<int>("RoundId")
                         .HasColumnType("integer");
 
-                    b.HasKey("Id");
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
-                    b.HasIndex("RoundId", "Hash")
-                        .IsUnique();
+                    b.Property<bool>("Legacy")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("RoundId", "Hash");
 
                     b.ToTable("UsedDossiers");
                 });

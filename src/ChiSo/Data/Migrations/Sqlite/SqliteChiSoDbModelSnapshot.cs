@@ -1839,18 +1839,16 @@ namespace ChiSo.Data.Migrations.Sqlite
 
             modelBuilder.Entity("ChiSo.Features.Surveys.SurveyToken", b =>
                 {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Group")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
+                    b.Property<bool>("Legacy")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("RoundId")
                         .HasColumnType("INTEGER");
@@ -1861,10 +1859,7 @@ namespace ChiSo.Data.Migrations.Sqlite
                     b.Property<bool>("Used")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("Hash")
-                        .IsUnique();
+                    b.HasKey("Hash");
 
                     b.HasIndex("RoundId");
 
@@ -1873,22 +1868,17 @@ namespace ChiSo.Data.Migrations.Sqlite
 
             modelBuilder.Entity("ChiSo.Features.Surveys.UsedDossier", b =>
                 {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<int>("RoundId")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
-                    b.HasIndex("RoundId", "Hash")
-                        .IsUnique();
+                    b.Property<bool>("Legacy")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RoundId", "Hash");
 
                     b.ToTable("UsedDossiers");
                 });
