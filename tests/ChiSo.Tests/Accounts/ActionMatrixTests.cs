@@ -139,6 +139,7 @@ public abstract class ActionMatrixTests(Provider provider)
         new("UserAccounts.ListAsync", AdminOnly, Sp((f, sp, db, a) => sp.GetRequiredService<UserAccounts>().ListAsync(a))),
         new("UserAccounts.CreateAsync", AdminOnly, Sp((f, sp, db, a) => sp.GetRequiredService<UserAccounts>().CreateAsync(new UserCreate(null, null, null, null, null, null), a))),
         new("UserAccounts.EditAsync", AdminOnly, Sp((f, sp, db, a) => sp.GetRequiredService<UserAccounts>().EditAsync(f.UserId, new UserEdit(null, null, null, null, null), a))),
+        new("UserAccounts.ChangeOwnPasswordAsync", SignedIn, Sp((f, sp, db, a) => sp.GetRequiredService<UserAccounts>().ChangeOwnPasswordAsync(a, null, null, null))),
         new("UserAccounts.ResetPasswordAsync", AdminOnly, Sp((f, sp, db, a) => sp.GetRequiredService<UserAccounts>().ResetPasswordAsync(f.UserId, "ngan", a))),
 
         // The unit assessment (seed 002): the cycle's set-up and council are the standing agency's; a unit sees and

@@ -106,7 +106,10 @@ public sealed class AuthSessions(IServiceScopeFactory scopes, IDataProtectionPro
         var id = IdOf(key);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
-        if (httpContext?.GetEndpoint()?.Metadata.GetMetadata<StartsSessionAttribute>() is not null)
+        // Only the sign-in itself (the form's or the API's POST) drops the session it arrived with; merely opening the
+        // login page signs nobody out.
+        if (httpContext is not null && HttpMethods.IsPost(httpContext.Request.Method)
+            && httpContext.GetEndpoint()?.Metadata.GetMetadata<StartsSessionAttribute>() is not null)
         {
             await db.AuthSessions.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
             return null;
