@@ -152,6 +152,7 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
         {
             Console.Error.WriteLine($"Tệp bị từ chối, không có gì được ghi. {report.Problems.Count} lỗi:");
             foreach (var problem in report.Problems) Console.Error.WriteLine("  " + problem);
+            if (report.More is { } more) Console.Error.WriteLine("  " + more);
             return 1;
         }
         Console.WriteLine($"Đã nhập {report.Criteria} tiêu chí, {report.Scores} điểm, {report.Targets} mục tiêu.");
@@ -201,4 +202,10 @@ catch (ChiSo.Features.Accounts.AccessDenied denied)
 {
     Console.Error.WriteLine(denied.Message);
     return 3;
+}
+// A file refused whole (too large, a zip bomb, not the format it claims) is a refused import like any other.
+catch (ChiSo.Features.Files.FileRefused refused)
+{
+    Console.Error.WriteLine("Tệp bị từ chối, không có gì được ghi: " + refused.Message);
+    return 1;
 }

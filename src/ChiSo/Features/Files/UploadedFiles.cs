@@ -35,13 +35,15 @@ public static class UploadedFiles
         [".tiff"] = ("image/tiff", true, c => c is [0x49, 0x49, 0x2A, 0x00, ..] or [0x4D, 0x4D, 0x00, 0x2A, ..]),
     };
 
+    public static FileRefused TooLarge(string? fileName) => FileRefused.TooLarge($"Tệp '{ImportedFiles.FileName(fileName)}' lớn hơn 20 MB.");
+
     /// <summary>The extensions a file picker should offer.</summary>
     public static string Accept(bool images) => string.Join(",", Types.Where(t => images || !t.Value.Image).Select(t => t.Key));
 
     /// <summary>A file ready to store, or why it is refused (Vietnamese).</summary>
     public static (StoredFile? File, string? Error) Check(string fileName, byte[] content, bool images, string user, DateTime now)
     {
-        var name = Path.GetFileName(fileName ?? "").Trim();
+        var name = ImportedFiles.FileName(fileName);
         var ext = Path.GetExtension(name);
         if (name.Length > 300) return (null, "Tên tệp dài quá 300 ký tự.");
         if (content.Length == 0) return (null, $"Tệp '{name}' rỗng.");

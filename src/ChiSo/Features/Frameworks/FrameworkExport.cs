@@ -1,3 +1,4 @@
+using ChiSo.Features.Files;
 using System.Text.Json;
 using ChiSo.Data;
 using ChiSo.Features.Results;
@@ -74,6 +75,7 @@ public static class FrameworkExport
 
     public static async Task<ImportReport> ImportJsonAsync(FrameworkImporter importer, Stream json, string user, string reason, CancellationToken ct = default)
     {
+        json = await ImportedFiles.SeekableAsync(json, FrameworkExcel.Limits, ct: ct);
         FrameworkDocument? doc;
         try
         {

@@ -1,3 +1,4 @@
+using ChiSo.Features.Files;
 using System.Globalization;
 using ChiSo.Data;
 using ChiSo.Features.Audit;
@@ -14,6 +15,8 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
 {
     public async Task<ImportReport> ImportAsync(FrameworkDocument doc, string user, string reason, CancellationToken ct = default)
     {
+        ImportedFiles.NfcDocument(doc);
+        if (doc.Versions.Any(v => Flatten(v.Criteria).Count() > FrameworkExcel.Limits.MaxRows)) throw FrameworkExcel.Limits.TooManyRows();
         var units = await UnitDirectory.LoadAsync(db, ct);
         var existing = await db.Frameworks.Include(f => f.Versions).ThenInclude(v => v.Criteria)
             .FirstOrDefaultAsync(f => f.Key == doc.Key, ct);

@@ -35,6 +35,8 @@ public sealed record FilingResult(FilingOutcome Outcome, ProgressEntry? Entry = 
 public static class TaskBoardProgress
 {
     public const long MaxFileBytes = UploadedFiles.MaxBytes;
+    /// <summary>All the files of one filing together: a few scans or photos, not an archive.</summary>
+    public const long MaxFilingBytes = 50 * 1024 * 1024;
     public const int MaxText = 4000;
 
     /// <summary>Evidence may be a document or an image (a photo of a signed page).</summary>

@@ -1,3 +1,4 @@
+using ChiSo.Features.Files;
 using ChiSo.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,10 +8,18 @@ namespace ChiSo.Features.Units;
 /// events by date, kind and the units they join, so importing the same document twice changes nothing.</summary>
 public sealed class UnitImporter(ChiSoDb db)
 {
+    /// <summary>Units, events and groups a registry document may hold (README "Limits of imports").</summary>
+    public static readonly ImportLimits Limits = ImportLimits.Units;
+
+    /// <summary>The problems of the first 1,000 (closed by the count of the rest), or none when the document was written.</summary>
     public async Task<IReadOnlyList<string>> ImportAsync(UnitsDocument doc, CancellationToken ct = default)
     {
+        ImportedFiles.NfcDocument(doc);
+        if (doc.Units.Count + doc.Events.Count + doc.Groups.Count > Limits.MaxRows) throw Limits.TooManyRows();
         var existing = await db.Units.Include(u => u.Aliases).ToDictionaryAsync(u => u.Code, ct);
         var problems = Validate(doc, existing.Values);
+        if (problems.Count > ProblemRows<string>.Shown)
+            return [.. problems.Take(ProblemRows<string>.Shown), ProblemRows.More(problems.Count - ProblemRows<string>.Shown)];
         if (problems.Count > 0) return problems;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
