@@ -20,24 +20,7 @@ namespace ChiSo.Tests.Files;
 /// Mac (NFD) imported like any other; the refused-rows CSV neutralised. Through real HTTP over a real database.</summary>
 public abstract class BoundedImportTests(Provider provider)
 {
-    sealed class Running(TestDatabase database, ChiSoApp app) : IAsyncDisposable
-    {
-        public TestDatabase Database { get; } = database;
-        public HttpClient Client { get; } = app.CreateClient();
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await app.DisposeAsync();
-            await Database.DisposeAsync();
-        }
-    }
-
-    async Task<Running> StartAsync()
-    {
-        var database = await TestDatabase.CreateAsync(provider);
-        return new Running(database, new ChiSoApp(database));
-    }
+    Task<RunningApp> StartAsync() => RunningApp.StartAsync(provider);
 
     static MultipartFormDataContent Upload(byte[] bytes, string name, string field = "file", MultipartFormDataContent? to = null)
     {
@@ -102,7 +85,7 @@ public abstract class BoundedImportTests(Provider provider)
         return csv.ToString();
     }
 
-    async Task<(Running Run, OpenRound Round)> PaperRoundAsync()
+    async Task<(RunningApp Run, OpenRound Round)> PaperRoundAsync()
     {
         var run = await StartAsync();
         await using var db = run.Database.NewContext();
@@ -265,7 +248,7 @@ public abstract class BoundedImportTests(Provider provider)
 
     // ---- Survey points and uploads of the unit assessment ----
 
-    async Task<int> CycleAsync(Running run)
+    async Task<int> CycleAsync(RunningApp run)
     {
         string key;
         await using (var db = run.Database.NewContext()) key = await Assessments.AssessmentSetup.FrameworkAsync(db);
