@@ -20,7 +20,8 @@ public static class ImportFiles
         Directory.CreateDirectory(dir);
         CollectionForm form;
         await using (var db = SurveyData.Open(database)) form = (await CollectionForms.LoadAsync(db, roundId))!;
-        var units = form.Units.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var surveyed = form.Quotas.Select(q => q.UnitId).ToHashSet();
+        var units = form.Units.Where(u => surveyed.Contains(u.Value.Id)).Select(u => u.Key).Order(StringComparer.Ordinal).ToList();
         var questions = form.Questions.Where(q => q.For("citizens")).ToList();
         var random = new Random(14);
 
@@ -57,10 +58,11 @@ public static class ImportFiles
                 return row;
             }), sheetName: "Phiếu");
 
-        // A framework of 5,000 criteria under one total, as the appendix workbook and as JSON.
+        // A framework at the limit: 5,000 rows of the appendix workbook (4,999 criteria under the total row), 5,000 criteria
+        // as JSON.
         var criteria = ImportLimits.Framework.MaxRows;
-        var table = new List<Dictionary<string, object?>> { Criterion("", "Tổng cộng", criteria) };
-        for (var i = 1; i <= criteria; i++) table.Add(Criterion(i.ToString(CultureInfo.InvariantCulture), $"Tiêu chí thử số {i}", 1));
+        var table = new List<Dictionary<string, object?>> { Criterion("", "Tổng cộng", criteria - 1) };
+        for (var i = 1; i < criteria; i++) table.Add(Criterion(i.ToString(CultureInfo.InvariantCulture), $"Tiêu chí thử số {i}", 1));
         var info = new[] { ("key", "bench-5000"), ("name", "Bộ chỉ số tải thử"), ("version", "V1"), ("validFrom", "2025"), ("year", "2025") }
             .Select(x => new Dictionary<string, object?> { ["Mục"] = x.Item1, ["Giá trị"] = x.Item2, ["Mã"] = x.Item1 }).ToList();
         using (var xlsx = File.Create(Path.Combine(dir, "framework-5000.xlsx"))) xlsx.SaveAs(new Dictionary<string, object> { ["Phụ lục"] = table, ["Thông tin"] = info });

@@ -5,6 +5,7 @@
 # reset through /proc/<pid>/clear_refs, and read again after it, so each line's peak is that upload's.
 #   bench/imports/imports.sh              one line per upload: HTTP status, seconds, peak RSS, RSS after, what came back
 #   BENCH_PORT=5092 (default)             BENCH_KEEP=1 keeps the files and database in the printed directory
+#   BENCH_ONLY=units                      only the uploads whose name contains it
 # Needs curl, jq and sqlite3 (apt-get install -y curl jq sqlite3). Only ever talks to 127.0.0.1.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -42,43 +43,51 @@ dotnet build "$ROOT/bench/ChiSo.Bench" -c Release -v quiet -nologo >/dev/null
 dotnet "$ROOT/artifacts/bin/ChiSo.Bench/release/ChiSo.Bench.dll" --import-files "$DIR/files" "$DIR/bench.db" "$round"
 F="$DIR/files"
 
-log="$DIR/serve.log"
-CHISO_URLS="http://127.0.0.1:$PORT" Logging__LogLevel__Default=Warning "$ROOT/chiso" serve >"$log" 2>&1 &
-server=$!
-up=""
-for _ in $(seq 1 240); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/account/me")" != 000 ] && { up=1; break; }
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.5
-done
-[ -n "$up" ] || { echo "the server did not start on port $PORT:" >&2; tail -20 "$log" >&2; exit 1; }
+dotnet build "$ROOT/src/ChiSo.Web" -c Release -v quiet -nologo >/dev/null
 B="http://127.0.0.1:$PORT"
 jar="$DIR/cookies"
-curl -s -o /dev/null -c "$jar" -H 'Content-Type: application/json' -d "{\"userName\":\"bench\",\"password\":\"$password\"}" "$B/api/account/login"
+log="$DIR/serve.log"
+# A fresh server for each upload, so that each peak is that upload's alone and not what the runtime kept of the one before.
+start_server() {
+  (cd "$ROOT/src/ChiSo.Web" && Logging__LogLevel__Default=Warning exec dotnet "$ROOT/artifacts/bin/ChiSo.Web/release/ChiSo.Web.dll" --urls "$B") >>"$log" 2>&1 &
+  server=$!
+  local up=""
+  for _ in $(seq 1 240); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$B/api/account/me")" != 000 ] && { up=1; break; }
+    kill -0 "$server" 2>/dev/null || break
+    sleep 0.5
+  done
+  [ -n "$up" ] || { echo "the server did not start on port $PORT:" >&2; tail -20 "$log" >&2; exit 1; }
+  curl -s -o /dev/null -c "$jar" -H 'Content-Type: application/json' -d "{\"userName\":\"bench\",\"password\":\"$password\"}" "$B/api/account/login"
+}
+stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
 
 mb() { awk -v k="$1" '$1 == k":" { printf "%.0f", $2 / 1024 }' "/proc/$server/status"; }
-# One upload: the peak resident memory of the server while it ran, and what it answered (status, title or counts).
+# One upload to a fresh server: its resident memory once started and signed in, the peak while it took the upload (the
+# JIT of the import's code included), and what it answered (status, title or counts).
 run() {
   local name="$1"; shift
+  [[ -n "${BENCH_ONLY:-}" && "$name" != *"$BENCH_ONLY"* ]] && return 0
+  start_server
+  local before started code ended peak
+  before=$(mb VmRSS)
   echo 5 >"/proc/$server/clear_refs"
-  local started code ended
   started=$(date +%s.%N)
   code=$(curl -s -o "$DIR/answer" -w '%{http_code}' -b "$jar" "$@" || true)
   ended=$(date +%s.%N)
+  peak=$(mb VmHWM)
+  stop_server
   local said
   said=$(jq -r '[.title, .detail, (if .rows then "rows \(.rows)" else empty end), (if .moreRows then "moreRows \(.moreRows)" else empty end),
       (if .more then .more else empty end), (if (.errors.rows | type) == "array" then "\(.errors.rows | length) lines, last: \(.errors.rows[-1])" else empty end),
       (if .criteria then "criteria \(.criteria)" else empty end), (if .questions then "questions \(.questions)" else empty end)]
       | map(select(. != null)) | join("; ")' "$DIR/answer" 2>/dev/null | cut -c1-150 || true)
-  printf '| %-34s | %s | %5.1f s | %4s MB | %4s MB | %s |\n' "$name" "$code" "$(echo "$ended - $started" | bc)" "$(mb VmHWM)" "$(mb VmRSS)" "$said"
+  printf '| %-36s | %s | %5.1f s | %4s MB | %4s MB | %s |\n' "$name" "$code" "$(echo "$ended - $started" | bc)" "$before" "$peak" "$said"
 }
 
-# Warm-up: the first import of each kind pays the JIT; a small one of each.
-curl -s -o /dev/null -b "$jar" -F "file=@$F/windows-1258.csv" "$B/api/surveys/rounds/$round/paper"
-curl -s -o /dev/null -b "$jar" -F "file=@$F/not-a-zip.xlsx" "$B/api/frameworks/import.xlsx"
-echo "server after start and warm-up: VmRSS $(mb VmRSS) MB, VmHWM $(mb VmHWM) MB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| upload | status | time | peak RSS | RSS after | answer |"
+echo "| upload | status | time | RSS before | peak RSS | answer |"
 echo "| --- | --- | ---: | ---: | ---: | --- |"
 P="$B/api/surveys/rounds/$round/paper"
 run "paper, 100,000 rows CSV"               -F "file=@$F/paper-100000.csv" "$P"
@@ -110,5 +119,5 @@ run "task progress, 200 MB"                 -F "unit=$lead" -F "status=InProgres
 run "plan source, 200 MB"                   -F "file=@$F/evidence-200mb.pdf" "$B/api/plans/1/source"
 run "JSON body of 200 MB (Kestrel 30 MB)"  -H "Content-Type: application/json" --data-binary "@$F/evidence-200mb.pdf" "$B/api/cycles"
 echo
-echo "server at the end: VmRSS $(mb VmRSS) MB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -iE "exception|fail" "$log" | grep -v "AccessDenied" | head -5 || true

@@ -1,6 +1,5 @@
 using ChiSo.Features.Files;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ChiSo.Web;
@@ -15,7 +14,7 @@ public sealed class FileRefusedHandler(IProblemDetailsService problems) : IExcep
         var (status, title, detail) = exception switch
         {
             FileRefused f => (f.Status, f.Title, f.Message),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, TooLargeTitle, TooLarge(http)),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, TooLargeTitle, Uploads.TooLarge(http)),
             BadHttpRequestException b => (b.StatusCode, "Yêu cầu không hợp lệ", "Không đọc được nội dung gửi lên."),
             _ => (0, "", ""),
         };
@@ -37,11 +36,6 @@ public sealed class FileRefusedHandler(IProblemDetailsService problems) : IExcep
     {
         if (context.ProblemDetails.Status != StatusCodes.Status413PayloadTooLarge || context.Exception is FileRefused) return;
         context.ProblemDetails.Title = TooLargeTitle;
-        context.ProblemDetails.Detail ??= TooLarge(context.HttpContext);
+        context.ProblemDetails.Detail ??= Uploads.TooLarge(context.HttpContext);
     }
-
-    static string TooLarge(HttpContext http) =>
-        http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } max
-            ? $"Nội dung gửi lên lớn hơn {max / (1024 * 1024)} MB, giới hạn của địa chỉ này."
-            : "Nội dung gửi lên vượt giới hạn của địa chỉ này.";
 }

@@ -118,10 +118,10 @@ public static class AssessmentsApi
             date = parsed;
         }
         int? replaces = int.TryParse(form["replaces"], CultureInfo.InvariantCulture, out var r) ? r : null;
-        using var ms = new MemoryStream();
-        await file.CopyToAsync(ms, ct);
+        await using var stream = file.OpenReadStream();
+        var content = await UploadedFiles.ReadAsync(stream, ct);
         var input = new EvidenceInput(form["title"].ToString(), form["docNumber"], date, form["issuer"], replaces);
-        return (await s.AddEvidenceAsync(id, unit, input, file.FileName, ms.ToArray(), Actor.From(request.HttpContext.User), ct)).ToHttp();
+        return (await s.AddEvidenceAsync(id, unit, input, file.FileName, content, Actor.From(request.HttpContext.User), ct)).ToHttp();
     }
 
     static async Task<IResult> ImportSurveyPoints(int id, HttpRequest request, AssessmentService s, CancellationToken ct)

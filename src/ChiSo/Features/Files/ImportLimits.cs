@@ -32,7 +32,7 @@ public sealed record ImportLimits(string What, long MaxBytes, int MaxRows, long 
     /// <summary>The inflation ratio is judged on parts larger than this; small parts of repeated XML may inflate more.</summary>
     public const long RatioCheckedFrom = 4 * MB;
 
-    public string Megabytes(long bytes) => (bytes / (double)MB).ToString("N0", ViText.Vi) + " MB";
+    public static string Megabytes(long bytes) => (bytes / (double)MB).ToString("#,0.#", ViText.Vi) + " MB";
 
     public FileRefused TooManyBytes(string? name) =>
         FileRefused.TooLarge($"Tệp{(string.IsNullOrEmpty(name) ? "" : $" '{name}'")} lớn hơn {Megabytes(MaxBytes)}: mỗi lần nhập {What} tối đa {Megabytes(MaxBytes)}.");

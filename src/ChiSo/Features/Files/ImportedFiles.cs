@@ -350,10 +350,10 @@ public static class ImportedFiles
                 total += e.Length;
                 if (e.Length > ImportLimits.RatioCheckedFrom && e.Length / Math.Max(1, e.CompressedLength) > ImportLimits.MaxInflationRatio)
                     throw FileRefused.TooLarge($"Phần '{e.FullName}' của tệp .xlsx nén {ImportLimits.Count(e.Length / Math.Max(1, e.CompressedLength))} lần " +
-                        $"({limits.Megabytes(e.CompressedLength)} thành {limits.Megabytes(e.Length)}): tệp bị từ chối trước khi đọc.");
+                        $"({ImportLimits.Megabytes(e.CompressedLength)} thành {ImportLimits.Megabytes(e.Length)}): tệp bị từ chối trước khi đọc.");
             }
             if (total > limits.MaxInflatedBytes)
-                throw FileRefused.TooLarge($"Tệp .xlsx giải nén ra {limits.Megabytes(total)}, quá giới hạn {limits.Megabytes(limits.MaxInflatedBytes)} " +
+                throw FileRefused.TooLarge($"Tệp .xlsx giải nén ra {ImportLimits.Megabytes(total)}, quá giới hạn {ImportLimits.Megabytes(limits.MaxInflatedBytes)} " +
                     $"khi nhập {limits.What}: tệp bị từ chối trước khi đọc.");
         }
         seekable.Position = 0;

@@ -15,15 +15,8 @@ public sealed record ProgressFiling(string? Unit, string? Status, int? Percent, 
 /// so an oversized file is refused without being held whole.</summary>
 public sealed record EvidenceUpload(string Name, byte[] Content)
 {
-    public static async Task<EvidenceUpload> ReadAsync(string name, Stream stream, CancellationToken ct = default)
-    {
-        var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0 && buffer.Length <= TaskBoardProgress.MaxFileBytes)
-            buffer.Write(chunk, 0, read);
-        return new EvidenceUpload(name, buffer.ToArray());
-    }
+    public static async Task<EvidenceUpload> ReadAsync(string name, Stream stream, CancellationToken ct = default) =>
+        new(name, await UploadedFiles.ReadAsync(stream, ct));
 }
 
 public enum FilingOutcome { Filed, NotFound, NotOnTask, Invalid }

@@ -23,8 +23,12 @@ public sealed class UnitImporter(ChiSoDb db)
         if (problems.Count > 0) return problems;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var pending = 0;
         foreach (var d in doc.Units)
         {
+            // Written a thousand at a time inside the one transaction: EF builds each save's commands at once, and a whole
+            // registry's (units and aliases, 20,000 rows at the limit) cost more memory than the rows themselves.
+            if (++pending % 1000 == 0) await db.SaveChangesAsync(ct);
             if (!existing.TryGetValue(d.Code, out var u))
             {
                 u = new Unit { Code = d.Code, Name = d.Name };
