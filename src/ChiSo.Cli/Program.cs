@@ -206,6 +206,6 @@ catch (ChiSo.Features.Accounts.AccessDenied denied)
 // A file refused whole (too large, a zip bomb, not the format it claims) is a refused import like any other.
 catch (ChiSo.Features.Files.FileRefused refused)
 {
-    Console.Error.WriteLine("Tệp bị từ chối, không có gì được ghi: " + refused.Message);
+    Console.Error.WriteLine(refused.Refusal);
     return 1;
 }

@@ -54,6 +54,8 @@ public sealed class FileRefused : Exception
     public bool IsTooLarge { get; }
     public int Status => IsTooLarge ? 413 : 422;
     public string Title => IsTooLarge ? "Tệp quá lớn" : "Không đọc được tệp";
+    /// <summary>The message as the pages and the CLI give it, like any refused import.</summary>
+    public string Refusal => "Tệp bị từ chối, không có gì được ghi: " + Message;
 
     public static FileRefused TooLarge(string message) => new(message, true, null);
     public static FileRefused Unreadable(string message, Exception? inner = null) => new(message, false, inner);
