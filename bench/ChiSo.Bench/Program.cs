@@ -26,4 +26,11 @@ if (args.Contains("--audit-check"))
     await ChiSo.Bench.AuditChainCheck.RunAsync(rows);
     return;
 }
+// The files bench/imports/imports.sh uploads: -- --import-files <dir> <bench database file> <round>
+if (args.Contains("--import-files"))
+{
+    var rest = args.SkipWhile(a => a != "--import-files").Skip(1).ToArray();
+    await ChiSo.Bench.ImportFiles.RunAsync(rest[0], rest[1], int.Parse(rest[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -36,9 +36,13 @@ public static class CycleCommands
             var outcome = await action(new AssessmentService(db, TimeProvider.System), actor, db);
             if (!outcome.Ok)
             {
-                Console.Error.WriteLine(outcome.Error);
                 if (outcome.Failure!.Current is SurveyPointsReport report)
+                {
+                    Console.Error.WriteLine("Dữ liệu không hợp lệ, không có gì được ghi:");
                     foreach (var p in report.Problems) Console.Error.WriteLine($"  dòng {p.Row}: {p.Message}");
+                    if (report.More is { } more) Console.Error.WriteLine("  " + more);
+                }
+                else Console.Error.WriteLine(outcome.Error);
                 return outcome.Failure.Kind is FailureKind.NotFound ? 2 : 1;
             }
             if (json) Console.WriteLine(JsonSerializer.Serialize(outcome.Value, SurveyCommands.Json));
@@ -189,6 +193,7 @@ public static class CycleCommands
             }
             var f = p.GetValue(file)!;
             if (!f.Exists) { Console.Error.WriteLine($"Không có tệp {f.FullName}."); return 2; }
+            if (f.Length > ChiSo.Features.Files.UploadedFiles.MaxBytes) throw ChiSo.Features.Files.UploadedFiles.TooLarge(f.Name);
             var content = await File.ReadAllBytesAsync(f.FullName, ct);
             return await Act(p, p.GetValue(json), (s, a, _) => s.AddEvidenceAsync(p.GetValue(id), p.GetValue(unit)!,
                 new EvidenceInput(p.GetValue(title)!, p.GetValue(number), d, p.GetValue(issuer), p.GetValue(replaces)), f.Name, content, a, ct),

@@ -156,6 +156,7 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
         {
             Console.Error.WriteLine($"Tệp bị từ chối, không có gì được ghi. {report.Problems.Count} lỗi:");
             foreach (var problem in report.Problems) Console.Error.WriteLine("  " + problem);
+            if (report.More is { } more) Console.Error.WriteLine("  " + more);
             return 1;
         }
         Console.WriteLine($"Đã nhập {report.Criteria} tiêu chí, {report.Scores} điểm, {report.Targets} mục tiêu.");
@@ -230,4 +231,10 @@ catch (ServerSecretException missing)
 {
     Console.Error.WriteLine(missing.Message);
     return 2;
+}
+// A file refused whole (too large, a zip bomb, not the format it claims) is a refused import like any other.
+catch (ChiSo.Features.Files.FileRefused refused)
+{
+    Console.Error.WriteLine(refused.Refusal);
+    return 1;
 }

@@ -93,6 +93,7 @@ public static class SurveyCommands
             QuestionnaireImport report;
             if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             {
+                if (stream.Length > QuestionnaireExcel.Limits.MaxBytes) throw QuestionnaireExcel.Limits.TooManyBytes(Path.GetFileName(path));
                 var doc = await JsonSerializer.DeserializeAsync<QuestionnaireDocument>(stream, Json, ct);
                 if (doc is null) { Console.Error.WriteLine("Tệp rỗng."); return 1; }
                 report = await importer.ImportAsync(doc, await CliActor.ResolveAsync(p, db, ct), ct);
@@ -102,6 +103,7 @@ public static class SurveyCommands
             {
                 Console.Error.WriteLine($"Tệp bị từ chối, không có gì được ghi. {report.Problems.Count} lỗi:");
                 foreach (var problem in report.Problems) Console.Error.WriteLine("  " + problem);
+                if (report.More is { } more) Console.Error.WriteLine("  " + more);
                 return 1;
             }
             Console.WriteLine($"Đã nhập phiếu số {report.QuestionnaireId}: {report.Questions} câu hỏi.");

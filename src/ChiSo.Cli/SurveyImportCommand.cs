@@ -38,6 +38,7 @@ public static class SurveyImportCommand
                 Console.Error.WriteLine($"Tệp bị từ chối, không có gì được ghi. {report.Problems.Count} lỗi:");
                 foreach (var problem in report.Problems) Console.Error.WriteLine("  " + problem);
             }
+            if (report.More is { } more) Console.Error.WriteLine("  " + more);
             return 1;
         }, ct));
         survey.Subcommands.Add(cmd);

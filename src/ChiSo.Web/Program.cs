@@ -57,8 +57,9 @@ builder.Services.AddRateLimiter(o =>
     o.OnRejected = (context, ct) => new ValueTask(PublicSurveyEndpoints.TooMany(context.HttpContext));
 });
 builder.Services.AddChiSoDataProtection();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ChiSo.Web.FileRefusedHandler.Customize);
 builder.Services.AddExceptionHandler<ChiSo.Web.AccessDeniedHandler>();
+builder.Services.AddExceptionHandler<ChiSo.Web.FileRefusedHandler>();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o =>
 {

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using MiniExcelLibs;
 
 namespace ChiSo.Features.Assessments;
 
@@ -41,7 +40,7 @@ public static class AssessmentsApi
             .WithSummary("Bản đánh giá của một đơn vị: tiêu chí, điểm tự chấm, thẩm định, giải trình, điều tra, tài liệu, tiến độ, tổng điểm");
         u.MapPut("/items/{code}/self", (int id, string unit, string code, SelfScoreInput input, AssessmentService s, HttpContext http, CancellationToken ct) =>
             Run(s.SaveSelfScoreAsync(id, unit, code, input, Actor.From(http.User), ct))).WithSummary("Tự chấm một tiêu chí: câu trả lời, căn cứ, tài liệu kiểm chứng");
-        u.MapPost("/evidence", AddEvidence).DisableAntiforgery().Accepts<EvidenceInput>("multipart/form-data")
+        u.MapPost("/evidence", AddEvidence).DisableAntiforgery().Accepts<EvidenceInput>("multipart/form-data").AcceptsUpTo(UploadedFiles.MaxBytes)
             .WithSummary("Nộp tài liệu kiểm chứng (PDF, Office, ảnh; tối đa 20 MB) với số, ngày, cơ quan ban hành; replaces = phiên bản mới của tài liệu cũ");
         u.MapGet("/evidence/{evidenceId:int}/file", async (int id, string unit, int evidenceId, AssessmentService s, HttpContext http, CancellationToken ct) =>
                 await s.EvidenceFileAsync(id, unit, evidenceId, Actor.From(http.User), ct) is var f && f.Ok
@@ -68,9 +67,9 @@ public static class AssessmentsApi
             Run(s.FinaliseAsync(id, input, Actor.From(http.User), ct))).WithSummary("Hội đồng chốt kết quả thẩm định (biên bản, số thành viên có mặt)")
             .RequireAuthorization(Policies.Admin);
         g.MapPut("/{id:int}/survey-points", (int id, SurveyPointsInput input, AssessmentService s, HttpContext http, CancellationToken ct) =>
-                Run(s.SetSurveyPointsAsync(id, input, Actor.From(http.User), ct)))
-            .RequireAuthorization(Policies.SurveyPoints).WithSummary("Nhập điểm điều tra xã hội học (tất cả hoặc không, báo cáo từng dòng)");
-        g.MapPost("/{id:int}/survey-points/import", ImportSurveyPoints).DisableAntiforgery()
+                input.Rows.Count > SurveyPointsFile.Limits.MaxRows ? throw SurveyPointsFile.Limits.TooManyRows() : Run(s.SetSurveyPointsAsync(id, input, Actor.From(http.User), ct)))
+            .RequireAuthorization(Policies.SurveyPoints).AcceptsUpTo(SurveyPointsFile.Limits.MaxBytes).WithSummary("Nhập điểm điều tra xã hội học (tất cả hoặc không, báo cáo từng dòng)");
+        g.MapPost("/{id:int}/survey-points/import", ImportSurveyPoints).DisableAntiforgery().AcceptsUpTo(SurveyPointsFile.Limits.MaxBytes)
             .RequireAuthorization(Policies.SurveyPoints).WithSummary("Nhập điểm điều tra XHH từ Excel: cột Đơn vị, Mã tiêu chí, Điểm");
         g.MapPost("/{id:int}/survey-points/from-round/{roundId:int}", (int id, int roundId, AssessmentService s, HttpContext http, CancellationToken ct) =>
                 Run(s.SurveyPointsFromRoundAsync(id, roundId, Actor.From(http.User), ct)))
@@ -107,10 +106,10 @@ public static class AssessmentsApi
     static async Task<IResult> AddEvidence(int id, string unit, HttpRequest request, AssessmentService s, CancellationToken ct)
     {
         if (!request.HasFormContentType) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Gửi tệp dạng multipart/form-data."] });
-        var form = await request.ReadFormAsync(ct);
+        var form = await Uploads.ReadFormAsync(request, ct);
         var file = form.Files.GetFile("file");
         if (file is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Chưa chọn tệp."] });
-        if (file.Length > UploadedFiles.MaxBytes) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [$"Tệp '{file.FileName}' lớn hơn 20 MB."] });
+        if (file.Length > UploadedFiles.MaxBytes) throw UploadedFiles.TooLarge(file.FileName);
         DateOnly? date = null;
         if (form["docDate"].ToString() is { Length: > 0 } d)
         {
@@ -119,22 +118,21 @@ public static class AssessmentsApi
             date = parsed;
         }
         int? replaces = int.TryParse(form["replaces"], CultureInfo.InvariantCulture, out var r) ? r : null;
-        using var ms = new MemoryStream();
-        await file.CopyToAsync(ms, ct);
+        await using var stream = file.OpenReadStream();
+        var content = await UploadedFiles.ReadAsync(stream, ct);
         var input = new EvidenceInput(form["title"].ToString(), form["docNumber"], date, form["issuer"], replaces);
-        return (await s.AddEvidenceAsync(id, unit, input, file.FileName, ms.ToArray(), Actor.From(request.HttpContext.User), ct)).ToHttp();
+        return (await s.AddEvidenceAsync(id, unit, input, file.FileName, content, Actor.From(request.HttpContext.User), ct)).ToHttp();
     }
 
     static async Task<IResult> ImportSurveyPoints(int id, HttpRequest request, AssessmentService s, CancellationToken ct)
     {
-        var form = request.HasFormContentType ? await request.ReadFormAsync(ct) : null;
+        var form = request.HasFormContentType ? await Uploads.ReadFormAsync(request, ct) : null;
         var file = form?.Files.GetFile("file");
         if (file is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Chưa chọn tệp Excel."] });
-        using var ms = new MemoryStream();
-        await file.CopyToAsync(ms, ct);
-        var (rows, error) = SurveyPointsFile.Read(ms);
+        await using var stream = file.Within(SurveyPointsFile.Limits).OpenReadStream();
+        var (rows, error) = SurveyPointsFile.Read(stream);
         if (error is not null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [error] });
-        var source = form!["source"].ToString() is { Length: > 0 } src ? src : file.FileName;
+        var source = form!["source"].ToString() is { Length: > 0 } src ? ImportedFiles.Nfc(src) : ImportedFiles.FileName(file.FileName);
         return (await s.SetSurveyPointsAsync(id, new SurveyPointsInput(source, rows!, SurveyPointsFile.FirstRow), Actor.From(request.HttpContext.User), ct)).ToHttp();
     }
 
@@ -161,36 +159,37 @@ public static class AssessmentsApi
     }
 }
 
-/// <summary>Reads survey points from a workbook: columns "Đơn vị", "Mã tiêu chí", "Điểm" (first sheet, header row).</summary>
+/// <summary>Reads survey points from a workbook: columns "Đơn vị", "Mã tiêu chí", "Điểm" (first sheet, header row). A file
+/// that cannot be read, or is past <see cref="Limits"/>, throws <see cref="FileRefused"/>.</summary>
 public static class SurveyPointsFile
 {
     /// <summary>The sheet row of the first data row (row 1 is the header).</summary>
     public const int FirstRow = 2;
 
+    /// <summary>Rows, file size and inflated size a survey points workbook may have (README "Limits of imports").</summary>
+    public static readonly ImportLimits Limits = ImportLimits.SurveyPoints;
+
     public static (List<SurveyPointRow>? Rows, string? Error) Read(Stream stream)
     {
-        List<IDictionary<string, object?>> raw;
-        try { raw = stream.Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList(); }
-        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or NotSupportedException)
-        { return (null, "Tệp không phải bảng tính Excel (.xlsx) đọc được."); }
-        if (raw.Count == 0) return (null, "Bảng tính không có dòng dữ liệu.");
-        string? Col(params string[] names) => raw[0].Keys.FirstOrDefault(k => names.Any(n => string.Equals(k.Trim(), n, StringComparison.OrdinalIgnoreCase)));
-        var unit = Col("Đơn vị", "Unit");
-        var code = Col("Mã tiêu chí", "Tiêu chí", "Code");
-        var points = Col("Điểm", "Points");
-        if (unit is null || code is null || points is null) return (null, "Thiếu cột: cần \"Đơn vị\", \"Mã tiêu chí\", \"Điểm\".");
+        using var sheet = ImportedFiles.Workbook.Open(stream, Limits).Read();
+        var unit = sheet.Column("Đơn vị", "Unit");
+        var code = sheet.Column("Mã tiêu chí", "Tiêu chí", "Code");
+        var points = sheet.Column("Điểm", "Points");
+        if (sheet.Columns.Count == 0) return (null, "Bảng tính không có dòng dữ liệu.");
+        if (unit < 0 || code < 0 || points < 0) return (null, "Thiếu cột: cần \"Đơn vị\", \"Mã tiêu chí\", \"Điểm\".");
+        // Rows are few and small (three cells); the service checks them all before it writes any.
         var rows = new List<SurveyPointRow>();
-        foreach (var r in raw)
+        foreach (var r in sheet.Rows)
         {
             var p = r[points] switch
             {
                 null => (decimal?)null,
                 double d => (decimal)d,
-                decimal m => m,
-                var o => Answers.ParseNumber(Convert.ToString(o, CultureInfo.InvariantCulture) ?? "") ?? -1,
+                var o => Answers.ParseNumber(ImportedFiles.Text(o) ?? "") ?? -1,
             };
-            rows.Add(new SurveyPointRow(Convert.ToString(r[unit], CultureInfo.InvariantCulture) ?? "", Convert.ToString(r[code], CultureInfo.InvariantCulture) ?? "", p));
+            rows.Add(new SurveyPointRow(ImportedFiles.Text(r[unit]) ?? "", ImportedFiles.Text(r[code]) ?? "", p) { Row = r.Number });
         }
+        if (rows.Count == 0) return (null, "Bảng tính không có dòng dữ liệu.");
         return (rows, null);
     }
 }

@@ -130,27 +130,33 @@ public sealed partial class AssessmentService
         if (l.Cycle.Status == CycleStatus.Draft) return Failure.Refused("Kỳ đánh giá chưa mở.");
         if (string.IsNullOrWhiteSpace(input.Source)) return Failure.Invalid("source", "Cần ghi nguồn điểm (đợt điều tra, báo cáo kết quả).");
         var directory = await Units.UnitDirectory.LoadAsync(db, ct);
-        var problems = new List<RowProblem>();
+        var problems = new Files.ProblemRows<RowProblem>();
         var changes = new List<(AssessmentItem Item, CycleUnit Unit, Criterion C, decimal? Points)>();
+        var changed = new HashSet<AssessmentItem>();
+        var inCycle = l.Groups.SelectMany(g => g.Units.Select(cu => (g.Tree, cu))).DistinctBy(t => t.cu.UnitId).ToDictionary(t => t.cu.UnitId);
         for (var i = 0; i < input.Rows.Count; i++)
         {
             var r = input.Rows[i];
-            var row = i + input.FirstRow;
+            var row = r.Row ?? i + input.FirstRow;
+            void Problem(string message) => problems.Add(row, new(row, message));
             var u = directory.Find(r.Unit ?? "");
-            var hit = l.Groups.SelectMany(g => g.Units.Select(cu => (g.Tree, cu))).FirstOrDefault(t => t.cu.UnitId == u?.Id);
-            if (hit.cu is null) { problems.Add(new(row, $"Đơn vị '{r.Unit}' không thuộc kỳ đánh giá.")); continue; }
+            if (u is null || !inCycle.TryGetValue(u.Id, out var hit)) { Problem($"Đơn vị '{r.Unit}' không thuộc kỳ đánh giá."); continue; }
             var c = hit.Tree.FirstOrDefault(c => c.Code == (r.Code ?? "").Trim());
             var item = c is null ? null : hit.cu.Items.FirstOrDefault(it => it.CriterionId == c.Id);
-            if (c is null || item is null) { problems.Add(new(row, $"Không có tiêu chí '{r.Code}' áp dụng cho {hit.cu.Unit!.Name}.")); continue; }
-            if (c.Method != ScoringMethod.Survey) { problems.Add(new(row, $"Tiêu chí {c.Code} không chấm qua điều tra xã hội học.")); continue; }
+            if (c is null || item is null) { Problem($"Không có tiêu chí '{r.Code}' áp dụng cho {hit.cu.Unit!.Name}."); continue; }
+            if (c.Method != ScoringMethod.Survey) { Problem($"Tiêu chí {c.Code} không chấm qua điều tra xã hội học."); continue; }
             if (r.Points is { } p && (p < 0 || p > (c.Max ?? 0)))
-            { problems.Add(new(row, $"Điểm {ViText.Num(p)} của tiêu chí {c.Code} ngoài khoảng 0–{ViText.Num(c.Max)}.")); continue; }
-            if (changes.Any(x => x.Item == item)) { problems.Add(new(row, $"Trùng dòng: {hit.cu.Unit!.Name}, tiêu chí {c.Code}.")); continue; }
+            { Problem($"Điểm {ViText.Num(p)} của tiêu chí {c.Code} ngoài khoảng 0–{ViText.Num(c.Max)}."); continue; }
+            if (!changed.Add(item)) { Problem($"Trùng dòng: {hit.cu.Unit!.Name}, tiêu chí {c.Code}."); continue; }
             changes.Add((item, hit.cu, c, r.Points));
         }
         if (problems.Count > 0)
-            return Failure.Invalid(new Dictionary<string, string[]> { ["rows"] = [.. problems.Select(p => $"Dòng {p.Row}: {p.Message}")] })
-                with { Current = new SurveyPointsReport(input.Rows.Count, problems) };
+        {
+            // At most 1,000 rows are listed, closed by the count of the rest, whatever the file's size.
+            string[] lines = [.. problems.Problems.Select(p => $"Dòng {p.Row}: {p.Message}"), .. problems.MoreRows > 0 ? [Files.ProblemRows.More(problems.MoreRows)] : Array.Empty<string>()];
+            return Failure.Invalid(new Dictionary<string, string[]> { ["rows"] = lines })
+                with { Current = new SurveyPointsReport(input.Rows.Count, problems.ToList()) { MoreRows = problems.MoreRows } };
+        }
         foreach (var (item, cu, c, points) in changes.Where(x => x.Item.SurveyPoints != x.Points))
         {
             Audit(actor, l.Cycle, c.Code + ":survey", Num(item.SurveyPoints), Num(points), input.Source.Trim(), cu.Unit!.Code);

@@ -48,9 +48,18 @@ public sealed record ExplanationInput(string Text, List<int>? EvidenceIds, Guid 
 public sealed record ReasonInput(string Reason);
 public sealed record CouncilOverride(string Unit, string Code, decimal Points, string Reason);
 public sealed record CouncilInput(DateOnly Date, string Reference, int Members, int Present, string? Note, List<CouncilOverride>? Overrides);
-public sealed record SurveyPointRow(string Unit, string Code, decimal? Points);
+public sealed record SurveyPointRow(string Unit, string Code, decimal? Points)
+{
+    /// <summary>The sheet row it was read from, for the report; empty rows of a sheet are skipped, so it is not always the index.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public int? Row { get; init; }
+}
 /// <summary>Survey points to enter; <paramref name="FirstRow"/> numbers the rows in the report (2 for a workbook whose
 /// row 1 is the header, so the report names the rows the user sees).</summary>
 public sealed record SurveyPointsInput(string Source, List<SurveyPointRow> Rows, int FirstRow = 1);
-public sealed record SurveyPointsReport(int Rows, List<RowProblem> Problems);
+/// <summary>The problems of the first 1,000 rows that have any; <see cref="MoreRows"/> counts the other rows that have some.</summary>
+public sealed record SurveyPointsReport(int Rows, List<RowProblem> Problems)
+{
+    public int MoreRows { get; init; }
+    public string? More => MoreRows > 0 ? Files.ProblemRows.More(MoreRows) : null;
+}
 public sealed record RowProblem(int Row, string Message);

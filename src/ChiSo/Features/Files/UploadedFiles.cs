@@ -36,6 +36,26 @@ public static class UploadedFiles
         [".tiff"] = ("image/tiff", true, c => c is [0x49, 0x49, 0x2A, 0x00, ..] or [0x4D, 0x4D, 0x00, 0x2A, ..]),
     };
 
+    public static FileRefused TooLarge(string? fileName) => FileRefused.TooLarge($"Tệp '{ImportedFiles.FileName(fileName)}' lớn hơn 20 MB.");
+
+    /// <summary>An upload's content in one array, read at most one byte past <see cref="MaxBytes"/> (so <see cref="Check"/>
+    /// refuses a larger file without it being read whole). A stream that knows its length is read straight into an array of
+    /// that size: one copy of the file in memory, not three.</summary>
+    public static async Task<byte[]> ReadAsync(Stream stream, CancellationToken ct = default)
+    {
+        if (stream.CanSeek)
+        {
+            var content = new byte[Math.Min(stream.Length - stream.Position, MaxBytes + 1)];
+            await stream.ReadExactlyAsync(content, ct);
+            return content;
+        }
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while (buffer.Length <= MaxBytes && (read = await stream.ReadAsync(chunk, ct)) > 0) buffer.Write(chunk, 0, read);
+        return buffer.ToArray();
+    }
+
     /// <summary>The extensions a file picker should offer.</summary>
     public static string Accept(bool images) => string.Join(",", Types.Where(t => images || !t.Value.Image).Select(t => t.Key));
 
@@ -43,7 +63,7 @@ public static class UploadedFiles
     /// once they have decided that the actor may, and name them.</summary>
     internal static (StoredFile? File, string? Error) Check(string fileName, byte[] content, bool images, Actor uploadedBy, DateTime now)
     {
-        var name = Path.GetFileName(fileName ?? "").Trim();
+        var name = ImportedFiles.FileName(fileName);
         var ext = Path.GetExtension(name);
         if (name.Length > 300) return (null, "Tên tệp dài quá 300 ký tự.");
         if (content.Length == 0) return (null, $"Tệp '{name}' rỗng.");

@@ -3,7 +3,7 @@ using System.Globalization;
 using ChiSo.Features.Gaps;
 using ChiSo.Features.Results;
 using ChiSo.Features.Units;
-using MiniExcelLibs;
+using ChiSo.Features.Files;
 
 namespace ChiSo.Features.Frameworks;
 
@@ -121,7 +121,11 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
     static object? TargetCell(TargetValueDocument? t) =>
         t is null ? null : Comparators.Parse(t.Comparator) == Comparator.AtLeast ? t.Value : $"{t.Comparator}{t.Value.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>Reads an appendix workbook and imports it; a single bad cell refuses the whole file.</summary>
+    /// <summary>Rows, file size and inflated size a framework workbook may have (README "Limits of imports").</summary>
+    public static readonly ImportLimits Limits = ImportLimits.Framework;
+
+    /// <summary>Reads an appendix workbook and imports it; a single bad cell refuses the whole file. A file that cannot be
+    /// read, or is past <see cref="Limits"/>, throws <see cref="FileRefused"/>.</summary>
     public async Task<ImportReport> ImportAsync(Stream xlsx, Actor actor, string reason, CancellationToken ct = default)
     {
         FrameworkEditor.RequireEdit(actor);
@@ -130,7 +134,7 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
         var report = await importer.ImportAsync(doc, actor, reason, ct);
         if (report.Succeeded) return report;
         return ImportReport.Refused(report.Problems.Select(p =>
-            p.Where is { } w && rowOf.TryGetValue(w, out var row) ? p with { Row = row } : p).ToList());
+            p.Where is { } w && rowOf.TryGetValue(w, out var row) ? p with { Row = row } : p).ToList()) with { MoreRows = report.MoreRows };
     }
 
     /// <summary>Parses the workbook into a document, with the sheet row of every criterion code.</summary>
@@ -138,24 +142,16 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
     {
         var problems = new List<ImportProblem>();
         var rowOf = new Dictionary<string, int>();
-        List<IDictionary<string, object?>> table, infoRows;
-        try
+        var book = ImportedFiles.Workbook.Open(xlsx, Limits);
+        if (!book.Has(TableSheet) || !book.Has(InfoSheet))
+            return (null, rowOf, [new ImportProblem($"Tệp cần hai trang tính '{TableSheet}' và '{InfoSheet}'.")]);
+        var info = new Dictionary<string, string?>();
+        using (var infoSheet = book.Read(InfoSheet))
         {
-            var memory = new MemoryStream();
-            xlsx.CopyTo(memory);
-            var names = memory.GetSheetNames();
-            if (!names.Contains(TableSheet) || !names.Contains(InfoSheet))
-                return (null, rowOf, [new ImportProblem($"Tệp cần hai trang tính '{TableSheet}' và '{InfoSheet}'.")]);
-            table = memory.Query(useHeaderRow: true, sheetName: TableSheet).Cast<IDictionary<string, object?>>().ToList();
-            infoRows = memory.Query(useHeaderRow: true, sheetName: InfoSheet).Cast<IDictionary<string, object?>>().ToList();
+            var (key, value) = (infoSheet.Column("Mã"), infoSheet.Column("Giá trị"));
+            foreach (var r in infoSheet.Rows)
+                if (Text(r[key]) is { } k) info.TryAdd(k, Text(r[value]));
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or System.Xml.XmlException)
-        {
-            return (null, rowOf, [new ImportProblem("Không đọc được tệp Excel (.xlsx): " + e.Message)]);
-        }
-
-        var info = infoRows.Where(r => r.TryGetValue("Mã", out var k) && k is not null)
-            .ToDictionary(r => Text(r["Mã"])!, r => Text(r.TryGetValue("Giá trị", out var v) ? v : null));
         string? Info(string key) => info.GetValueOrDefault(key);
         int? InfoInt(string key)
         {
@@ -170,14 +166,15 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
         var year = InfoInt("year");
         if (year is null) { problems.Add(new ImportProblem("Trang 'Thông tin' thiếu năm kết quả.") { Column = InfoSheet }); return (null, rowOf, problems); }
 
-        var headers = table.FirstOrDefault()?.Keys.ToList() ?? [];
+        using var table = book.Read(TableSheet);
         foreach (var required in new[] { Code, Name, Max, ResultHeader(year.Value), TargetHeader(year.Value + 1), Lead })
-            if (!headers.Contains(required)) problems.Add(new ImportProblem($"Thiếu cột '{required}'.") { Row = 1 });
+            if (table.Column(required) < 0) problems.Add(new ImportProblem($"Thiếu cột '{required}'.") { Row = 1 });
         if (problems.Count > 0) return (null, rowOf, problems);
+        object? Cell(SheetRow row, string column) => row[table.Column(column)];
 
-        decimal? Number(IDictionary<string, object?> row, string column, int rowNo)
+        decimal? Number(SheetRow row, string column, int rowNo)
         {
-            var cell = row.TryGetValue(column, out var v) ? v : null;
+            var cell = Cell(row, column);
             switch (cell)
             {
                 case null: return null;
@@ -192,9 +189,9 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
             problems.Add(new ImportProblem($"'{s}' không phải là số.") { Row = rowNo, Column = column });
             return null;
         }
-        TargetValueDocument? Target(IDictionary<string, object?> row, string column, int rowNo)
+        TargetValueDocument? Target(SheetRow row, string column, int rowNo)
         {
-            var cell = row.TryGetValue(column, out var v) ? v : null;
+            var cell = Cell(row, column);
             if (cell is double or decimal or int or long) return new TargetValueDocument("≥", Number(row, column, rowNo)!.Value);
             var s = Text(cell);
             if (s is null) return null;
@@ -214,10 +211,9 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
         var targetMissing = new Dictionary<string, string>();
         decimal? totalMax = null, total = null;
         TargetValueDocument? totalTarget = null;
-        for (var i = 0; i < table.Count; i++)
+        foreach (var row in table.Rows)
         {
-            var row = table[i];
-            var rowNo = i + 2;
+            var rowNo = row.Number;
             var code = Text(Cell(row, Code))?.TrimEnd('.');
             var name = Text(Cell(row, Name));
             if (code is null && name is null) continue;
@@ -337,8 +333,6 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
                 ? new LeadDocument(part[..open].Trim(), part[(open + 1)..^1].Trim())
                 : new LeadDocument(part, null);
         }).ToList();
-
-    static object? Cell(IDictionary<string, object?> row, string column) => row.TryGetValue(column, out var v) ? v : null;
 
     static string? Text(object? cell) => cell switch
     {

@@ -1,4 +1,5 @@
 using ChiSo.Features.Accounts;
+using ChiSo.Features.Files;
 using System.Text.Json;
 using ChiSo.Data;
 using ChiSo.Features.Results;
@@ -76,6 +77,7 @@ public static class FrameworkExport
     public static async Task<ImportReport> ImportJsonAsync(FrameworkImporter importer, Stream json, Actor actor, string reason, CancellationToken ct = default)
     {
         FrameworkEditor.RequireEdit(actor);
+        json = await ImportedFiles.SeekableAsync(json, FrameworkExcel.Limits, ct: ct);
         FrameworkDocument? doc;
         try
         {

@@ -1,3 +1,4 @@
+using ChiSo.Features.Files;
 using System.Globalization;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
@@ -24,6 +25,8 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
     internal async Task<ImportReport> WriteAsync(FrameworkDocument doc, Actor actor, string reason, CancellationToken ct = default)
     {
         var user = actor.Name;
+        ImportedFiles.NfcDocument(doc);
+        if (doc.Versions.Any(v => Flatten(v.Criteria).Count() > FrameworkExcel.Limits.MaxRows)) throw FrameworkExcel.Limits.TooManyRows();
         var units = await UnitDirectory.LoadAsync(db, ct);
         var existing = await db.Frameworks.Include(f => f.Versions).ThenInclude(v => v.Criteria)
             .FirstOrDefaultAsync(f => f.Key == doc.Key, ct);

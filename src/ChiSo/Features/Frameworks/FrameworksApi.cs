@@ -1,5 +1,6 @@
 using ChiSo.Features.Accounts;
 using ChiSo.Data;
+using ChiSo.Features.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,8 +24,10 @@ public static class FrameworksApi
         g.MapGet("/", List).WithSummary("Bộ chỉ số, phiên bản và các năm có kết quả");
         g.MapGet("/{key}/export.json", ExportJson).WithSummary("Xuất bộ chỉ số (mọi năm, hoặc một năm) dạng JSON");
         g.MapGet("/{key}/export.xlsx", ExportXlsx).WithSummary("Xuất một năm theo mẫu phụ lục Excel");
-        g.MapPost("/import", ImportJson).WithSummary("Nhập bộ chỉ số dạng JSON (tất cả hoặc không)").RequireAuthorization(Policies.Admin);
-        g.MapPost("/import.xlsx", ImportXlsx).WithSummary("Nhập tệp Excel mẫu phụ lục (tất cả hoặc không)").DisableAntiforgery().RequireAuthorization(Policies.Admin);
+        g.MapPost("/import", ImportJson).WithSummary("Nhập bộ chỉ số dạng JSON (tất cả hoặc không)").RequireAuthorization(Policies.Admin)
+            .AcceptsUpTo(FrameworkExcel.Limits.MaxBytes);
+        g.MapPost("/import.xlsx", ImportXlsx).WithSummary("Nhập tệp Excel mẫu phụ lục (tất cả hoặc không)").DisableAntiforgery().RequireAuthorization(Policies.Admin)
+            .AcceptsUpTo(FrameworkExcel.Limits.MaxBytes);
 
         // The framework editor: anyone signed in reads, the standing agency edits.
         g.MapGet("/{key}/versions/{label}", GetVersion).WithSummary("Cây tiêu chí của một phiên bản để sửa, kèm cảnh báo tổng điểm");
@@ -71,8 +74,8 @@ public static class FrameworksApi
         FrameworkExcel excel, HttpContext http, CancellationToken ct)
     {
         if (file.Length == 0) return TypedResults.BadRequest("Tệp rỗng.");
-        await using var stream = file.OpenReadStream();
-        var report = await excel.ImportAsync(stream, Actor.From(http.User), reason ?? $"Nhập tệp {file.FileName}", ct);
+        await using var stream = file.Within(FrameworkExcel.Limits).OpenReadStream();
+        var report = await excel.ImportAsync(stream, Actor.From(http.User), reason ?? $"Nhập tệp {ImportedFiles.FileName(file.FileName)}", ct);
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
 

@@ -1,3 +1,4 @@
+using ChiSo.Features.Files;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
 using ChiSo.Features.Frameworks;
@@ -12,9 +13,14 @@ namespace ChiSo.Features.Plans;
 /// parsed; one that cannot be understood keeps its text and is flagged.</summary>
 public sealed class PlanImporter(ChiSoDb db)
 {
+    /// <summary>Tasks a plan document may hold (README "Limits of imports").</summary>
+    public static readonly ImportLimits Limits = ImportLimits.Plan;
+
     public async Task<(Plan? Plan, IReadOnlyList<ImportProblem> Problems)> ImportAsync(PlanDocument doc, Actor actor, CancellationToken ct = default)
     {
         PlanService.RequireEdit(actor);
+        ImportedFiles.NfcDocument(doc);
+        if (Count(doc.Tasks) + doc.Targets.Count > Limits.MaxRows) throw Limits.TooManyRows();
         var problems = new List<ImportProblem>();
         if (string.IsNullOrWhiteSpace(doc.Title)) problems.Add(new("Kế hoạch thiếu tiêu đề."));
         if (doc.Year is < 2000 or > 2100) problems.Add(new($"Năm kế hoạch {doc.Year} không hợp lệ."));
@@ -37,7 +43,8 @@ public sealed class PlanImporter(ChiSoDb db)
         var units = await UnitDirectory.LoadAsync(db, ct);
         var issuer = doc.Issuer is null ? null : units.Find(doc.Issuer);
         if (doc.Issuer is not null && issuer is null) problems.Add(new($"Không tìm thấy cơ quan ban hành '{doc.Issuer}'."));
-        if (problems.Count > 0) return (null, problems);
+        if (problems.Count > 0) return (null, ImportProblem.Rows(problems) is var rows && rows.MoreRows > 0
+            ? [.. rows.Problems, new ImportProblem(ProblemRows.More(rows.MoreRows))] : problems);
 
         var parent = doc.Implements is null ? null : await db.Plans.FirstOrDefaultAsync(p => p.Number == doc.Implements, ct);
         var plan = new Plan
@@ -103,4 +110,6 @@ public sealed class PlanImporter(ChiSoDb db)
         "unit-plan" => PlanKind.UnitPlan,
         _ => null,
     };
+
+    static int Count(List<TaskDocument> tasks) => tasks.Count + tasks.Sum(t => Count(t.Children));
 }

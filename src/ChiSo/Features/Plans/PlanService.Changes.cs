@@ -184,12 +184,7 @@ public sealed partial class PlanService
         RequireEdit(actor);
         var plan = await db.Plans.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null) return PlanChange<SourceFileInfo>.Missing();
-        using var buffer = new MemoryStream();
-        // Reads one byte past the limit, so a too-large file is refused without reading all of it.
-        var read = new byte[81920];
-        int n;
-        while ((n = await content.ReadAsync(read, ct)) > 0 && buffer.Length <= MaxSourceBytes) buffer.Write(read, 0, n);
-        var (candidate, error) = UploadedFiles.Check(fileName ?? "", buffer.ToArray(), images: false, actor, clock.GetUtcNow().UtcDateTime);
+        var (candidate, error) = UploadedFiles.Check(fileName ?? "", await UploadedFiles.ReadAsync(content, ct), images: false, actor, clock.GetUtcNow().UtcDateTime);
         if (error is not null) return PlanChange<SourceFileInfo>.Invalid(new() { ["file"] = [error] });
         var file = await UploadedFiles.KeepOnceAsync(db, candidate!, ct);
         await db.SaveChangesAsync(ct);

@@ -1,3 +1,4 @@
+using ChiSo.Features.Files;
 using ChiSo.Features.Accounts;
 using System.Text.Json;
 using ChiSo.Features.Frameworks;
@@ -19,13 +20,15 @@ public static class PlansApi
         var admin = g.MapGroup("").RequireAuthorization(Policies.Admin);
         g.MapGet("/", List).WithSummary("Kế hoạch (lọc theo năm, loại, cơ quan ban hành)");
         g.MapGet("/{id:int}", Get).WithSummary("Một kế hoạch: mục đích, yêu cầu, chỉ tiêu với tình trạng, nhiệm vụ theo mục");
-        admin.MapPost("/", Create).WithSummary("Tạo kế hoạch từ tài liệu JSON (tất cả hoặc không)");
-        admin.MapPost("/import", Import).WithSummary("Nhập tệp JSON của một kế hoạch (tất cả hoặc không)").DisableAntiforgery();
+        admin.MapPost("/", Create).WithSummary("Tạo kế hoạch từ tài liệu JSON (tất cả hoặc không)").AcceptsUpTo(PlanImporter.Limits.MaxBytes);
+        admin.MapPost("/import", Import).WithSummary("Nhập tệp JSON của một kế hoạch (tất cả hoặc không)").DisableAntiforgery()
+            .AcceptsUpTo(PlanImporter.Limits.MaxBytes);
         admin.MapPut("/{id:int}", EditHeader).WithSummary("Sửa thông tin chung của kế hoạch (chống ghi đè)");
         admin.MapPut("/{id:int}/tasks/{taskId:int}", EditTask).WithSummary("Sửa một nhiệm vụ; tiến độ được đọc lại, cơ quan được đối chiếu lại (chống ghi đè)");
         admin.MapPost("/{id:int}/issue", Issue).WithSummary("Ban hành dự thảo: ghi số và ngày");
         admin.MapPut("/{id:int}/targets/{targetId:int}/actuals", RecordActual).WithSummary("Ghi giá trị thực hiện của một chỉ tiêu trong một kỳ");
-        admin.MapPost("/{id:int}/source", UploadSource).WithSummary("Đính kèm văn bản kế hoạch (PDF/Office, tối đa 20 MB)").DisableAntiforgery();
+        admin.MapPost("/{id:int}/source", UploadSource).WithSummary("Đính kèm văn bản kế hoạch (PDF/Office, tối đa 20 MB)").DisableAntiforgery()
+            .AcceptsUpTo(PlanService.MaxSourceBytes);
         g.MapGet("/{id:int}/source", DownloadSource).WithSummary("Tải văn bản kế hoạch");
         g.MapGet("/{id:int}/unresolved-agencies", Unresolved).WithSummary("Tên cơ quan trong nhiệm vụ chưa khớp đơn vị hay nhóm nào trong danh mục");
         g.MapGet("/drafts/preview", PreviewDraft).WithSummary("Xem trước các nhiệm vụ sẽ được tạo từ phân tích điểm bị mất");
@@ -59,7 +62,7 @@ public static class PlansApi
         PlanDocument? doc;
         try
         {
-            await using var stream = file.OpenReadStream();
+            await using var stream = file.Within(PlanImporter.Limits).OpenReadStream();
             doc = await JsonSerializer.DeserializeAsync<PlanDocument>(stream, FrameworkDocument.Json, ct);
         }
         catch (JsonException e)
@@ -87,8 +90,7 @@ public static class PlansApi
         PlanService plans, HttpContext http, CancellationToken ct)
     {
         // Refused before reading when the size is known; the service checks again while reading.
-        if (file.Length > PlanService.MaxSourceBytes)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Tệp lớn hơn 20 MB."] });
+        if (file.Length > PlanService.MaxSourceBytes) throw UploadedFiles.TooLarge(file.FileName);
         await using var stream = file.OpenReadStream();
         return Map(await plans.AttachSourceAsync(id, file.FileName, stream, Actor.From(http.User), ct), "Kế hoạch");
     }

@@ -16,15 +16,8 @@ public sealed record ProgressFiling(string? Unit, string? Status, int? Percent, 
 /// so an oversized file is refused without being held whole.</summary>
 public sealed record EvidenceUpload(string Name, byte[] Content)
 {
-    public static async Task<EvidenceUpload> ReadAsync(string name, Stream stream, CancellationToken ct = default)
-    {
-        var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0 && buffer.Length <= TaskBoardProgress.MaxFileBytes)
-            buffer.Write(chunk, 0, read);
-        return new EvidenceUpload(name, buffer.ToArray());
-    }
+    public static async Task<EvidenceUpload> ReadAsync(string name, Stream stream, CancellationToken ct = default) =>
+        new(name, await UploadedFiles.ReadAsync(stream, ct));
 }
 
 public enum FilingOutcome { Filed, NotFound, NotOnTask, Invalid }
@@ -36,6 +29,8 @@ public sealed record FilingResult(FilingOutcome Outcome, ProgressEntry? Entry = 
 public static class TaskBoardProgress
 {
     public const long MaxFileBytes = UploadedFiles.MaxBytes;
+    /// <summary>All the files of one filing together: a few scans or photos, not an archive.</summary>
+    public const long MaxFilingBytes = 50 * 1024 * 1024;
     public const int MaxText = 4000;
 
     /// <summary>Evidence may be a document or an image (a photo of a signed page).</summary>

@@ -1,3 +1,4 @@
+using ChiSo.Features.Files;
 using ChiSo.Features.Accounts;
 using System.Globalization;
 using System.Text.Json;
@@ -24,7 +25,8 @@ public static class TasksApi
         g.MapGet("/{id:int}", Get).WithSummary("Một nhiệm vụ: tình trạng của từng đơn vị, các kỳ (nhiệm vụ định kỳ) và lịch sử báo cáo");
         g.MapPost("/{id:int}/progress", FileProgress).DisableAntiforgery()
             .Accepts<ProgressFiling>("multipart/form-data", "application/json")
-            .WithSummary("Báo cáo tiến độ (multipart kèm tệp minh chứng, hoặc JSON); vai trò suy ra từ nhiệm vụ").RequireAuthorization(Policies.Filing);
+            .WithSummary("Báo cáo tiến độ (multipart kèm tệp minh chứng, mỗi tệp tối đa 20 MB, cả lần gửi tối đa 50 MB; hoặc JSON); vai trò suy ra từ nhiệm vụ")
+            .RequireAuthorization(Policies.Filing).AcceptsUpTo(TaskBoardProgress.MaxFilingBytes);
         g.MapGet("/{id:int}/evidence/{fileId:int}", Evidence).WithSummary("Tải tệp minh chứng của một báo cáo tiến độ");
 
         var other = app.MapGroup("/api").WithTags("Tasks").RequireAuthorization(Policies.Staff);
@@ -76,7 +78,7 @@ public static class TasksApi
         var files = new List<EvidenceUpload>();
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
+            var form = await Uploads.ReadFormAsync(request, ct);
             var errors = new Dictionary<string, string[]>();
             int? percent = null;
             if (form["percent"].ToString() is { Length: > 0 } p)
@@ -96,8 +98,7 @@ public static class TasksApi
             foreach (var f in form.Files)
             {
                 // Refused without reading: the size is known from the multipart headers.
-                if (f.Length > TaskBoardProgress.MaxFileBytes)
-                    return TypedResults.ValidationProblem(Invalid("files", $"Tệp '{f.FileName}' lớn hơn 20 MB."));
+                if (f.Length > TaskBoardProgress.MaxFileBytes) throw UploadedFiles.TooLarge(f.FileName);
                 await using var stream = f.OpenReadStream();
                 files.Add(await EvidenceUpload.ReadAsync(f.FileName, stream, ct));
             }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using ChiSo.Features.Files;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +20,33 @@ public sealed record PaperDifference(int Row, string Column, string First, strin
     public override string ToString() => $"Dòng {Row}, cột {Column}: lần nhập 1 “{First}”, lần nhập 2 “{Second}”";
 }
 
-public sealed record PaperImportReport(bool Succeeded, int Rows, int? BatchId, int Flagged, List<PaperProblem> Problems, List<PaperDifference> Differences);
+/// <summary>What a paper import did, or why it stored nothing. <see cref="Problems"/> and <see cref="Differences"/> hold those of
+/// the first 1,000 rows that have any; <see cref="MoreRows"/> counts the other rows that have some.</summary>
+public sealed record PaperImportReport(bool Succeeded, int Rows, int? BatchId, int Flagged, List<PaperProblem> Problems, List<PaperDifference> Differences)
+{
+    public int MoreRows { get; init; }
+    /// <summary>"… và 12.345 dòng lỗi khác" when the report was cut.</summary>
+    public string? More => MoreRows > 0 ? ProblemRows.More(MoreRows) : null;
+
+    /// <summary>The whole report as CSV (row, column, problem), closed by the count of the rows not listed.</summary>
+    public Csv ToCsv()
+    {
+        var csv = new Csv("Dòng", "Cột", "Lỗi");
+        foreach (var d in Differences) csv.Row(Row(d.Row), d.Column, $"lần nhập 1 “{d.First}”, lần nhập 2 “{d.Second}”");
+        foreach (var p in Problems) csv.Row(Row(p.Row), p.Column, p.Message);
+        if (More is { } more) csv.Row("", "", more);
+        return csv;
+    }
+
+    static string Row(int row) => row > 0 ? row.ToString(CultureInfo.InvariantCulture) : "";
+}
+
+/// <summary>Two entries of the same paper forms compared: the cells of the first 1,000 rows that differ, and how many more
+/// rows differ.</summary>
+public sealed record PaperReconciliation(List<PaperDifference> Differences, int MoreRows)
+{
+    public string? More => MoreRows > 0 ? ProblemRows.More(MoreRows) : null;
+}
 
 /// <summary>How far an import is: rows checked (and, while no row failed, stored) of the file's rows.</summary>
 public readonly record struct PaperImportProgress(int Checked, int Rows);
@@ -38,19 +64,40 @@ public static class PaperImport
     public const string UnitColumn = "Đơn vị";
     public const string GroupColumn = "Nhóm";
 
-    /// <summary>A sheet: its named columns, and per row the spreadsheet row number and the cells in column order. Headers
-    /// are found in any case; the first of two alike wins.</summary>
-    public sealed record Sheet(List<string> Columns, List<(int Row, string[] Cells)> Rows)
-    {
-        readonly Dictionary<string, int> index = Columns.Select((c, i) => (c, i)).DistinctBy(x => x.c, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(x => x.c, x => x.i, StringComparer.OrdinalIgnoreCase);
+    /// <summary>Rows, file size and inflated size a paper batch may have (README "Limits of imports").</summary>
+    public static readonly ImportLimits Limits = ImportLimits.PaperForms;
 
+    /// <summary>The named columns of a file (blank headers are skipped) and where each is in the file's rows. Headers are
+    /// found in any case; the first of two alike wins.</summary>
+    sealed class Layout
+    {
+        readonly Dictionary<string, int> index;
+        readonly int[] source;
+
+        public Layout(Table table, Func<string, string>? rename = null)
+        {
+            var named = Enumerable.Range(0, table.Columns.Count).Where(c => table.Columns[c].Length > 0).ToArray();
+            source = named;
+            Columns = named.Select(c => Canonical(table.Columns[c])).Select(c => rename?.Invoke(c) ?? c).ToList();
+            index = Columns.Select((c, i) => (c, i)).DistinctBy(x => x.c, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(x => x.c, x => x.i, StringComparer.OrdinalIgnoreCase);
+        }
+
+        public List<string> Columns { get; }
         public bool Has(string column) => index.ContainsKey(column);
         public string Cell(string[] cells, string column) => index.TryGetValue(column, out var i) ? cells[i] : "";
+
+        /// <summary>A row's cells under the named columns, as text, trimmed.</summary>
+        public string[] Cells(SheetRow row)
+        {
+            var cells = new string[source.Length];
+            for (var c = 0; c < source.Length; c++) cells[c] = (row[source[c]] is string s ? s : ImportedFiles.Text(row[source[c]]))?.Trim() ?? "";
+            return cells;
+        }
     }
 
     /// <summary>One row's answers as the rules read them: the question columns (not unit and group) by question code.</summary>
-    sealed class RowAnswers(Sheet sheet, string[] cells, IReadOnlyList<int> questionColumns) : IReadOnlyDictionary<string, string?>
+    sealed class RowAnswers(Layout sheet, string[] cells, IReadOnlyList<int> questionColumns) : IReadOnlyDictionary<string, string?>
     {
         public string? this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException(key);
         public IEnumerable<string> Keys => questionColumns.Select(i => sheet.Columns[i]);
@@ -70,6 +117,9 @@ public static class PaperImport
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
+    /// <summary>Imports a batch, all or nothing. The file is read row by row (never whole): a chunk is checked on every core
+    /// left while the previous one is written. A file past <see cref="Limits"/> or one that cannot be read throws
+    /// <see cref="FileRefused"/>; nothing of it is stored.</summary>
     public static async Task<PaperImportReport> ImportAsync(ChiSoDb db, int roundId, string fileName, Stream file, Actor actor,
         TimeProvider clock, Stream? secondEntry = null, IProgress<PaperImportProgress>? progress = null, CancellationToken ct = default)
     {
@@ -79,39 +129,38 @@ public static class PaperImport
         if (form is null) return Refused(new PaperProblem(0, "round", "Không có đợt khảo sát này."));
         // Paper forms are often typed in after the round closes; only a draft round refuses them.
         if (form.Status == RoundStatus.Draft) return Refused(new PaperProblem(0, "round", "Đợt khảo sát còn là dự thảo, chưa nhận phiếu."));
-        Sheet sheet;
-        try { sheet = Read(file); }
-        catch (Exception e) when (e is InvalidDataException or FormatException or IOException or InvalidOperationException)
-        {
-            return Refused(new PaperProblem(0, "file", $"Không đọc được tệp: {e.Message}"));
-        }
+        var name = ImportedFiles.FileName(fileName);
+        var first = await ImportedFiles.SeekableAsync(file, Limits, name, ct);
         if (secondEntry is not null)
         {
-            Sheet second;
-            try { second = Read(secondEntry); }
-            catch (Exception e) when (e is InvalidDataException or FormatException or IOException or InvalidOperationException)
-            {
-                return Refused(new PaperProblem(0, "file", $"Không đọc được tệp nhập lần 2: {e.Message}"));
-            }
-            var diffs = Reconcile(sheet, second);
-            if (diffs.Count > 0) return new PaperImportReport(false, sheet.Rows.Count, null, 0, [], diffs);
+            var reconciled = Reconcile(first, await ImportedFiles.SeekableAsync(secondEntry, Limits, ct: ct));
+            if (reconciled.Differences.Count > 0) return new PaperImportReport(false, 0, null, 0, [], reconciled.Differences) { MoreRows = reconciled.MoreRows };
         }
 
-        var problems = HeaderProblems(form, sheet);
-        var today = Rounds.Today(clock);
         // Headers in the questionnaire's own spelling of the codes, so the rules find "q1" as "Q1".
         var codes = form.Questions.Select(q => q.Code).Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(c => c, StringComparer.OrdinalIgnoreCase);
-        sheet = new Sheet(sheet.Columns.Select(c => codes.GetValueOrDefault(c, c)).ToList(), sheet.Rows);
-        var questionColumns = Enumerable.Range(0, sheet.Columns.Count).Where(i => sheet.Columns[i] is not UnitColumn and not GroupColumn).ToList();
-        if (sheet.Rows.Count == 0) problems.Add(new PaperProblem(0, "file", "Tệp không có dòng phiếu nào."));
-        if (problems.Count > 0) return new PaperImportReport(false, sheet.Rows.Count, null, 0, problems, []);
-        progress?.Report(new(0, sheet.Rows.Count));
+        int total;
+        using (var table = ImportedFiles.Read(first, Limits))
+        {
+            var headers = HeaderProblems(form, new Layout(table).Columns);
+            if (headers.Count > 0) return new PaperImportReport(false, 0, null, 0, headers, []);
+            // The number of rows for the progress bar: a workbook says it in its dimension; CSV is counted, which is quick.
+            total = table.DeclaredRows ?? table.Rows.Count();
+        }
+        progress?.Report(new(0, total));
 
-        // Checking and storing overlap: while one chunk of rows is written, the next is checked on another thread (on every
-        // core left). All of it is one transaction: the first problem stops the writing, the check goes on so the report
-        // names every bad row, and the transaction is rolled back — nothing of a bad file is kept.
+        using var read = ImportedFiles.Read(first, Limits);
+        var layout = new Layout(read, c => codes.GetValueOrDefault(c, c));
+        var questionColumns = Enumerable.Range(0, layout.Columns.Count).Where(i => layout.Columns[i] is not UnitColumn and not GroupColumn).ToList();
+        var today = Rounds.Today(clock);
+        using var rows = read.Rows.GetEnumerator();
+        var problems = new ProblemRows<PaperProblem>();
+
+        // Checking and storing overlap: while one chunk of rows is written, the next is read and checked on another thread
+        // (on every core left). All of it is one transaction: the first problem stops the writing, the check goes on so the
+        // report names the bad rows, and the transaction is rolled back — nothing of a bad file is kept.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var batch = new PaperBatch { RoundId = roundId, FileName = Path.GetFileName(fileName), ImportedAt = clock.GetUtcNow().UtcDateTime, ImportedBy = user, Rows = sheet.Rows.Count };
+        var batch = new PaperBatch { RoundId = roundId, FileName = name, ImportedAt = clock.GetUtcNow().UtcDateTime, ImportedBy = user };
         db.PaperBatches.Add(batch);
         await db.SaveChangesAsync(ct);
         // The intake's prepared statements, in this transaction: the same duplicate rule (an identical answer of the same unit,
@@ -119,37 +168,56 @@ public static class PaperImport
         // cost more than the insert itself (bench/README.md, paper import).
         await using var sql = await IntakeCommands.PrepareAsync(db.Database.GetDbConnection());
         const int Chunk = 2048;
-        Task<(SurveyResponse? Response, IEnumerable<PaperProblem>? Problems)[]> CheckAsync(int from) => Task.Run(() =>
+        Task<(int Row, SurveyResponse? Response, IEnumerable<PaperProblem>? Problems)[]> CheckAsync() => Task.Run(() =>
         {
-            var rows = new (SurveyResponse?, IEnumerable<PaperProblem>?)[Math.Min(Chunk, sheet.Rows.Count - from)];
-            Parallel.For(0, rows.Length, i => rows[i] = CheckRow(form, today, sheet, sheet.Rows[from + i].Row, sheet.Rows[from + i].Cells, questionColumns));
-            return rows;
-        }, ct);
-        var next = CheckAsync(0);
-        var flagged = 0;
-        for (var from = 0; from < sheet.Rows.Count; from += Chunk)
-        {
-            var rows = await next;
-            if (from + Chunk < sheet.Rows.Count) next = CheckAsync(from + Chunk);
-            foreach (var (_, rowProblems) in rows) if (rowProblems is not null) problems.AddRange(rowProblems);
-            if (problems.Count == 0)
+            var chunk = new List<(int Row, string[] Cells)>(Chunk);
+            while (chunk.Count < Chunk && rows.MoveNext()) chunk.Add((rows.Current.Number, layout.Cells(rows.Current)));
+            var checkedRows = new (int, SurveyResponse?, IEnumerable<PaperProblem>?)[chunk.Count];
+            Parallel.For(0, chunk.Count, i =>
             {
-                var pending = rows.Select(r => new PendingResponse(r.Response!, null, null)).ToList();
-                foreach (var p in pending) p.Response.BatchId = batch.Id;
-                await sql.StoreAsync(pending, tx.GetDbTransaction());
-                flagged += pending.Count(p => p.Response.Flags is not null);
+                var (response, rowProblems) = CheckRow(form, today, layout, chunk[i].Row, chunk[i].Cells, questionColumns);
+                checkedRows[i] = (chunk[i].Row, response, rowProblems);
+            });
+            return checkedRows;
+        }, ct);
+        var flagged = 0;
+        var done = 0;
+        var next = CheckAsync();
+        try
+        {
+            while (await next is { Length: > 0 } chunk)
+            {
+                next = CheckAsync();
+                foreach (var (row, _, rowProblems) in chunk)
+                    if (rowProblems is not null) foreach (var p in rowProblems) problems.Add(row, p);
+                if (problems.Count == 0)
+                {
+                    var pending = chunk.Select(r => new PendingResponse(r.Response!, null, null)).ToList();
+                    foreach (var p in pending) p.Response.BatchId = batch.Id;
+                    await sql.StoreAsync(pending, tx.GetDbTransaction());
+                    flagged += pending.Count(p => p.Response.Flags is not null);
+                }
+                done += chunk.Length;
+                progress?.Report(new(done, Math.Max(done, total)));
             }
-            progress?.Report(new(from + rows.Length, sheet.Rows.Count));
         }
+        finally
+        {
+            // A failure while a chunk is written leaves the next one being read: it must be done before the file is closed.
+            await Task.WhenAny(next);
+        }
+        if (done == 0) problems.Add(null, new PaperProblem(0, "file", "Tệp không có dòng phiếu nào."));
         if (problems.Count > 0)
         {
             await tx.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            return new PaperImportReport(false, sheet.Rows.Count, null, 0, problems, []);
+            return new PaperImportReport(false, done, null, 0, problems.ToList(), []) { MoreRows = problems.MoreRows };
         }
+        batch.Rows = done;
+        await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return new PaperImportReport(true, sheet.Rows.Count, batch.Id, flagged, [], []);
+        return new PaperImportReport(true, done, batch.Id, flagged, [], []);
     }
 
     /// <summary>The sheet a typist fills in: "Phiếu" with the columns the import reads (Đơn vị, Nhóm, then every question
@@ -216,7 +284,7 @@ public static class PaperImport
         return RoundChange<PaperWithdrawal>.Done(new PaperWithdrawal(batchId, counted));
     }
 
-    static (SurveyResponse?, IEnumerable<PaperProblem>?) CheckRow(CollectionForm form, DateOnly today, Sheet sheet, int row, string[] cells,
+    static (SurveyResponse?, IEnumerable<PaperProblem>?) CheckRow(CollectionForm form, DateOnly today, Layout sheet, int row, string[] cells,
         IReadOnlyList<int> questionColumns)
     {
         var (unitId, group, refusal) = CollectionService.Resolve(form, sheet.Cell(cells, UnitColumn), sheet.Cell(cells, GroupColumn));
@@ -233,73 +301,54 @@ public static class PaperImport
         }, null);
     }
 
-    /// <summary>Double entry: the same forms typed twice are compared row by row and cell by cell (after trimming).</summary>
-    public static List<PaperDifference> Reconcile(Sheet first, Sheet second)
+    /// <summary>Double entry: the same forms typed twice are compared row by row and cell by cell (after trimming), both
+    /// files read side by side, a row at a time.</summary>
+    public static PaperReconciliation Reconcile(Stream first, Stream second)
     {
-        var diffs = new List<PaperDifference>();
-        var columns = first.Columns.Union(second.Columns, StringComparer.OrdinalIgnoreCase).ToList();
-        var a = first.Rows.ToDictionary(r => r.Row, r => r.Cells);
-        var b = second.Rows.ToDictionary(r => r.Row, r => r.Cells);
-        foreach (var row in a.Keys.Union(b.Keys).Order())
+        using var a = ImportedFiles.Read(first, Limits);
+        using var b = ImportedFiles.Read(second, Limits);
+        var (la, lb) = (new Layout(a), new Layout(b));
+        var columns = la.Columns.Union(lb.Columns, StringComparer.OrdinalIgnoreCase).ToList();
+        var diffs = new ProblemRows<PaperDifference>();
+        using var x = a.Rows.GetEnumerator();
+        using var y = b.Rows.GetEnumerator();
+        bool hasX = x.MoveNext(), hasY = y.MoveNext();
+        while (hasX || hasY)
         {
-            var x = a.GetValueOrDefault(row);
-            var y = b.GetValueOrDefault(row);
-            if (x is null || y is null)
+            if (!hasY || (hasX && x.Current.Number < y.Current.Number))
             {
-                diffs.Add(new PaperDifference(row, "*", x is null ? "(không có dòng)" : "(có dòng)", y is null ? "(không có dòng)" : "(có dòng)"));
+                diffs.Add(x.Current.Number, new PaperDifference(x.Current.Number, "*", "(có dòng)", "(không có dòng)"));
+                hasX = x.MoveNext();
                 continue;
             }
-            foreach (var c in columns)
+            if (!hasX || y.Current.Number < x.Current.Number)
             {
-                var u = first.Cell(x, c);
-                var v = second.Cell(y, c);
-                if (!string.Equals(u, v, StringComparison.OrdinalIgnoreCase)) diffs.Add(new PaperDifference(row, c, u, v));
+                diffs.Add(y.Current.Number, new PaperDifference(y.Current.Number, "*", "(không có dòng)", "(có dòng)"));
+                hasY = y.MoveNext();
+                continue;
             }
+            var (u, v) = (la.Cells(x.Current), lb.Cells(y.Current));
+            foreach (var c in columns)
+                if (!string.Equals(la.Cell(u, c), lb.Cell(v, c), StringComparison.OrdinalIgnoreCase))
+                    diffs.Add(x.Current.Number, new PaperDifference(x.Current.Number, c, la.Cell(u, c), lb.Cell(v, c)));
+            (hasX, hasY) = (x.MoveNext(), y.MoveNext());
         }
-        return diffs;
+        return new PaperReconciliation(diffs.ToList(), diffs.MoreRows);
     }
 
-    public static List<PaperDifference> Reconcile(Stream first, Stream second) => Reconcile(Read(first), Read(second));
-
-    static List<PaperProblem> HeaderProblems(CollectionForm form, Sheet sheet)
+    static List<PaperProblem> HeaderProblems(CollectionForm form, List<string> columns)
     {
         var problems = new List<PaperProblem>();
         foreach (var required in new[] { UnitColumn, GroupColumn })
-            if (!sheet.Columns.Contains(required, StringComparer.OrdinalIgnoreCase))
+            if (!columns.Contains(required, StringComparer.OrdinalIgnoreCase))
                 problems.Add(new PaperProblem(1, required, $"Thiếu cột “{required}”."));
         var codes = form.Questions.Select(q => q.Code).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var c in sheet.Columns.Where(c => c != UnitColumn && c != GroupColumn && !codes.Contains(c)))
+        foreach (var c in columns.Where(c => c != UnitColumn && c != GroupColumn && !codes.Contains(c)))
             problems.Add(new PaperProblem(1, c, $"Phiếu không có câu “{c}”."));
         return problems;
     }
 
     static PaperImportReport Refused(PaperProblem p) => new(false, 0, null, 0, [p], []);
-
-    /// <summary>Reads .xlsx (by its zip signature) or CSV (comma or semicolon, UTF-8, quotes as in RFC 4180). Empty rows are skipped.</summary>
-    public static Sheet Read(Stream stream)
-    {
-        var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        buffer.Position = 0;
-        var bytes = buffer.GetBuffer();
-        List<List<string>> table = buffer.Length >= 2 && bytes[0] == (byte)'P' && bytes[1] == (byte)'K'
-            ? MiniExcel.Query(buffer, excelType: ExcelType.XLSX).Cast<IDictionary<string, object?>>()
-                .Select(r => r.Values.Select(Cell).ToList()).ToList()
-            : Csv(Encoding.UTF8.GetString(bytes, 0, (int)buffer.Length).TrimStart('\uFEFF'));
-        if (table.Count == 0) return new Sheet([], []);
-        var headers = table[0].Select(h => Canonical(h.Trim())).ToList();
-        var named = Enumerable.Range(0, headers.Count).Where(c => headers[c].Length > 0).ToArray();
-        var rows = new List<(int, string[])>(table.Count);
-        for (var i = 1; i < table.Count; i++)
-        {
-            var line = table[i];
-            if (line.All(string.IsNullOrWhiteSpace)) continue;
-            var cells = new string[named.Length];
-            for (var c = 0; c < named.Length; c++) cells[c] = named[c] < line.Count ? line[named[c]].Trim() : "";
-            rows.Add((i + 1, cells));
-        }
-        return new Sheet(named.Select(c => headers[c]).ToList(), rows);
-    }
 
     // Headers typed without diacritics still name the two fixed columns.
     static string Canonical(string header) => header.ToLowerInvariant() switch
@@ -308,69 +357,4 @@ public static class PaperImport
         "nhóm" or "nhom" or "group" => GroupColumn,
         _ => header,
     };
-
-    static string Cell(object? v) => v switch
-    {
-        null => "",
-        double d => d.ToString(CultureInfo.InvariantCulture),
-        DateTime t => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
-    };
-
-    static List<List<string>> Csv(string text)
-    {
-        var lineEnd = text.IndexOf('\n');
-        var firstLine = lineEnd < 0 ? text.AsSpan() : text.AsSpan(0, lineEnd);
-        var sep = firstLine.Count(';') > firstLine.Count(',') ? ';' : ',';
-        var rows = new List<List<string>>();
-        var row = new List<string>();
-        var cell = new StringBuilder();
-        // Most cells repeat (levels, unit and group codes): one string each instead of one per cell.
-        var pool = new Dictionary<string, string>();
-        var pooled = pool.GetAlternateLookup<ReadOnlySpan<char>>();
-        var i = 0;
-        while (i < text.Length)
-        {
-            string value;
-            if (text[i] == '"')
-            {
-                // Quoted (RFC 4180): "" is a quote; separators and line breaks inside are text.
-                cell.Clear();
-                for (i++; i < text.Length; i++)
-                {
-                    if (text[i] != '"') cell.Append(text[i]);
-                    else if (i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
-                    else { i++; break; }
-                }
-                var rest = i;
-                while (i < text.Length && text[i] != sep && text[i] != '\n' && text[i] != '\r') i++;
-                value = rest < i ? cell.Append(text, rest, i - rest).ToString() : cell.ToString();
-            }
-            else
-            {
-                // Unquoted, most cells: sliced out in one piece.
-                var start = i;
-                while (i < text.Length && text[i] != sep && text[i] != '\n' && text[i] != '\r') i++;
-                var span = text.AsSpan(start, i - start);
-                if (span.Length > 32 || !pooled.TryGetValue(span, out value!))
-                {
-                    value = span.ToString();
-                    if (span.Length <= 32 && pool.Count < 100_000) pool[value] = value;
-                }
-            }
-            row.Add(value);
-            if (i < text.Length && text[i] == sep)
-            {
-                i++;
-                if (i == text.Length) row.Add("");
-                continue;
-            }
-            if (i < text.Length && text[i] == '\r') i++;
-            if (i < text.Length && text[i] == '\n') i++;
-            rows.Add(row);
-            row = [];
-        }
-        if (row.Count > 0) rows.Add(row);
-        return rows;
-    }
 }

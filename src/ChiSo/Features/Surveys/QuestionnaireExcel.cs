@@ -2,6 +2,7 @@ using System.Globalization;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Accounts;
 using MiniExcelLibs;
+using ChiSo.Features.Files;
 
 namespace ChiSo.Features.Surveys;
 
@@ -54,72 +55,71 @@ public static class QuestionnaireExcel
         return await importer.ImportAsync(doc, actor, ct);
     }
 
+    /// <summary>Rows, file size and inflated size a questionnaire workbook may have (README "Limits of imports").</summary>
+    public static readonly ImportLimits Limits = ImportLimits.Questionnaire;
+
+    /// <summary>The workbook as a document, or its problems. A file that cannot be read, or is past <see cref="Limits"/>,
+    /// throws <see cref="FileRefused"/>.</summary>
     public static (QuestionnaireDocument? Doc, List<ImportProblem> Problems) Read(Stream xlsx)
     {
-        List<IDictionary<string, object?>> rows, infoRows, groupRows;
-        try
-        {
-            var memory = new MemoryStream();
-            xlsx.CopyTo(memory);
-            var names = memory.GetSheetNames();
-            var missing = new[] { QuestionSheet, InfoSheet, GroupSheet }.Where(n => !names.Contains(n)).ToList();
-            if (missing.Count > 0)
-                return (null, [new ImportProblem($"Tệp thiếu trang tính {string.Join(", ", missing.Select(m => $"'{m}'"))} (cần ba trang: '{QuestionSheet}', '{InfoSheet}', '{GroupSheet}').")]);
-            rows = memory.Query(useHeaderRow: true, sheetName: QuestionSheet).Cast<IDictionary<string, object?>>().ToList();
-            infoRows = memory.Query(useHeaderRow: true, sheetName: InfoSheet).Cast<IDictionary<string, object?>>().ToList();
-            groupRows = memory.Query(useHeaderRow: true, sheetName: GroupSheet).Cast<IDictionary<string, object?>>().ToList();
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or System.Xml.XmlException)
-        {
-            return (null, [new ImportProblem("Không đọc được tệp Excel (.xlsx): " + e.Message)]);
-        }
+        var book = ImportedFiles.Workbook.Open(xlsx, Limits);
+        var missing = new[] { QuestionSheet, InfoSheet, GroupSheet }.Where(n => !book.Has(n)).ToList();
+        if (missing.Count > 0)
+            return (null, [new ImportProblem($"Tệp thiếu trang tính {string.Join(", ", missing.Select(m => $"'{m}'"))} (cần ba trang: '{QuestionSheet}', '{InfoSheet}', '{GroupSheet}').")]);
 
         var problems = new List<ImportProblem>();
-        var headers = rows.FirstOrDefault()?.Keys.ToList() ?? [];
-        foreach (var h in new[] { Section, SectionCode, Code, Text, Type, Options, Required, Criterion, Groups, SkipIf })
-            if (!headers.Contains(h)) problems.Add(new ImportProblem($"Trang '{QuestionSheet}' thiếu cột '{h}'.") { Row = 1, Column = h });
-        var groupHeaders = groupRows.FirstOrDefault()?.Keys.ToList() ?? [];
+        using var questions = book.Read(QuestionSheet);
+        var headers = new[] { Section, SectionCode, Code, Text, Type, Options, Required, Criterion, Groups, SkipIf };
+        foreach (var h in headers)
+            if (questions.Column(h) < 0) problems.Add(new ImportProblem($"Trang '{QuestionSheet}' thiếu cột '{h}'.") { Row = 1, Column = h });
+        using var groupSheet = book.Read(GroupSheet);
         foreach (var h in new[] { GroupCode, GroupName })
-            if (!groupHeaders.Contains(h)) problems.Add(new ImportProblem($"Trang '{GroupSheet}' thiếu cột '{h}'.") { Row = 1, Column = GroupSheet });
+            if (groupSheet.Column(h) < 0) problems.Add(new ImportProblem($"Trang '{GroupSheet}' thiếu cột '{h}'.") { Row = 1, Column = GroupSheet });
         if (problems.Count > 0) return (null, problems);
 
-        var info = infoRows.Where(r => Cell(r, "Mã") is not null).ToDictionary(r => Cell(r, "Mã")!, r => Cell(r, "Giá trị"));
+        var info = new Dictionary<string, string?>();
+        using (var infoSheet = book.Read(InfoSheet))
+        {
+            var (key, value) = (infoSheet.Column("Mã"), infoSheet.Column("Giá trị"));
+            foreach (var r in infoSheet.Rows)
+                if (Cell(r[key]) is { } k) info.TryAdd(k, Cell(r[value]));
+        }
         string Info(string key) => info.GetValueOrDefault(key) ?? "";
 
         var groups = new List<GroupDocument>();
-        for (var i = 0; i < groupRows.Count; i++)
+        foreach (var r in groupSheet.Rows)
         {
-            var r = groupRows[i];
-            var code = Cell(r, GroupCode);
-            var name = Cell(r, GroupName);
+            string? G(string column) => Cell(r[groupSheet.Column(column)]);
+            var code = G(GroupCode);
+            var name = G(GroupName);
             if (code is null && name is null) continue;
-            var closedCell = Cell(r, GroupClosed);
+            var closedCell = G(GroupClosed);
             bool? closed = closedCell is null ? null : Yes(closedCell);
             if (closedCell is not null && closed is null)
-                problems.Add(new ImportProblem($"'{closedCell}' không phải Có/Không.") { Row = i + 2, Column = GroupSheet, Where = code });
-            groups.Add(new GroupDocument { Code = code ?? "", Name = name ?? "", Closed = closed, Row = i + 2 });
+                problems.Add(new ImportProblem($"'{closedCell}' không phải Có/Không.") { Row = r.Number, Column = GroupSheet, Where = code });
+            groups.Add(new GroupDocument { Code = code ?? "", Name = name ?? "", Closed = closed, Row = r.Number });
         }
 
         // Rows of one section are consecutive; a section code seen again later is reported by the importer as a duplicate.
         var sections = new List<(SectionDocument Doc, List<QuestionDocument> Questions)>();
-        for (var i = 0; i < rows.Count; i++)
+        foreach (var row in questions.Rows)
         {
-            var r = rows[i];
-            var rowNo = i + 2;
-            if (headers.All(h => Cell(r, h) is null)) continue;
-            var sectionCode = Cell(r, SectionCode) ?? "";
+            string? Q(string column) => Cell(row[questions.Column(column)]);
+            var rowNo = row.Number;
+            if (headers.All(h => Q(h) is null)) continue;
+            var sectionCode = Q(SectionCode) ?? "";
             if (sections.Count == 0 || sections[^1].Doc.Code != sectionCode)
             {
                 var list = new List<QuestionDocument>();
-                sections.Add((new SectionDocument { Code = sectionCode, Title = Cell(r, Section) ?? "", Questions = list }, list));
+                sections.Add((new SectionDocument { Code = sectionCode, Title = Q(Section) ?? "", Questions = list }, list));
             }
-            var required = Cell(r, Required);
+            var required = Q(Required);
             var req = required is null ? false : Yes(required);
-            if (req is null) problems.Add(new ImportProblem($"'{required}' không phải Có/Không.") { Row = rowNo, Column = Required, Where = Cell(r, Code) });
+            if (req is null) problems.Add(new ImportProblem($"'{required}' không phải Có/Không.") { Row = rowNo, Column = Required, Where = Q(Code) });
             sections[^1].Questions.Add(new QuestionDocument
             {
-                Code = Cell(r, Code) ?? "", Text = Cell(r, Text) ?? "", Type = Cell(r, Type) ?? "", Options = List(Cell(r, Options)),
-                Required = req ?? false, Criterion = Cell(r, Criterion), Groups = List(Cell(r, Groups)), SkipIf = Cell(r, SkipIf), Row = rowNo,
+                Code = Q(Code) ?? "", Text = Q(Text) ?? "", Type = Q(Type) ?? "", Options = List(Q(Options)),
+                Required = req ?? false, Criterion = Q(Criterion), Groups = List(Q(Groups)), SkipIf = Q(SkipIf), Row = rowNo,
             });
         }
         if (problems.Count > 0) return (null, problems);
@@ -140,10 +140,5 @@ public static class QuestionnaireExcel
         _ => null,
     };
 
-    static string? Cell(IDictionary<string, object?> row, string column) => (row.TryGetValue(column, out var v) ? v : null) switch
-    {
-        null => null,
-        double d => d.ToString(CultureInfo.InvariantCulture),
-        var c => string.IsNullOrWhiteSpace(c.ToString()) ? null : c.ToString()!.Trim(),
-    };
+    static string? Cell(object? cell) => ImportedFiles.Text(cell) is { } s && !string.IsNullOrWhiteSpace(s) ? s.Trim() : null;
 }

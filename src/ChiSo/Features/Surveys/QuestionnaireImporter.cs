@@ -1,3 +1,4 @@
+using ChiSo.Features.Files;
 using System.Text.Json.Serialization;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
@@ -54,7 +55,15 @@ public sealed record QuestionDocument
 public sealed record QuestionnaireImport(IReadOnlyList<ImportProblem> Problems, int? QuestionnaireId, int Questions)
 {
     public bool Succeeded => Problems.Count == 0;
-    public static QuestionnaireImport Refused(IReadOnlyList<ImportProblem> problems) => new(problems, null, 0);
+    /// <summary>Rows with problems past the first 1,000, not listed.</summary>
+    public int MoreRows { get; init; }
+    public string? More => MoreRows > 0 ? ProblemRows.More(MoreRows) : null;
+
+    public static QuestionnaireImport Refused(IReadOnlyList<ImportProblem> problems)
+    {
+        var rows = ImportProblem.Rows(problems);
+        return new(rows.ToList(), null, 0) { MoreRows = rows.MoreRows };
+    }
 }
 
 /// <summary>Writes a questionnaire version, all or nothing: the whole document is checked first (types, duplicate
@@ -117,6 +126,8 @@ public sealed class QuestionnaireImporter(ChiSoDb db)
     public async Task<QuestionnaireImport> ImportAsync(QuestionnaireDocument doc, Actor actor, CancellationToken ct = default)
     {
         Rounds.RequireManage(actor);
+        ImportedFiles.NfcDocument(doc);
+        if (doc.Sections.Sum(s => s.Questions.Count) > QuestionnaireExcel.Limits.MaxRows) throw QuestionnaireExcel.Limits.TooManyRows();
         var problems = await ValidateAsync(doc, ct);
         if (problems.Count > 0) return QuestionnaireImport.Refused(problems);
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChiSo.Data;
+using ChiSo.Features.Files;
 using ChiSo.Features.Frameworks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -89,12 +90,14 @@ public static class SurveyCollectionApi
         g.MapGet("/progress", Progress).WithSummary("Tiến độ thu phiếu: số phiếu so với chỉ tiêu theo đơn vị × nhóm, tỷ lệ phản hồi, phiếu bị gắn cờ");
         g.MapGet("/flagged", Flagged).WithSummary("Phiếu bị gắn cờ (trả lời quá nhanh, cùng một mức, trùng lặp)");
         write.MapPost("/responses/{responseId:long}/review", Review).WithSummary("Chấp nhận hoặc loại một phiếu bị gắn cờ");
-        write.MapPost("/paper", ImportPaper).WithSummary("Nhập phiếu giấy từ CSV/Excel (tất cả hoặc không); kèm tệp nhập lần 2 để đối chiếu").DisableAntiforgery();
+        write.MapPost("/paper", ImportPaper).WithSummary("Nhập phiếu giấy từ CSV/Excel (tất cả hoặc không); kèm tệp nhập lần 2 để đối chiếu").DisableAntiforgery()
+            .AcceptsUpTo(2 * PaperImport.Limits.MaxBytes);
         g.MapGet("/paper/template.xlsx", PaperTemplate).WithSummary("Tệp Excel mẫu để nhập phiếu giấy: các cột cần có, hướng dẫn từng câu, mã đơn vị và nhóm");
         g.MapGet("/paper/batches", PaperBatches).WithSummary("Các lô phiếu giấy đã nhập của đợt: tệp, người nhập, số phiếu, số phiếu bị gắn cờ hoặc loại");
         write.MapPost("/paper/batches/{batchId:int}/withdraw", WithdrawBatch)
             .WithSummary("Rút một lô phiếu giấy nhập nhầm: mọi phiếu của lô bị loại khỏi kết quả (giữ lại, có nhật ký và lý do)");
-        write.MapPost("/paper/reconcile", ReconcilePaper).WithSummary("Đối chiếu hai lần nhập cùng một tập phiếu giấy: các ô khác nhau").DisableAntiforgery();
+        write.MapPost("/paper/reconcile", ReconcilePaper).WithSummary("Đối chiếu hai lần nhập cùng một tập phiếu giấy: các ô khác nhau").DisableAntiforgery()
+            .AcceptsUpTo(2 * PaperImport.Limits.MaxBytes);
         return g;
     }
 
@@ -136,8 +139,8 @@ public static class SurveyCollectionApi
     static async Task<Results<Ok<PaperImportReport>, UnprocessableEntity<PaperImportReport>>> ImportPaper(int id, IFormFile file, IFormFile? second,
         ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        await using var stream = file.OpenReadStream();
-        await using var other = second?.OpenReadStream();
+        await using var stream = file.Within(PaperImport.Limits).OpenReadStream();
+        await using var other = second?.Within(PaperImport.Limits).OpenReadStream();
         var report = await PaperImport.ImportAsync(db, id, file.FileName, stream, Actor.From(http.User), clock, other, ct: ct);
         return report.Succeeded ? TypedResults.Ok(report) : TypedResults.UnprocessableEntity(report);
     }
@@ -153,14 +156,10 @@ public static class SurveyCollectionApi
     static async Task<Results<Ok<List<PaperBatchLine>>, NotFound>> PaperBatches(int id, ChiSoDb db, HttpContext http, CancellationToken ct) =>
         await db.SurveyRounds.AnyAsync(r => r.Id == id, ct) ? TypedResults.Ok(await PaperImport.BatchesAsync(db, id, Actor.From(http.User), ct)) : TypedResults.NotFound();
 
-    static async Task<Results<Ok<List<PaperDifference>>, ValidationProblem>> ReconcilePaper(IFormFile file, IFormFile second)
+    static async Task<Ok<PaperReconciliation>> ReconcilePaper(IFormFile file, IFormFile second)
     {
-        await using var a = file.OpenReadStream();
-        await using var b = second.OpenReadStream();
-        try { return TypedResults.Ok(PaperImport.Reconcile(a, b)); }
-        catch (Exception e) when (e is InvalidDataException or FormatException or IOException or InvalidOperationException)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [$"Không đọc được tệp: {e.Message}"] });
-        }
+        await using var a = file.Within(PaperImport.Limits).OpenReadStream();
+        await using var b = second.Within(PaperImport.Limits).OpenReadStream();
+        return TypedResults.Ok(PaperImport.Reconcile(a, b));
     }
 }

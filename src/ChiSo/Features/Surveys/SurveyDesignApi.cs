@@ -1,5 +1,6 @@
 using ChiSo.Features.Accounts;
 using ChiSo.Data;
+using ChiSo.Features.Files;
 using ChiSo.Features.Frameworks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -34,8 +35,10 @@ public static class SurveyDesignApi
         g.MapGet("/questionnaires", Questionnaires).WithSummary("Phiếu khảo sát và các phiên bản");
         g.MapGet("/questionnaires/{id:int}", Questionnaire).WithSummary("Một phiên bản phiếu (dạng JSON như tệp có sẵn)");
         g.MapGet("/questionnaires/{id:int}/export.xlsx", ExportXlsx).WithSummary("Xuất phiếu ra Excel (trang Câu hỏi, Thông tin, Nhóm)");
-        write.MapPost("/questionnaires", ImportJson).WithSummary("Nhập một phiên bản phiếu dạng JSON (tất cả hoặc không)");
-        write.MapPost("/questionnaires/import.xlsx", ImportXlsx).WithSummary("Nhập một phiên bản phiếu từ Excel (tất cả hoặc không)").DisableAntiforgery();
+        write.MapPost("/questionnaires", ImportJson).WithSummary("Nhập một phiên bản phiếu dạng JSON (tất cả hoặc không)")
+            .AcceptsUpTo(QuestionnaireExcel.Limits.MaxBytes);
+        write.MapPost("/questionnaires/import.xlsx", ImportXlsx).WithSummary("Nhập một phiên bản phiếu từ Excel (tất cả hoặc không)").DisableAntiforgery()
+            .AcceptsUpTo(QuestionnaireExcel.Limits.MaxBytes);
         g.MapGet("/sample-size", Sample).WithSummary("Cỡ mẫu theo công thức của Bộ Nội vụ: n = N / (1 + N·e²)");
         g.MapGet("/rounds", RoundList).WithSummary("Các đợt khảo sát");
         g.MapGet("/rounds/{id:int}", Round).WithSummary("Một đợt: phiếu, nhóm, kế hoạch mẫu theo đơn vị × nhóm, số mã đã cấp");
@@ -82,8 +85,7 @@ public static class SurveyDesignApi
     static async Task<Results<Created<QuestionnaireImport>, UnprocessableEntity<QuestionnaireImport>, BadRequest<string>>> ImportXlsx(IFormFile file, ChiSoDb db, HttpContext http, CancellationToken ct)
     {
         if (file.Length == 0) return TypedResults.BadRequest("Tệp rỗng.");
-        if (file.Length > 20 * 1024 * 1024) return TypedResults.BadRequest("Tệp lớn hơn 20 MB.");
-        await using var stream = file.OpenReadStream();
+        await using var stream = file.Within(QuestionnaireExcel.Limits).OpenReadStream();
         var report = await QuestionnaireExcel.ImportAsync(new QuestionnaireImporter(db), stream, Actor.From(http.User), ct);
         return report.Succeeded ? TypedResults.Created($"/api/surveys/questionnaires/{report.QuestionnaireId}", report) : TypedResults.UnprocessableEntity(report);
     }

@@ -10,13 +10,13 @@ namespace ChiSo.Features.Surveys;
 /// <summary>Tokens handed out once; <see cref="Url"/> is the personal link (relative to the site) to print or send.</summary>
 public sealed record IssuedTokens(int RoundId, string Unit, string Group, IReadOnlyList<IssuedToken> Tokens)
 {
-    /// <summary>CSV with a BOM so that Excel opens Vietnamese correctly.</summary>
+    /// <summary>The tokens as CSV (number, token, personal link).</summary>
     public byte[] Csv(string baseUrl = "")
     {
-        var sb = new StringBuilder("\uFEFFSTT,Mã,Đường dẫn\r\n");
+        var csv = new ChiSo.Csv("STT", "Mã", "Đường dẫn");
         for (var i = 0; i < Tokens.Count; i++)
-            sb.Append(CultureInfo.InvariantCulture, $"{i + 1},{Tokens[i].Token},{baseUrl.TrimEnd('/')}{Tokens[i].Url}\r\n");
-        return Encoding.UTF8.GetBytes(sb.ToString());
+            csv.Row((i + 1).ToString(CultureInfo.InvariantCulture), Tokens[i].Token, baseUrl.TrimEnd('/') + Tokens[i].Url);
+        return csv.ToBytes();
     }
 }
 

@@ -1,3 +1,4 @@
+using ChiSo.Features.Files;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
@@ -11,16 +12,28 @@ public sealed class UnitImporter(ChiSoDb db)
     /// <summary>The registry is the standing agency's.</summary>
     public static bool MayEdit(Actor actor) => actor.IsAdmin;
 
+    /// <summary>Units, events and groups a registry document may hold (README "Limits of imports").</summary>
+    public static readonly ImportLimits Limits = ImportLimits.Units;
+
+    /// <summary>The problems of the first 1,000 (closed by the count of the rest), or none when the document was written.</summary>
     public async Task<IReadOnlyList<string>> ImportAsync(UnitsDocument doc, Actor actor, CancellationToken ct = default)
     {
         actor.Require(MayEdit(actor), "Chỉ cơ quan thường trực (Sở Nội vụ) được sửa danh mục tổ chức.");
+        ImportedFiles.NfcDocument(doc);
+        if (doc.Units.Count + doc.Events.Count + doc.Groups.Count > Limits.MaxRows) throw Limits.TooManyRows();
         var existing = await db.Units.Include(u => u.Aliases).ToDictionaryAsync(u => u.Code, ct);
         var problems = Validate(doc, existing.Values);
+        if (problems.Count > ProblemRows<string>.Shown)
+            return [.. problems.Take(ProblemRows<string>.Shown), ProblemRows.More(problems.Count - ProblemRows<string>.Shown)];
         if (problems.Count > 0) return problems;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var pending = 0;
         foreach (var d in doc.Units)
         {
+            // Written a thousand at a time inside the one transaction: EF builds each save's commands at once, and a whole
+            // registry's (units and aliases, 20,000 rows at the limit) cost more memory than the rows themselves.
+            if (++pending % 1000 == 0) await db.SaveChangesAsync(ct);
             if (!existing.TryGetValue(d.Code, out var u))
             {
                 u = new Unit { Code = d.Code, Name = d.Name };

@@ -1,5 +1,6 @@
 using ChiSo.Features.Accounts;
 using ChiSo.Data;
+using ChiSo.Features.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,7 +15,8 @@ public static class UnitsApi
         var g = app.MapGroup("/api/units").WithTags("Units").RequireAuthorization(Policies.Staff);
         g.MapGet("/", List).WithSummary("Danh mục tổ chức; asOf lọc đơn vị còn tồn tại vào ngày đó");
         g.MapGet("/{code}", Get).WithSummary("Một đơn vị với lịch sử sáp nhập, chia tách, đổi tên");
-        g.MapPost("/import", Import).WithSummary("Thêm hoặc cập nhật đơn vị và sự kiện (tất cả hoặc không)").RequireAuthorization(Policies.Admin);
+        g.MapPost("/import", Import).WithSummary("Thêm hoặc cập nhật đơn vị và sự kiện (tất cả hoặc không)").RequireAuthorization(Policies.Admin)
+            .AcceptsUpTo(UnitImporter.Limits.MaxBytes);
         return g;
     }
 
