@@ -15,6 +15,7 @@ using ChiSo.Features.Reports;
 using ChiSo.Features.Results;
 using ChiSo.Features.Surveys;
 using ChiSo.Features.Units;
+using ChiSo.Web;
 using ChiSo.Web.Components;
 using ChiSo.Web.Components.Assessments;
 using ChiSo.Web.Components.Accounts;
@@ -55,6 +56,7 @@ builder.Services.AddRateLimiter(o =>
     o.OnRejected = (context, ct) => new ValueTask(PublicSurveyEndpoints.TooMany(context.HttpContext));
 });
 builder.Services.AddDataProtection().SetApplicationName("ChiSo").PersistKeysToDbContext<ChiSoDb>();
+builder.Services.AddHttpHardening(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ChiSo.Web.AccessDeniedHandler>();
 builder.Services.AddOpenApi();
@@ -80,6 +82,7 @@ if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
     await AccountsSetup.EnsureFirstAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
 }
 
+app.UseHttpHardening();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestLocalization(o =>
@@ -116,12 +119,13 @@ app.MapPublicSurveyForms();
 app.MapSurveyScoringApi();
 app.MapAssessmentsApi();
 app.MapPublicRankings();
-app.MapGet("/culture", (string culture, string? redirect, HttpContext http) =>
+app.MapGet("/culture", (string? culture, string? redirect, HttpContext http) =>
 {
-    var c = culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en-US" : "vi-VN";
+    var c = culture is not null && culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en-US" : "vi-VN";
     http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-        CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(c)), new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true });
-    return Results.LocalRedirect(redirect is { Length: > 0 } r && r.StartsWith('/') ? r : "/");
+        CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(c)),
+        new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax });
+    return Results.LocalRedirect(AccountsWeb.LocalUrl(redirect));
 }).ExcludeFromDescription().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
