@@ -57,7 +57,7 @@ builder.Services.AddRateLimiter(o =>
 });
 builder.Services.AddDataProtection().SetApplicationName("ChiSo").PersistKeysToDbContext<ChiSoDb>();
 builder.Services.AddHttpHardening(builder.Configuration);
-builder.Services.AddProblemDetails();
+builder.Services.AddVietnameseProblems();
 builder.Services.AddExceptionHandler<ChiSo.Web.AccessDeniedHandler>();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o =>
@@ -65,6 +65,9 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
     o.SerializerOptions.Converters.Add(new DecimalJson());
+    // What people and clients send: instants by the Hanoi rule, text in NFC (docs/decisions/0017).
+    o.SerializerOptions.Converters.Add(new InstantJson());
+    o.SerializerOptions.Converters.Add(new NfcJson());
 });
 // Without this, server-rendered Vietnamese comes out as HTML entities.
 builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -85,6 +88,7 @@ if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
 app.UseHttpHardening();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseNormalInput();
 app.UseRequestLocalization(o =>
 {
     // Vietnamese first; English on request (the language switch sets the culture cookie).
@@ -102,23 +106,25 @@ app.UseRateLimiter();
 // Anything mapped without a policy needs a signed-in user (the fallback policy); these are public on purpose.
 app.MapOpenApi().AllowAnonymous();
 app.MapStaticAssets().AllowAnonymous();
-app.MapAccountsApi();
-app.MapAccountPages();
-app.MapFrameworksApi();
-app.MapResultsApi();
-app.MapGapsApi();
-app.MapUnitsApi();
-app.MapAuditApi();
-app.MapReportsApi();
-app.MapInspectionsApi();
-app.MapTasksApi();
-app.MapPlansApi();
-app.MapSurveyDesignApi();
-app.MapSurveyCollectionApi();
-app.MapPublicSurveyForms();
-app.MapSurveyScoringApi();
-app.MapAssessmentsApi();
-app.MapPublicRankings();
+// Every endpoint refuses a body without the values its type requires (400, not a 500 further in).
+var api = app.MapGroup("").CheckRequiredFields();
+api.MapAccountsApi();
+api.MapAccountPages();
+api.MapFrameworksApi();
+api.MapResultsApi();
+api.MapGapsApi();
+api.MapUnitsApi();
+api.MapAuditApi();
+api.MapReportsApi();
+api.MapInspectionsApi();
+api.MapTasksApi();
+api.MapPlansApi();
+api.MapSurveyDesignApi();
+api.MapSurveyCollectionApi();
+api.MapPublicSurveyForms();
+api.MapSurveyScoringApi();
+api.MapAssessmentsApi();
+api.MapPublicRankings();
 app.MapGet("/culture", (string? culture, string? redirect, HttpContext http) =>
 {
     var c = culture is not null && culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en-US" : "vi-VN";
