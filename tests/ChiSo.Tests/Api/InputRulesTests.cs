@@ -3,12 +3,15 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Assessments;
 using ChiSo.Tests.Assessments;
 using ChiSo.Features.Surveys;
 using ChiSo.Tests.Infrastructure;
 using ChiSo.Tests.Surveys.Collection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChiSo.Tests.Api;
@@ -195,6 +198,29 @@ public abstract class InputRulesTests(Provider provider)
         }
         await using (var db = database.NewContext())
             Assert.Equal(1, await db.Criteria.CountAsync(c => c.VersionId == versionId && c.Name == "Kiểm tra cải cách hành chính"));
+    }
+
+    [Fact]
+    public async Task A_password_with_Vietnamese_letters_is_the_same_password_typed_composed_or_decomposed()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new ChiSoApp(database);
+        var userName = await app.UserAsync(Roles.Leader);
+        const string password = "Mật-khẩu-Hồ-Gươm-2026";
+        // Set through a door that does not normalise (an interactive page calls UserManager as the CLI does), decomposed.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ChiSoUser>>();
+            var user = (await users.FindByNameAsync(userName))!;
+            Assert.True((await users.RemovePasswordAsync(user)).Succeeded);
+            Assert.True((await users.AddPasswordAsync(user, password.Normalize(NormalizationForm.FormD))).Succeeded);
+        }
+        foreach (var typed in new[] { password, password.Normalize(NormalizationForm.FormD) })
+        {
+            using var client = app.AnonymousClient();
+            var login = await client.PostAsJsonAsync("/api/account/login", new LoginRequest(userName, typed));
+            Assert.Equal(HttpStatusCode.NoContent, login.StatusCode);
+        }
     }
 }
 
