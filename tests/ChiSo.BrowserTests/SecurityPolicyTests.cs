@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using ChiSo.Data;
 using ChiSo.Features.Assessments;
 using ChiSo.Tests.Surveys.Collection;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Routing;
@@ -12,7 +13,7 @@ using Microsoft.Playwright;
 namespace ChiSo.BrowserTests;
 
 /// <summary>The Content-Security-Policy (docs/decisions/0017) against the real pages in Chromium: every page of the route
-/// table opened as an admin, the public survey form and the published rankings, none reporting a violation, and the
+/// table opened as an admin (the public ones as a visitor), the public survey form and the published rankings, none reporting a violation, and the
 /// pages still working under the policy (the circuit comes up, MudBlazor's popovers open, the public form's skip script
 /// runs).</summary>
 [Collection("browser")]
@@ -88,15 +89,20 @@ public sealed class SecurityPolicyTests(BrowserFixture fx)
         var violations = new Violations();
         var context = await fx.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN", StorageState = fx.SignedInState });
         await violations.WatchAsync(context);
+        // Public pages (the login page, not found, error) as a visitor: opening the login page starts a new session.
+        var visitor = await fx.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN" });
+        await violations.WatchAsync(visitor);
         var failed = new List<string>();
         foreach (var (pattern, component) in pages)
         {
             var path = addresses.GetValueOrDefault(pattern, pattern);
-            var page = await context.NewPageAsync();
+            var anonymous = component!.IsDefined(typeof(AllowAnonymousAttribute), inherit: true);
+            var page = await (anonymous ? visitor : context).NewPageAsync();
             var response = await page.GotoAsync(fx.BaseUrl + path);
             if (response is null || response.Status >= 500) failed.Add($"{path}: {response?.Status}");
-            // Static pages (login, not allowed, not found, the QR sheet) have no circuit; the others must get one.
-            var interactive = !component!.IsDefined(typeof(ExcludeFromInteractiveRoutingAttribute), inherit: true);
+            // Static pages (login, not allowed, not found, the QR sheet) have no circuit, nor has a visitor (the circuit's hub
+            // needs a signed-in user); every other page must get one.
+            var interactive = !anonymous && !component.IsDefined(typeof(ExcludeFromInteractiveRoutingAttribute), inherit: true);
             if (interactive)
                 try { await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached }); }
                 catch (TimeoutException) { failed.Add($"{path}: never became interactive"); }
@@ -120,6 +126,7 @@ public sealed class SecurityPolicyTests(BrowserFixture fx)
         await Assertions.Expect(overview).ToHaveURLAsync(new Regex("f=par-province"));
         await violations.CollectAsync(overview, "/ (clicks)");
         await context.DisposeAsync();
+        await visitor.DisposeAsync();
 
         // The public pages, as a citizen: the form (its skip script runs under the nonce) and the rankings.
         var citizen = await fx.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN" });
