@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ChiSo;
 using ChiSo.Data;
 using ChiSo.Features.Surveys;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,7 @@ public static class SurveyCommands
         // Vietnamese stays readable instead of \u escapes.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(), new InstantJson(), new NfcJson() },
     };
 
     public static void Add(RootCommand root)

@@ -15,6 +15,7 @@ using ChiSo.Features.Reports;
 using ChiSo.Features.Results;
 using ChiSo.Features.Surveys;
 using ChiSo.Features.Units;
+using ChiSo.Web;
 using ChiSo.Web.Components;
 using ChiSo.Web.Components.Assessments;
 using ChiSo.Web.Components.Accounts;
@@ -57,7 +58,8 @@ builder.Services.AddRateLimiter(o =>
     o.OnRejected = (context, ct) => new ValueTask(PublicSurveyEndpoints.TooMany(context.HttpContext));
 });
 builder.Services.AddChiSoDataProtection();
-builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ChiSo.Web.FileRefusedHandler.Customize);
+builder.Services.AddHttpHardening(builder.Configuration);
+builder.Services.AddVietnameseProblems();
 builder.Services.AddExceptionHandler<ChiSo.Web.AccessDeniedHandler>();
 builder.Services.AddExceptionHandler<ChiSo.Web.FileRefusedHandler>();
 builder.Services.AddOpenApi();
@@ -66,6 +68,9 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
     o.SerializerOptions.Converters.Add(new DecimalJson());
+    // What people and clients send: instants by the Hanoi rule, text in NFC (docs/decisions/0017).
+    o.SerializerOptions.Converters.Add(new InstantJson());
+    o.SerializerOptions.Converters.Add(new NfcJson());
 });
 // Without this, server-rendered Vietnamese comes out as HTML entities.
 builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
@@ -90,8 +95,10 @@ await using (var scope = app.Services.CreateAsyncScope())
         app.Logger.LogWarning("Removed {Count} data-protection keys stored unencrypted; users sign in again once.", dropped);
 }
 
+app.UseHttpHardening();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseNormalInput();
 app.UseRequestLocalization(o =>
 {
     // Vietnamese first; English on request (the language switch sets the culture cookie).
@@ -109,29 +116,32 @@ app.UseRateLimiter();
 // Anything mapped without a policy needs a signed-in user (the fallback policy); these are public on purpose.
 app.MapOpenApi().AllowAnonymous();
 app.MapStaticAssets().AllowAnonymous();
-app.MapAccountsApi();
-app.MapAccountPages();
-app.MapFrameworksApi();
-app.MapResultsApi();
-app.MapGapsApi();
-app.MapUnitsApi();
-app.MapAuditApi();
-app.MapReportsApi();
-app.MapInspectionsApi();
-app.MapTasksApi();
-app.MapPlansApi();
-app.MapSurveyDesignApi();
-app.MapSurveyCollectionApi();
-app.MapPublicSurveyForms();
-app.MapSurveyScoringApi();
-app.MapAssessmentsApi();
-app.MapPublicRankings();
-app.MapGet("/culture", (string culture, string? redirect, HttpContext http) =>
+// Every endpoint refuses a body without the values its type requires (400, not a 500 further in).
+var api = app.MapGroup("").CheckRequiredFields();
+api.MapAccountsApi();
+api.MapAccountPages();
+api.MapFrameworksApi();
+api.MapResultsApi();
+api.MapGapsApi();
+api.MapUnitsApi();
+api.MapAuditApi();
+api.MapReportsApi();
+api.MapInspectionsApi();
+api.MapTasksApi();
+api.MapPlansApi();
+api.MapSurveyDesignApi();
+api.MapSurveyCollectionApi();
+api.MapPublicSurveyForms();
+api.MapSurveyScoringApi();
+api.MapAssessmentsApi();
+api.MapPublicRankings();
+app.MapGet("/culture", (string? culture, string? redirect, HttpContext http) =>
 {
-    var c = culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en-US" : "vi-VN";
+    var c = culture is not null && culture.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en-US" : "vi-VN";
     http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-        CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(c)), new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true });
-    return Results.LocalRedirect(redirect is { Length: > 0 } r && r.StartsWith('/') ? r : "/");
+        CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(c)),
+        new CookieOptions { MaxAge = TimeSpan.FromDays(365), IsEssential = true, SameSite = SameSiteMode.Lax });
+    return Results.LocalRedirect(AccountsWeb.LocalUrl(redirect));
 }).ExcludeFromDescription().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

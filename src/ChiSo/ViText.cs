@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace ChiSo;
 
@@ -28,6 +29,39 @@ public static class ViText
     /// <summary>A stored UTC instant as read in Hanoi: "17:00 22/12/2025".</summary>
     public static string DateTime(DateTime? utc) => utc?.Add(VietnamOffset).ToString("HH:mm dd/MM/yyyy", CultureInfo.InvariantCulture) ?? "";
 
-    /// <summary>The end of a Hanoi day (23:59:59) as a UTC instant: a deadline "22/12" means until that day is over.</summary>
-    public static DateTime EndOfDay(DateOnly day) => day.ToDateTime(new TimeOnly(23, 59, 59), DateTimeKind.Utc) - VietnamOffset;
+    /// <summary>The day in Hanoi of a UTC instant.</summary>
+    public static DateOnly Day(DateTime utc) => DateOnly.FromDateTime(utc + VietnamOffset);
+
+    /// <summary>The end of a Hanoi day as a UTC instant: a deadline "22/12" means until that day is over. The last
+    /// microsecond (23:59:59.999999), because PostgreSQL keeps microseconds: a tick later would not come back the same.</summary>
+    public static DateTime EndOfDay(DateOnly day) => day.ToDateTime(LastMicrosecond, DateTimeKind.Utc) - VietnamOffset;
+
+    static readonly TimeOnly LastMicrosecond = new(23, 59, 59, 999, 999);
+
+    /// <summary>The rule for every instant a person or a client gives (docs/decisions/0017): with an offset or Z, as given;
+    /// without one, Hanoi time; a date alone (which reaches here as midnight without an offset), the end of that day.
+    /// Returns UTC. The API's JSON reader applies the same rule knowing whether a time was written (<see cref="InstantJson"/>);
+    /// this is the services' catch-all for the CLI and the pages.</summary>
+    public static DateTime Instant(DateTime value) => value.Kind switch
+    {
+        DateTimeKind.Utc => value,
+        DateTimeKind.Local => value.ToUniversalTime(),
+        _ when value.TimeOfDay == TimeSpan.Zero => EndOfDay(DateOnly.FromDateTime(value)),
+        _ => FromHanoi(value),
+    };
+
+    /// <summary>A Hanoi wall-clock time as UTC (the first seven hours of year 1 have no UTC and stay at its start).</summary>
+    public static DateTime FromHanoi(DateTime local) =>
+        System.DateTime.SpecifyKind(local.Ticks < VietnamOffset.Ticks ? System.DateTime.MinValue : local - VietnamOffset, DateTimeKind.Utc);
+
+    /// <summary>Text as every input is kept (docs/decisions/0017): in NFC, because Vietnamese typed on a Mac or some phone
+    /// keyboards arrives decomposed (e + combining circumflex + combining acute), which looks the same but compares, sorts
+    /// and searches differently; and without NUL characters, which nobody types and PostgreSQL cannot store. The one
+    /// normalisation of typed text (the API's JSON, query, route and form values, the database's interceptor, survey
+    /// answers); costs a scan only when the text is already normal, as it nearly always is.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public static string? Normal(string? text) =>
+        text is null || IsNormal(text) ? text : text.Replace("\0", "", StringComparison.Ordinal).Normalize(NormalizationForm.FormC);
+
+    public static bool IsNormal(string text) => text.IsNormalized(NormalizationForm.FormC) && !text.Contains('\0');
 }

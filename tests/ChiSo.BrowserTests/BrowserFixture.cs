@@ -22,6 +22,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public IServiceProvider Services => app!.Services;
     public const string AdminUser = "browser-admin", AdminPassword = "Thu-nghiem-2024";
     string? signedIn;
+    /// <summary>The admin's signed-in browser state, for a context of a test's own.</summary>
+    public string? SignedInState => signedIn;
 
     public async Task InitializeAsync()
     {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -272,32 +271,13 @@ public abstract class TasksApiTests(Provider provider)
         Assert.Contains("X-WR-CALNAME:Hạn nhiệm vụ CCHC — Sở Nội vụ", (await response.Content.ReadAsStringAsync()).Replace("\r\n ", ""));
     }
 
-    /// <summary>Runs the built CLI (artifacts/bin/ChiSo.Cli) against the test's database.</summary>
-    async Task<JsonElement> CliAsync(TestDatabase database, params string[] args)
-    {
-        var dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "ChiSo.Cli", "release", "ChiSo.Cli.dll"));
-        Assert.True(File.Exists(dll), $"Build the solution first: {dll} is missing.");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["Database__Provider"] = database.ProviderName;
-        start.Environment["ConnectionStrings__ChiSo"] = database.ConnectionString;
-        start.Environment["Security__Secret"] = ChiSoApp.Secret;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await error);
-        return JsonDocument.Parse(await output).RootElement.Clone();
-    }
-
     [Fact]
     public async Task Cli_tasks_prints_the_plan_tasks_as_json_and_picks_the_newest_year_unless_told()
     {
         await using var run = await StartAsync();
 
-        var newest = await CliAsync(run.Database, "tasks", "--plan", "164/KH-UBND", "--as-of", "2024-07-01", "--json");
-        var older = await CliAsync(run.Database, "tasks", "--plan", "164/KH-UBND", "--year", "2022", "--as-of", "2022-07-15", "--json");
+        var newest = await Cli.RunAsync(run.Database, "tasks", "--plan", "164/KH-UBND", "--as-of", "2024-07-01", "--json");
+        var older = await Cli.RunAsync(run.Database, "tasks", "--plan", "164/KH-UBND", "--year", "2022", "--as-of", "2022-07-15", "--json");
 
         Assert.Equal(73, newest.GetArrayLength());
         Assert.Equal(18, older.GetArrayLength());

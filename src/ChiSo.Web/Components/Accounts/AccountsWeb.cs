@@ -143,7 +143,9 @@ public static class AccountsWeb
             + $"<body><p>Đã đăng nhập. <a href=\"{target}\">Tiếp tục</a></p></body></html>", "text/html; charset=utf-8");
     }
 
-    /// <summary>Only a path of this site: an open redirect would let a crafted link send users elsewhere after signing in.</summary>
+    /// <summary>Only a path of this site, else "/": an open redirect would let a crafted link send users elsewhere after
+    /// signing in or switching language. The one check for every address a request names (returnUrl, redirect): "//x",
+    /// "/\x", "https://x" and control characters (which LocalRedirect refuses with an exception) all become "/".</summary>
     public static string LocalUrl(string? url) =>
-        url is { Length: > 0 } u && u[0] == '/' && (u.Length == 1 || (u[1] != '/' && u[1] != '\\')) ? u : "/";
+        url is { Length: > 0 } u && u[0] == '/' && (u.Length == 1 || (u[1] != '/' && u[1] != '\\')) && !u.Any(char.IsControl) ? u : "/";
 }

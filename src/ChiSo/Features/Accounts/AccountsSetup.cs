@@ -22,7 +22,7 @@ public static class AccountsSetup
     public static readonly DateTimeOffset Deactivated = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
 
     public static IdentityBuilder AddChiSoIdentity(this IServiceCollection services) =>
-        services.AddIdentityCore<ChiSoUser>(o =>
+        services.AddScoped<IPasswordHasher<ChiSoUser>, NormalPasswordHasher>().AddIdentityCore<ChiSoUser>(o =>
             {
                 o.Password.RequiredLength = 8;
                 // Identity's lockout end is how an admin turns an account off (Deactivated); failed sign-ins no longer lock an

@@ -80,7 +80,8 @@ public sealed partial class AssessmentService
         var adjusted = x.CycleUnit.Items.Any(i => i.Verdict == AppraisalVerdict.Adjusted);
         x.CycleUnit.Stage = adjusted ? UnitStage.Appraised : UnitStage.Explained;
         x.CycleUnit.AppraisalSentAt = Now;
-        x.CycleUnit.ExplanationDue = adjusted ? Now.AddDays(x.Cycle.ExplanationDays) : null;
+        // N days to explain: until the end of the Nth day in Hanoi, as for every deadline.
+        x.CycleUnit.ExplanationDue = adjusted ? ViText.EndOfDay(ViText.Day(Now).AddDays(x.Cycle.ExplanationDays)) : null;
         x.CycleUnit.Concurrency = Guid.NewGuid();
         Audit(actor, x.Cycle, "stage", nameof(UnitStage.Submitted), x.CycleUnit.Stage.ToString(),
             adjusted ? $"Gửi kết quả thẩm định; hạn giải trình {ViText.DateTime(x.CycleUnit.ExplanationDue)}" : "Gửi kết quả thẩm định: công nhận toàn bộ", x.CycleUnit.Unit!.Code);

@@ -37,13 +37,16 @@ public sealed partial class AssessmentService(ChiSoDb db, TimeProvider clock)
         void Err(string k, string m) => errors[k] = [.. errors.GetValueOrDefault(k) ?? [], m];
         if (string.IsNullOrWhiteSpace(spec.Name)) Err("name", "Cần tên kỳ đánh giá.");
         if (spec.Year is < 2000 or > 2100) Err("year", "Năm đánh giá không hợp lệ.");
+        // The deadline by the one rule for instants, whoever gave it (API, CLI, page): a date alone is the end of that day in Hanoi.
+        var due = ViText.Instant(spec.SelfAssessmentDue);
+        if (due.Year is < 2000 or > 2100) Err("selfAssessmentDue", "Hạn tự đánh giá không hợp lệ.");
         if (spec.AppraisalTo < spec.AppraisalFrom) Err("appraisalTo", "Ngày kết thúc thẩm định trước ngày bắt đầu.");
         if (spec.ExplanationDays is < 1 or > 60) Err("explanationDays", "Thời hạn giải trình phải từ 1 đến 60 ngày.");
         if (spec.Groups.Count == 0) Err("groups", "Cần ít nhất một nhóm đơn vị.");
         var units = await UnitDirectory.LoadAsync(db, ct);
         var cycle = new AssessmentCycle
         {
-            Year = spec.Year, Name = spec.Name.Trim(), Status = CycleStatus.Draft, SelfAssessmentDue = spec.SelfAssessmentDue,
+            Year = spec.Year, Name = spec.Name.Trim(), Status = CycleStatus.Draft, SelfAssessmentDue = due,
             AppraisalFrom = spec.AppraisalFrom, AppraisalTo = spec.AppraisalTo, ExplanationDays = spec.ExplanationDays,
             SurveyFrom = spec.SurveyFrom, SurveyTo = spec.SurveyTo, AggregationBy = spec.AggregationBy, CouncilBy = spec.CouncilBy,
         };

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text;
 using ChiSo.Features.Frameworks;
 using SkiaSharp;
 
@@ -88,7 +87,7 @@ public static class ScorecardPdf
             using (var font = new SKFont(PdfFonts.Regular, 8))
             using (var paint = new SKPaint { Color = SKColors.Gray, IsAntialias = true })
             {
-                canvas.DrawText(Nfc($"{a.UnitName} — phiếu kết quả năm {a.Year}"), Margin, PageHeight - 24, SKTextAlign.Left, font, paint);
+                canvas.DrawText(ViText.Normal($"{a.UnitName} — phiếu kết quả năm {a.Year}"), Margin, PageHeight - 24, SKTextAlign.Left, font, paint);
                 canvas.DrawText($"Trang {i + 1}/{pdf.All.Count}", PageWidth - Margin, PageHeight - 24, SKTextAlign.Right, font, paint);
             }
             document.EndPage();
@@ -108,9 +107,6 @@ public static class ScorecardPdf
         canvas.DrawText("TẠM TÍNH", 0, 32, SKTextAlign.Center, font, paint);
         canvas.Restore();
     }
-
-    /// <summary>Precomposed Vietnamese letters: the drawing maps characters to glyphs one by one, without shaping.</summary>
-    static string Nfc(string s) => s.Normalize(NormalizationForm.FormC);
 
     sealed record Row(string[] Cells, bool Bold, int Depth = 0);
 
@@ -138,7 +134,8 @@ public static class ScorecardPdf
         static List<string> Wrap(string text, SKFont font, float width)
         {
             var lines = new List<string>();
-            foreach (var para in Nfc(text).Split('\n'))
+            // Precomposed letters: the drawing maps characters to glyphs one by one, without shaping.
+            foreach (var para in ViText.Normal(text).Split('\n'))
             {
                 var line = "";
                 foreach (var word in para.Split(' ', StringSplitOptions.RemoveEmptyEntries))

@@ -59,7 +59,8 @@ public sealed class FormRules
         {
             var rule = rules[i];
             var q = rule.Question;
-            var value = raw.TryGetValue(q.Code, out var v) ? v?.Trim() ?? "" : "";
+            // NFC: a choice typed or sent decomposed matches its option, and text is stored like every other text.
+            var value = raw.TryGetValue(q.Code, out var v) ? ViText.Normal(v?.Trim()) ?? "" : "";
             if (!applies[i])
             {
                 if (value.Length > 0) errors[q.Code] = "Câu này không dành cho nhóm người trả lời của phiếu; xin để trống.";
