@@ -13,7 +13,7 @@ namespace ChiSo.Features.Results;
 public sealed record HeadlinePoint(int Year, decimal? Total, int? Rank, int? RankOf, string? Band, string? Source, HeadlineTarget? Target);
 
 /// <summary>A change to one published score: the value, why, and the version of the result it was read from.</summary>
-public sealed record ScoreChange(decimal? Value, string Reason, Guid Concurrency);
+public sealed record ScoreChange(decimal? Value, string? Reason, Guid Concurrency);
 
 public static class ResultsApi
 {

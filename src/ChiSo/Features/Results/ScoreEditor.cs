@@ -45,7 +45,7 @@ public static class ScoreEditor
         {
             At = clock.GetUtcNow().UtcDateTime, User = actor.Name, Subject = $"result:{key}:{year}:{s.Unit.Code}", Field = code,
             OldValue = score.Value?.ToString(CultureInfo.InvariantCulture), NewValue = change.Value?.ToString(CultureInfo.InvariantCulture),
-            Reason = change.Reason.Trim(),
+            Reason = change.Reason!.Trim(),
         });
         score.Value = change.Value;
         score.Note = null;
