@@ -135,9 +135,12 @@ public sealed class RoleControlsTests(BrowserFixture fx)
                 foreach (var (_, _, action) in expected.Where(e => e.Item1 == role.RoleName && e.Item2 == path))
                     if (!shown.Contains(action)) wrong.Add($"{role.RoleName} does not see '{action}' on {path}");
                 // Another unit's assessment, opened by its address, is refused with the service's reason on the page.
-                if (role == Editor && path.EndsWith("/don-vi/STP", StringComparison.Ordinal)
-                    && !await page.GetByTestId("access-denied").IsVisibleAsync())
-                    wrong.Add($"{role.RoleName} opens {path} without the refusal");
+                if (role == Editor && path.EndsWith("/don-vi/STP", StringComparison.Ordinal))
+                {
+                    // The refusal comes with the page's data (after the circuit starts): wait for it, not just look.
+                    try { await page.GetByTestId("access-denied").WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 }); }
+                    catch (TimeoutException) { wrong.Add($"{role.RoleName} opens {path} without the refusal"); }
+                }
                 foreach (var action in shown.Distinct())
                 {
                     var allowed = role.Actions.Contains(action) && (role != Editor || own);
