@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using ChiSo.Data;
 using ChiSo.Features.Assessments;
@@ -131,6 +133,30 @@ public abstract class CityIndexSurveyTests(Provider provider)
         var problem = Assert.Single(refused.Problems);
         Assert.Contains("Tính đồng bộ", problem.Message);
         Assert.Equal("Liên kết tiêu chí", problem.Column);
+    }
+
+    [Fact]
+    public async Task Links_are_set_over_HTTP_and_a_link_to_a_criterion_that_is_not_there_is_refused_in_Vietnamese()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new ChiSoApp(database);
+        using var client = app.CreateClient();
+        int id;
+        await using (var db = database.NewContext()) id = await db.Questionnaires.Where(q => q.Key == "city-par-sociological").Select(q => q.Id).FirstAsync();
+        var url = $"/api/surveys/questionnaires/{id}/questions/D5/links";
+
+        var bad = await client.PutAsJsonAsync(url, new { links = new[] { new { framework = Communes, version = Label, criterion = "5.5.3" } } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("không có tiêu chí '5.5.3'", await bad.Content.ReadAsStringAsync());
+
+        var ok = await client.PutAsJsonAsync(url, new
+        {
+            links = new[] { new { framework = Departments, version = Label, criterion = "5.5.3" }, new { framework = Communes, version = Label, criterion = "5.5.2" } },
+        });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var links = JsonDocument.Parse(await ok.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(l => l.GetProperty("text").GetString()).ToList();
+        Assert.Equal(["city-par-communes@2025-5666:5.5.2", "city-par-departments@2025-5666:5.5.3"], links);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PutAsJsonAsync($"/api/surveys/questionnaires/{id}/questions/ZZ/links", new { links = Array.Empty<object>() })).StatusCode);
     }
 
     /// <summary>A round in 2026 with three answers per unit and group, each scored question answered 1–5 from a fixed seed.</summary>
