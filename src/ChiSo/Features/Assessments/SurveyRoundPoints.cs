@@ -58,7 +58,9 @@ public sealed partial class AssessmentService
             var groups = cycle.Groups.Where(g => g.FrameworkVersionId == v.Id).Select(g => g.Id).ToHashSet();
             var scores = await RoundScoring.ScoreLinkedAsync(db, round, tally, v, byQuestion, ct);
             foreach (var u in scores.Units.Where(u => unitGroup.TryGetValue(u.UnitId, out var g) && groups.Contains(g)))
-                pointRows.AddRange(u.Criteria.Where(c => c.Points is not null).Select(c => new SurveyPointRow(u.Code, c.Code, c.Points)));
+                // Entered like the points of a file: two decimals, as the council reads them.
+                pointRows.AddRange(u.Criteria.Where(c => c.Points is not null)
+                    .Select(c => new SurveyPointRow(u.Code, c.Code, Math.Round(c.Points!.Value, 2, MidpointRounding.AwayFromZero))));
         }
         // A unit the round heard but the cycle lacks stays in the rows, so the report names it and nothing is written.
         var heard = tally.Units.Keys.Where(id => !unitGroup.ContainsKey(id)).ToList();
