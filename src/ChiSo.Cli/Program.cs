@@ -39,6 +39,7 @@ migrate.SetAction(async _ =>
     var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
     await db.Database.MigrateAsync();
     await ChiSo.Features.Audit.AuditChain.SealExistingAsync(db);
+    await ChiSo.Features.Surveys.QuestionLinks.BackfillAsync(db);
     await DatabaseSetup.UseWriteAheadLogAsync(db);
     Console.WriteLine("Đã cập nhật cơ sở dữ liệu.");
     return 0;

@@ -70,6 +70,7 @@ public static class BuiltInData
     {
         await db.Database.MigrateAsync(ct);
         await AuditChain.SealExistingAsync(db, ct);
+        await QuestionLinks.BackfillAsync(db, ct);
         // Roles on every start too: a database seeded before accounts existed gets them.
         await AccountsSetup.EnsureRolesAsync(db, ct);
         await DatabaseSetup.UseWriteAheadLogAsync(db, ct);

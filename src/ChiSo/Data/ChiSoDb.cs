@@ -39,6 +39,7 @@ public abstract class ChiSoDb(DbContextOptions options) : IdentityDbContext<ChiS
     public DbSet<Inspection> Inspections => Set<Inspection>();
     public DbSet<Questionnaire> Questionnaires => Set<Questionnaire>();
     public DbSet<Question> Questions => Set<Question>();
+    public DbSet<QuestionLink> QuestionLinks => Set<QuestionLink>();
     public DbSet<SurveyRound> SurveyRounds => Set<SurveyRound>();
     public DbSet<SurveyResponse> SurveyResponses => Set<SurveyResponse>();
     public DbSet<SurveyToken> SurveyTokens => Set<SurveyToken>();

@@ -113,6 +113,7 @@ public abstract class ActionMatrixTests(Provider provider)
         // Surveys: the standing agency and the survey institute run them; leaders also read answers and scores.
         new("QuestionnaireImporter.ImportAsync", SurveyManagers, Db((f, db, a) => new QuestionnaireImporter(db).ImportAsync(new QuestionnaireDocument(), a))),
         new("QuestionnaireExcel.ImportAsync", SurveyManagers, Db((f, db, a) => QuestionnaireExcel.ImportAsync(new QuestionnaireImporter(db), Bytes("x"), a))),
+        new("QuestionLinks.SetAsync", SurveyManagers, Db((f, db, a) => QuestionLinks.SetAsync(db, f.Clock, -1, "B1", [], a))),
         new("Rounds.CreateAsync", SurveyManagers, Db((f, db, a) => Rounds.CreateAsync(db, new RoundRequest(2026, "", 0, default, default), a))),
         new("Rounds.EditAsync", SurveyManagers, Db((f, db, a) => Rounds.EditAsync(db, f.Round, "", default, default, a))),
         new("Rounds.SetStatusAsync", SurveyManagers, Db((f, db, a) => Rounds.SetStatusAsync(db, f.Round, RoundStatus.Draft, a))),

@@ -1,6 +1,7 @@
 using ChiSo.Features.Accounts;
 using ChiSo.Features.Assessments;
 using ChiSo.Features.Frameworks;
+using ChiSo.Features.Surveys;
 using ChiSo.Tests.Infrastructure;
 using ChiSo.Tests.Surveys.Scoring;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,8 @@ using static ChiSo.Tests.Assessments.AssessmentSetup;
 namespace ChiSo.Tests.Assessments;
 
 /// <summary>A sociological round's points arrive in the assessment: the round scores unit A's criterion 2.4.1 at
-/// 0,6 of 1 (see ScoringTests); a cycle on the same framework takes 0,6; nothing is written when a unit is missing.</summary>
+/// 0,6 of 1 (see ScoringTests); a cycle on the same framework takes 0,6 through the question's link (backfilled from its
+/// single criterion); nothing is written when a unit is missing.</summary>
 public abstract class SurveyRoundPointsTests(Provider provider)
 {
     [Fact]
@@ -20,9 +22,13 @@ public abstract class SurveyRoundPointsTests(Provider provider)
         await using var db = database.NewContext();
         var built = await ScoringTests.SociologicalAsync(db);
         var version = await db.FrameworkVersions.Where(v => v.Framework!.Key == "par-province").OrderByDescending(v => v.ValidFromYear).FirstAsync();
-        var criterion = await db.Criteria.SingleAsync(c => c.VersionId == version.Id && c.Code == "2.4.1");
-        criterion.Method = ScoringMethod.Survey;
+        // The round asks about 2.4.1 only: the version's other survey criteria are appraised here, or they would be refused as unlinked.
+        foreach (var c in await db.Criteria.Where(c => c.VersionId == version.Id).ToListAsync())
+            c.Method = c.Code == "2.4.1" ? ScoringMethod.Survey : ScoringMethod.Appraisal;
         await db.SaveChangesAsync();
+        // The test questionnaire holds "par-province:2.4.1" the way questionnaires did before links: it becomes a link once.
+        Assert.Equal(2, await QuestionLinks.BackfillAsync(db));
+        Assert.Equal(0, await QuestionLinks.BackfillAsync(db));
         var s = new AssessmentService(db, new FakeTimeProvider(Start));
 
         // A cycle without unit A refuses the round whole.

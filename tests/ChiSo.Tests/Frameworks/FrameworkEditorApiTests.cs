@@ -96,15 +96,15 @@ public abstract class FrameworkEditorApiTests(Provider provider)
         await using var run = await StartAsync();
 
         var copy = await JsonAsync(await run.Client.PostAsJsonAsync("/api/frameworks/city-par-departments/versions",
-            new { label = "2026", validFromYear = 2026, max = 100, copyFrom = "2025" }), HttpStatusCode.Created);
+            new { label = "2026", validFromYear = 2026, max = 100, copyFrom = "2025-5666" }), HttpStatusCode.Created);
         var older = await JsonAsync(await run.Client.PostAsJsonAsync("/api/frameworks/city-par-departments/versions",
             new { label = "2027", validFromYear = 2027, max = 100, copyFrom = "2024" }), HttpStatusCode.Created);
 
-        var source = await JsonAsync(await run.Client.GetAsync("/api/frameworks/city-par-departments/versions/2025"), HttpStatusCode.OK);
+        var source = await JsonAsync(await run.Client.GetAsync("/api/frameworks/city-par-departments/versions/2025-5666"), HttpStatusCode.OK);
         Assert.Equal(Tree(source).Select(n => n.GetProperty("code").GetString()), Tree(copy).Select(n => n.GetProperty("code").GetString()));
         Assert.All(Tree(copy), n => Assert.Equal([n.GetProperty("code").GetString()], n.GetProperty("previousCodes").EnumerateArray().Select(c => c.GetString())));
         Assert.Equal(Node(source, "1.1").GetProperty("levels").GetRawText(), Node(copy, "1.1").GetProperty("levels").GetRawText());
-        Assert.Equal("2025", copy.GetProperty("previousLabel").GetString());
+        Assert.Equal("2025-5666", copy.GetProperty("previousLabel").GetString());
         Assert.Empty(copy.GetProperty("warnings").EnumerateArray());
         // 2024 is not the version before 2027 (2026 is): its codes would map to the wrong year, so none are set.
         Assert.All(Tree(older), n => Assert.Empty(n.GetProperty("previousCodes").EnumerateArray()));
@@ -193,7 +193,7 @@ public abstract class FrameworkEditorApiTests(Provider provider)
             new { concurrency = Token(version), criterion = Criterion("1", 100, previousCodes: ["1", "1.7"]) });
 
         var errors = (await JsonAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors");
-        Assert.Equal("Mã năm trước '1.7' không có trong phiên bản trước (2025).", errors.GetProperty("previousCodes")[0].GetString());
+        Assert.Equal("Mã năm trước '1.7' không có trong phiên bản trước (2025-5666).", errors.GetProperty("previousCodes")[0].GetString());
     }
 
     [Fact]

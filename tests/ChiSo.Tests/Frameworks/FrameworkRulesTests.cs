@@ -28,8 +28,8 @@ public abstract class FrameworkRulesTests(Provider provider)
     static string Json(FrameworkDocument? doc) => JsonSerializer.Serialize(doc, FrameworkDocument.Json);
 
     [Theory]
-    [InlineData(Departments, new[] { "2024", "2025" })]
-    [InlineData(Communes, new[] { "2025" })]
+    [InlineData(Departments, new[] { "2024", "2025", "2025-5666" })]
+    [InlineData(Communes, new[] { "2025", "2025-5666" })]
     public async Task A_built_in_sample_loads_named_as_a_sample_with_sums_that_hold(string key, string[] labels)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
@@ -41,7 +41,15 @@ public abstract class FrameworkRulesTests(Provider provider)
         Assert.Contains("(MẪU)", doc.Name);
         Assert.Empty(doc.Results);
         Assert.Equal(labels, doc.Versions.Select(v => v.Label));
-        foreach (var v in doc.Versions)
+        // The samples on 5666's nine contents (decision 0020): scoring kinds as rich, a ninth content of bonus and penalty.
+        var v5666 = doc.Versions.Single(v => v.Label == "2025-5666");
+        Assert.Contains("MẪU", v5666.Name);
+        Assert.Contains("5666/QĐ-UBND", v5666.Source);
+        Assert.Equal(100m, v5666.Criteria.Take(8).Sum(c => c.Max));
+        var leaves5666 = FrameworkImporter.Flatten(v5666.Criteria).Where(c => c.Children.Count == 0).ToList();
+        Assert.Equal(["levels", "percent", "points", "yesno"], leaves5666.Where(c => c.Method == "appraisal" && c.Kind == "standard").Select(c => c.Answer).Distinct().Order());
+        Assert.Equal([("9.1", "bonus", 3m), ("9.2", "penalty", 5m)], v5666.Criteria[8].Children.Select(c => (c.Code, c.Kind, c.Max!.Value)));
+        foreach (var v in doc.Versions.Where(v => v != v5666))
         {
             Assert.Contains("không phải Quyết định 4210/3598/5666/QĐ-UBND", v.Source);
             Assert.Equal(100m, v.Max);
@@ -77,7 +85,7 @@ public abstract class FrameworkRulesTests(Provider provider)
         var framework = await db.Frameworks.Include(f => f.Versions).ThenInclude(v => v.Criteria).SingleAsync(f => f.Key == Departments);
 
         var v2024 = framework.VersionFor(2024)!;
-        var v2025 = framework.VersionFor(2025)!;
+        var v2025 = framework.Versions.Single(v => v.Label == "2025");
 
         Assert.Equal(("2024", "2025"), (v2024.Label, v2025.Label));
         Assert.Equal(2025, framework.VersionFor(2030)!.ValidFromYear);
@@ -134,8 +142,17 @@ public abstract class FrameworkRulesTests(Provider provider)
         var book = Workbook.Open(xlsx);
         Assert.Equal(["Loại", "Áp dụng cho", "Kiểu trả lời", "Bước điểm", "Các mức", "Cho phép không áp dụng", "Cần tài liệu kiểm chứng", "Cách chấm", "Mã năm trước"],
             book.Rows[0].Keys.Skip(10));
-        Assert.Equal("Điểm thưởng", book["9"]["Loại"]);
-        Assert.Equal("Đầy đủ=1,5; Một phần=0,75; Không=0", book["2.2"]["Các mức"]);
+        if (year == 2024)
+        {
+            Assert.Equal("Điểm thưởng", book["9"]["Loại"]);
+            Assert.Equal("Đầy đủ=1,5; Một phần=0,75; Không=0", book["2.2"]["Các mức"]);
+        }
+        else
+        {
+            // From 2025 the 5666 sample: the ninth content holds the bonus and the penalty.
+            Assert.Equal(["Thường", "Điểm thưởng", "Điểm trừ"], new[] { "9", "9.1", "9.2" }.Select(code => Workbook.Text(book[code]["Loại"])));
+            Assert.Equal("Đúng hạn, đủ văn bản=1,5; Thực hiện một phần, chậm hoặc thiếu nội dung=0,75; Không thực hiện=0", book["2.2"]["Các mức"]);
+        }
         Assert.Equal("Thẩm định", book["2.2"]["Phương pháp chấm"]);
         xlsx.Position = 0;
 

@@ -76,7 +76,11 @@ public sealed partial class AssessmentService
             foreach (var child in children)
             {
                 var r = Walk(child, depth + 1);
-                points += r.Points; max += r.Max; any |= r.Any;
+                // Under a node grouping bonus and penalty (5666's ninth content) a penalty takes off and no cap adds to the max.
+                var capped = child.Kind == CriterionKind.Standard ? r.Points : Math.Min(r.Points, child.Max ?? r.Points);
+                points += child.Kind == CriterionKind.Penalty ? -capped : capped;
+                max += child.Kind == CriterionKind.Standard ? r.Max : 0;
+                any |= r.Any;
             }
             rows[index] = new ItemView(c.Code, c.Name, depth, false, c.Max, c.Method, c.Kind, c.Answer, null, [], false, c.Rule, false,
                 null, null, null, null, [], false, null, null, null, null, null, null, null, null, null, null,

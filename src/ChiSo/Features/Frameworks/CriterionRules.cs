@@ -141,9 +141,11 @@ public static class CriterionRules
             yield return ("previousCodes", $"Mã năm trước '{dup.Key}' lặp lại.");
     }
 
-    /// <summary>The version a version continues: the one with the latest start year before its own.</summary>
+    /// <summary>The version a version continues: the one with the latest start year before its own; of two starting
+    /// that year, the one entered last (as <see cref="Framework.VersionFor"/>), given in the order they were entered.</summary>
     public static T? Previous<T>(IEnumerable<T> versions, Func<T, int> validFrom, int year) where T : class =>
-        versions.Where(v => validFrom(v) < year).OrderByDescending(validFrom).FirstOrDefault();
+        versions.Select((v, i) => (v, i)).Where(x => validFrom(x.v) < year).OrderByDescending(x => validFrom(x.v)).ThenByDescending(x => x.i)
+            .Select(x => x.v).FirstOrDefault();
 
     // Case and spacing do not matter; tone placement is left alone (UnitNames folds it, which would turn these words'
     // "oà" into "òa" and miss the patterns above).

@@ -15,9 +15,11 @@ public sealed class Framework
     public string? Publisher { get; set; }
     public List<FrameworkVersion> Versions { get; set; } = [];
 
+    /// <summary>The version in force in a year; of two starting the same year, the one entered last (a sample replaced by
+    /// its successor keeps its label and stays readable).</summary>
     public FrameworkVersion? VersionFor(int year) =>
         Versions.Where(v => v.ValidFromYear <= year && (v.ValidToYear is null || year <= v.ValidToYear))
-            .OrderByDescending(v => v.ValidFromYear).FirstOrDefault();
+            .OrderByDescending(v => v.ValidFromYear).ThenByDescending(v => v.Id).FirstOrDefault();
 }
 
 public enum FrameworkScale { Points, Percent }

@@ -61,7 +61,7 @@ public static class FrameworkEditor
         if (f is null || v is null) return null;
         var criteria = await db.Criteria.AsNoTracking().Where(c => c.VersionId == v.Id).Include(c => c.Leads).ThenInclude(l => l.Unit).ToListAsync(ct);
         var tree = FrameworkExport.TreeOf(criteria, null);
-        var previous = CriterionRules.Previous(f.Versions, x => x.ValidFromYear, v.ValidFromYear);
+        var previous = CriterionRules.Previous(f.Versions.OrderBy(x => x.Id), x => x.ValidFromYear, v.ValidFromYear);
         var used = await UsedAsync(db, criteria.Select(c => c.Id).ToList(), ct);
         var inUse = criteria.Where(c => Subtree(criteria, c).Any(x => used.Contains(x.Id))).Select(c => c.Code).ToList();
         return new EditableVersion(f.Key, f.Name, v.Label, v.Name, v.ValidFromYear, v.ValidToYear, v.Max, v.Source, v.Concurrency,
@@ -98,9 +98,11 @@ public static class FrameworkEditor
         var standard = roots.Where(r => CriterionRules.ParseKind(r.Kind) == CriterionKind.Standard).ToList();
         var total = standard.Sum(r => r.Max ?? 0);
         if (standard.Count > 0 && total != max) warnings.Add(new("", max, total));
-        foreach (var c in FrameworkImporter.Flatten(roots).Where(c => c.Children.Count > 0 && CriterionRules.ParseKind(c.Kind) == CriterionKind.Standard))
+        // A standard node holding only bonus and penalty nodes (5666's ninth content) groups caps: it has no sum.
+        foreach (var c in FrameworkImporter.Flatten(roots).Where(c => c.Children.Any(x => CriterionRules.ParseKind(x.Kind) == CriterionKind.Standard)
+            && CriterionRules.ParseKind(c.Kind) == CriterionKind.Standard))
         {
-            var sum = c.Children.Sum(x => x.Max ?? 0);
+            var sum = c.Children.Where(x => CriterionRules.ParseKind(x.Kind) == CriterionKind.Standard).Sum(x => x.Max ?? 0);
             if (sum != (c.Max ?? 0)) warnings.Add(new(c.Code, c.Max, sum));
         }
         return warnings;
@@ -179,7 +181,7 @@ public static class FrameworkEditor
         {
             // The copy continues its source code for code only when the source is the version just before it; a
             // copy of an older version would point its previous codes at the wrong year.
-            var continues = CriterionRules.Previous(f.Versions, v => v.ValidFromYear, version.ValidFromYear) == source;
+            var continues = CriterionRules.Previous(f.Versions.OrderBy(x => x.Id), v => v.ValidFromYear, version.ValidFromYear) == source;
             var from = await db.Criteria.AsNoTracking().Include(c => c.Leads).Where(c => c.VersionId == source.Id).ToListAsync(ct);
             var copyOf = new Dictionary<int, Criterion>();
             // Parents before children, so that each child's ParentId is known when it is added.
@@ -240,7 +242,7 @@ public static class FrameworkEditor
         var units = await UnitDirectory.LoadAsync(db, ct);
         foreach (var l in input.Lead.Where(l => units.Find(l.Agency) is null))
             Add(errors, "lead", $"Không tìm thấy đơn vị chủ trì '{l.Agency}' trong danh mục tổ chức.");
-        var previous = CriterionRules.Previous(f.Versions, v => v.ValidFromYear, version.ValidFromYear);
+        var previous = CriterionRules.Previous(f.Versions.OrderBy(x => x.Id), v => v.ValidFromYear, version.ValidFromYear);
         if (previous is not null && input.PreviousCodes.Count > 0)
         {
             var codes = await db.Criteria.Where(c => c.VersionId == previous.Id).Select(c => c.Code).ToListAsync(ct);

@@ -243,14 +243,16 @@ public sealed class FrameworkImporter(ChiSoDb db, TimeProvider clock)
         }
         // Previous codes name criteria of the version before (the latest start year before this one, from the
         // document or already stored); a version with none before it has nothing to check against.
-        var known = doc.Versions.Where(v => !string.IsNullOrWhiteSpace(v.Label)).DistinctBy(v => v.Label)
-            .Select(v => (v.Label, v.ValidFromYear, Codes: (IReadOnlySet<string>)FlattenCodes(v.Criteria)))
-            .Concat((existing?.Versions ?? []).Where(e => doc.Versions.All(v => v.Label != e.Label))
-                .Select(e => (e.Label, e.ValidFromYear, Codes: (IReadOnlySet<string>)e.Criteria.Select(c => c.Code).ToHashSet())))
+        // In the order entered (stored ones first, by id), so that of two versions from one year the later one is "before".
+        var known = (existing?.Versions ?? []).Where(e => doc.Versions.All(v => v.Label != e.Label)).OrderBy(e => e.Id)
+                .Select(e => (e.Label, e.ValidFromYear, Codes: (IReadOnlySet<string>)e.Criteria.Select(c => c.Code).ToHashSet()))
+            .Concat(doc.Versions.Where(v => !string.IsNullOrWhiteSpace(v.Label)).DistinctBy(v => v.Label)
+                .Select(v => (v.Label, v.ValidFromYear, Codes: (IReadOnlySet<string>)FlattenCodes(v.Criteria))))
             .ToList();
         foreach (var v in doc.Versions.Where(v => !string.IsNullOrWhiteSpace(v.Label)))
         {
-            var previous = known.Where(k => k.ValidFromYear < v.ValidFromYear).OrderByDescending(k => k.ValidFromYear).FirstOrDefault();
+            var previous = CriterionRules.Previous(known.Select(k => Tuple.Create(k.Label, k.ValidFromYear, k.Codes)), k => k.Item2, v.ValidFromYear) is { } found
+                ? (Label: found.Item1, ValidFromYear: found.Item2, Codes: found.Item3) : default;
             if (previous.Label is null) continue;
             foreach (var c in Flatten(v.Criteria))
                 foreach (var code in c.PreviousCodes.Where(x => !previous.Codes.Contains(x)))

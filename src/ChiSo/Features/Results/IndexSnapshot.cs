@@ -29,7 +29,15 @@ public sealed class IndexSnapshot
 
     public decimal? ResultOf(Criterion c) => Result?.Scores.FirstOrDefault(s => s.CriterionId == c.Id)?.Value;
     public string? ResultNoteOf(Criterion c) => Result?.Scores.FirstOrDefault(s => s.CriterionId == c.Id)?.Note;
-    public decimal? PreviousOf(Criterion c) => ByCode(Previous?.Scores, PreviousCodes, c.Code)?.Value;
+    /// <summary>Last year's value: in the same version by the criterion's code; across versions (876 → 1187/QĐ-BNV) through
+    /// the codes it continues, summed when it merges several, the way the ranking compares years.</summary>
+    public decimal? PreviousOf(Criterion c)
+    {
+        if (Previous is null) return null;
+        if (Previous.VersionId == c.VersionId || c.PreviousCodes.Count == 0) return ByCode(Previous.Scores, PreviousCodes, c.Code)?.Value;
+        var found = c.PreviousCodes.Select(code => ByCode(Previous.Scores, PreviousCodes, code)?.Value).OfType<decimal>().ToList();
+        return found.Count > 0 ? found.Sum() : null;
+    }
     public CriterionTarget? TargetOf(Criterion c) =>
         Target?.Criteria.FirstOrDefault(t => TargetCodes.GetValueOrDefault(t.CriterionId) == c.Code);
 

@@ -16,6 +16,9 @@ public sealed class Questionnaire
     public List<RespondentGroup> Groups { get; set; } = [];
     public List<QuestionSection> Sections { get; set; } = [];
     public List<Question> Questions { get; set; } = [];
+    /// <summary>The questions' links to criteria are held as links: false only for a questionnaire stored before links
+    /// existed, whose single "framework:code" criteria become links once (<see cref="QuestionLinks.BackfillAsync"/>).</summary>
+    public bool Linked { get; set; }
 }
 
 public enum SurveyKind { Sipas, Sociological }
@@ -50,8 +53,11 @@ public sealed class Question
     public QuestionType Type { get; set; }
     public List<string> Options { get; set; } = [];
     public bool Required { get; set; }
-    /// <summary>"sipas:2.1" or "par-province:5.2.3": the criterion this question scores.</summary>
+    /// <summary>"sipas:2.1" or "par-province:5.2.3": the criterion of the questionnaire's own framework this question
+    /// scores in the round's own report (SIPAS components, the round's points page).</summary>
     public string? Criterion { get; set; }
+    /// <summary>The criteria, of any framework version, whose survey points this question feeds in a cycle.</summary>
+    public List<QuestionLink> Links { get; set; } = [];
     /// <summary>The groups that answer it; empty means every group of the questionnaire.</summary>
     public List<string> Groups { get; set; } = [];
     /// <summary>"A3 = Không": the question is skipped when that earlier answer is given.</summary>
@@ -60,3 +66,13 @@ public sealed class Question
 }
 
 public enum QuestionType { Scale5, Likert5, YesNo, Single, Multiple, Number, Text }
+
+/// <summary>A question feeds one criterion of one framework version: held by the criterion's id, so a code that means
+/// something else in another framework or version ("2.4.1") is never matched.</summary>
+public sealed class QuestionLink
+{
+    public int Id { get; set; }
+    public int QuestionId { get; set; }
+    public int CriterionId { get; set; }
+    public Frameworks.Criterion? Criterion { get; set; }
+}

@@ -12,7 +12,7 @@ public static class QuestionnaireExcel
 {
     public const string QuestionSheet = "Câu hỏi", InfoSheet = "Thông tin", GroupSheet = "Nhóm";
     const string Section = "Phần", SectionCode = "Mã phần", Code = "Mã câu", Text = "Câu hỏi", Type = "Loại", Options = "Lựa chọn",
-        Required = "Bắt buộc", Criterion = "Tiêu chí", Groups = "Nhóm", SkipIf = "Bỏ qua nếu";
+        Required = "Bắt buộc", Criterion = "Tiêu chí", Links = "Liên kết tiêu chí", Groups = "Nhóm", SkipIf = "Bỏ qua nếu";
     const string GroupCode = "Mã nhóm", GroupName = "Tên nhóm", GroupClosed = "Nhóm kín (dùng mã một lần)";
 
     static readonly (string Key, string Label)[] InfoRows =
@@ -28,7 +28,7 @@ public static class QuestionnaireExcel
             [Section] = s.Title, [SectionCode] = s.Code, [Code] = q.Code, [Text] = q.Text,
             [Type] = QuestionnaireImporter.ParseType(q.Type) is { } t ? QuestionnaireImporter.TypeLabel(t) : q.Type,
             [Options] = string.Join("; ", q.Options), [Required] = q.Required ? "Có" : "", [Criterion] = q.Criterion,
-            [Groups] = string.Join("; ", q.Groups), [SkipIf] = q.SkipIf,
+            [Links] = QuestionLinks.FormatAll(q.Links), [Groups] = string.Join("; ", q.Groups), [SkipIf] = q.SkipIf,
         })).ToList();
         var info = new Dictionary<string, string?>
         {
@@ -104,7 +104,8 @@ public static class QuestionnaireExcel
         var sections = new List<(SectionDocument Doc, List<QuestionDocument> Questions)>();
         foreach (var row in questions.Rows)
         {
-            string? Q(string column) => Cell(row[questions.Column(column)]);
+            // The links column is optional: a workbook written before links existed still reads.
+            string? Q(string column) => questions.Column(column) is var i and >= 0 ? Cell(row[i]) : null;
             var rowNo = row.Number;
             if (headers.All(h => Q(h) is null)) continue;
             var sectionCode = Q(SectionCode) ?? "";
@@ -116,10 +117,12 @@ public static class QuestionnaireExcel
             var required = Q(Required);
             var req = required is null ? false : Yes(required);
             if (req is null) problems.Add(new ImportProblem($"'{required}' không phải Có/Không.") { Row = rowNo, Column = Required, Where = Q(Code) });
+            var (links, linkProblem) = QuestionLinks.Parse(Q(Links));
+            if (linkProblem is not null) problems.Add(new ImportProblem(linkProblem) { Row = rowNo, Column = Links, Where = Q(Code) });
             sections[^1].Questions.Add(new QuestionDocument
             {
                 Code = Q(Code) ?? "", Text = Q(Text) ?? "", Type = Q(Type) ?? "", Options = List(Q(Options)),
-                Required = req ?? false, Criterion = Q(Criterion), Groups = List(Q(Groups)), SkipIf = Q(SkipIf), Row = rowNo,
+                Required = req ?? false, Criterion = Q(Criterion), Links = links, Groups = List(Q(Groups)), SkipIf = Q(SkipIf), Row = rowNo,
             });
         }
         if (problems.Count > 0) return (null, problems);

@@ -46,6 +46,9 @@ public sealed record QuestionDocument
     public List<string> Options { get; init; } = [];
     public bool Required { get; init; }
     public string? Criterion { get; init; }
+    /// <summary>The criteria of any framework version this question feeds in a cycle. Empty with a
+    /// <see cref="Criterion"/>: that criterion, in the version the import checks it against, is the one link.</summary>
+    public List<LinkDocument> Links { get; init; } = [];
     public List<string> Groups { get; init; } = [];
     public string? SkipIf { get; init; }
     [JsonIgnore] public int? Row { get; init; }
@@ -72,7 +75,7 @@ public sealed record QuestionnaireImport(IReadOnlyList<ImportProblem> Problems, 
 /// corrected questionnaire is a new version.</summary>
 public sealed class QuestionnaireImporter(ChiSoDb db)
 {
-    public static readonly string[] BuiltInFiles = ["sipas.json", "par-sociological.json"];
+    public static readonly string[] BuiltInFiles = ["sipas.json", "par-sociological.json", "city-par-sociological-2025.json"];
 
     /// <summary>The type codes of the JSON files with their Vietnamese labels (the Excel sheet writes the label and
     /// reads either).</summary>
@@ -109,7 +112,7 @@ public sealed class QuestionnaireImporter(ChiSoDb db)
     /// holding the link could otherwise speak for them, so these groups are closed and answer with one-time tokens
     /// handed out by name. Citizens and businesses at a counter answer by open link or QR.</summary>
     public static bool ClosedByDefault(string groupCode) =>
-        new[] { "delegates", "civil-servants", "division-heads", "commune-leaders", "dept-" }
+        new[] { "delegates", "civil-servants", "division-heads", "office-heads", "commune-leaders", "dept-" }
             .Any(p => groupCode.Contains(p, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>"A3 = Không" → ("A3", "Không").</summary>
@@ -135,7 +138,7 @@ public sealed class QuestionnaireImporter(ChiSoDb db)
         var q = new Questionnaire
         {
             Key = doc.Key.Trim(), Version = doc.Version.Trim(), Name = doc.Name.Trim(), Kind = ParseKind(doc.Kind)!.Value,
-            Framework = string.IsNullOrWhiteSpace(doc.Framework) ? null : doc.Framework.Trim(), Intro = doc.Intro,
+            Framework = string.IsNullOrWhiteSpace(doc.Framework) ? null : doc.Framework.Trim(), Intro = doc.Intro, Linked = true,
             Groups = doc.Groups.Select(g => new RespondentGroup { Code = g.Code.Trim(), Name = g.Name.Trim(), Closed = g.Closed ?? ClosedByDefault(g.Code) }).ToList(),
             Sections = doc.Sections.Select((s, i) => new QuestionSection { Code = s.Code.Trim(), Title = s.Title.Trim(), Order = i }).ToList(),
         };
@@ -145,14 +148,19 @@ public sealed class QuestionnaireImporter(ChiSoDb db)
         var order = 0;
         foreach (var (sd, section) in doc.Sections.Zip(q.Sections))
             foreach (var qd in sd.Questions)
+            {
+                var criterion = string.IsNullOrWhiteSpace(qd.Criterion) ? null : qd.Criterion.Trim();
+                var links = qd.Links.Count > 0 ? (await QuestionLinks.ResolveAsync(db, qd.Links, ct)).Ids
+                    : await QuestionLinks.ImplicitAsync(db, q.Version, criterion, ct) is { } id ? [id] : [];
                 q.Questions.Add(new Question
                 {
                     SectionId = section.Id, Code = qd.Code.Trim(), Text = qd.Text.Trim(), Type = ParseType(qd.Type)!.Value,
-                    Options = OptionsOf(qd), Required = qd.Required,
-                    Criterion = string.IsNullOrWhiteSpace(qd.Criterion) ? null : qd.Criterion.Trim(),
+                    Options = OptionsOf(qd), Required = qd.Required, Criterion = criterion,
+                    Links = links.Select(l => new QuestionLink { CriterionId = l }).ToList(),
                     Groups = qd.Groups.Select(g => g.Trim()).Where(g => g.Length > 0).ToList(),
                     SkipIf = string.IsNullOrWhiteSpace(qd.SkipIf) ? null : qd.SkipIf.Trim(), Order = order++,
                 });
+            }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new QuestionnaireImport([], q.Id, order);
@@ -187,9 +195,7 @@ public sealed class QuestionnaireImporter(ChiSoDb db)
         {
             if (criteria.TryGetValue(key, out var known)) return known;
             var fw = await db.Frameworks.AsNoTracking().Include(f => f.Versions).FirstOrDefaultAsync(f => f.Key == key, ct);
-            var version = fw is null ? null
-                : int.TryParse(doc.Version, out var year) ? fw.VersionFor(year) ?? fw.Versions.MaxBy(v => v.ValidFromYear)
-                : fw.Versions.MaxBy(v => v.ValidFromYear);
+            var version = fw is null ? null : QuestionLinks.VersionOf(fw, doc.Version);
             known = version is null ? null
                 : (await db.Criteria.Where(c => c.VersionId == version.Id).Select(c => c.Code).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
             criteria[key] = known;
@@ -246,6 +252,13 @@ public sealed class QuestionnaireImporter(ChiSoDb db)
                         Add($"Câu '{code}' ({TypeLabel(type.Value)}) không chấm điểm được nên không thể gắn tiêu chí.", q.Row, "Tiêu chí", code);
                 }
 
+                if (q.Links.Count > 0)
+                {
+                    foreach (var problem in (await QuestionLinks.ResolveAsync(db, q.Links, ct)).Problems) Add(problem, q.Row, "Liên kết tiêu chí", code);
+                    if (type is QuestionType.Text or QuestionType.Multiple)
+                        Add($"Câu '{code}' ({TypeLabel(type.Value)}) không chấm điểm được nên không thể gắn tiêu chí.", q.Row, "Liên kết tiêu chí", code);
+                }
+
                 foreach (var g in q.Groups.Select(g => g.Trim()).Where(g => g.Length > 0))
                     if (!groups.Contains(g))
                         Add($"Câu '{code}' dành cho nhóm '{g}' nhưng phiếu không có nhóm này (xem trang 'Nhóm').", q.Row, "Nhóm", code);
@@ -277,6 +290,7 @@ public sealed class QuestionnaireImporter(ChiSoDb db)
         var q = await db.Questionnaires.AsNoTracking().AsSplitQuery().Include(x => x.Groups).Include(x => x.Sections).Include(x => x.Questions)
             .FirstOrDefaultAsync(x => x.Id == id, ct);
         if (q is null) return null;
+        var links = await QuestionLinks.OfQuestionnaireAsync(db, id, ct);
         return new QuestionnaireDocument
         {
             Key = q.Key, Name = q.Name, Kind = KindCode(q.Kind), Framework = q.Framework, Version = q.Version, Intro = q.Intro,
@@ -288,6 +302,7 @@ public sealed class QuestionnaireImporter(ChiSoDb db)
                 {
                     Code = x.Code, Text = x.Text, Type = TypeCode(x.Type), Options = x.Options, Required = x.Required,
                     Criterion = x.Criterion, Groups = x.Groups, SkipIf = x.SkipIf,
+                    Links = links.GetValueOrDefault(x.Id)?.Select(l => new LinkDocument { Framework = l.Framework, Version = l.Version, Criterion = l.Criterion, Name = l.Name }).ToList() ?? [],
                 }).ToList(),
             }).ToList(),
         };

@@ -145,13 +145,32 @@ public static class RoundScoring
         var criteria = version is null ? new Dictionary<string, (string Name, decimal? Max)>()
             : await db.Criteria.AsNoTracking().Where(c => c.VersionId == version.Id)
                 .ToDictionaryAsync(c => c.Code, c => (c.Name, c.Max), ct);
+        // Question index → criterion code of this questionnaire's framework, or none.
+        var criteriaOf = tally.Layout.Questions.Select(q => q.Criterion is { } c && SplitCriterion(c) is var (f, code)
+            && (f is null || f == frameworkKey) ? new[] { code } : []).ToArray();
+        return await ScoreAsync(db, round, tally, kind, frameworkKey, version?.Label, criteria, criteriaOf, ct);
+    }
+
+    /// <summary>Scores a sociological round for the criteria of one framework version through the questions' links to
+    /// them (a question may feed several criteria of several versions): points = the version's max × mean ÷ 5.</summary>
+    public static async Task<RoundScores> ScoreLinkedAsync(ChiSoDb db, SurveyRound round, ScoringTally tally, FrameworkVersion version,
+        IReadOnlyDictionary<int, List<string>> codesByQuestion, CancellationToken ct = default)
+    {
+        var criteria = await db.Criteria.AsNoTracking().Where(c => c.VersionId == version.Id).ToDictionaryAsync(c => c.Code, c => (c.Name, c.Max), ct);
+        var criteriaOf = tally.Layout.Questions.Select(q => codesByQuestion.TryGetValue(q.Id, out var codes) ? codes.ToArray() : []).ToArray();
+        return await ScoreAsync(db, round, tally, SurveyKind.Sociological, version.Framework?.Key, version.Label, criteria, criteriaOf, ct);
+    }
+
+    static async Task<RoundScores> ScoreAsync(ChiSoDb db, SurveyRound round, ScoringTally tally, SurveyKind kind, string? frameworkKey, string? versionLabel,
+        Dictionary<string, (string Name, decimal? Max)> criteria, string[][] criteriaOf, CancellationToken ct)
+    {
         var quotas = round.Quotas.Count > 0 ? round.Quotas
             : await db.Set<RoundQuota>().AsNoTracking().Where(q => q.RoundId == round.Id).ToListAsync(ct);
         var targets = quotas.ToDictionary(q => (q.UnitId, q.Group), q => q.Target);
         var unitIds = tally.Units.Keys.Union(quotas.Select(q => q.UnitId)).ToList();
         var units = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
 
-        var scorer = new Scorer(tally.Layout, kind, frameworkKey, criteria, targets);
+        var scorer = new Scorer(tally.Layout, kind, criteria, targets, criteriaOf);
         var list = units.OrderBy(u => u.Code, StringComparer.Ordinal)
             .Select(u => scorer.Unit(u.Id, u.Code, u.Name, tally.Units.GetValueOrDefault(u.Id))).ToList();
         SipasScores? city = null;
@@ -163,7 +182,7 @@ public static class RoundScoring
                 for (var i = 0; i < all.Sums.Length; i++) all.Sums[i] += t.Sums[i];
             city = scorer.Sipas(all, null);
         }
-        return new RoundScores(round.Id, round.Name, round.Year, kind, frameworkKey, version?.Label, tally.Responses, MethodText, list, city);
+        return new RoundScores(round.Id, round.Name, round.Year, kind, frameworkKey, versionLabel, tally.Responses, MethodText, list, city);
     }
 
     /// <summary>Mean of answers from their sums: the same figure as <see cref="SurveyStatistics.Mean"/> over the answers
@@ -192,12 +211,11 @@ public static class RoundScoring
     /// <summary>SIPAS area of a component: "2.3" → "2".</summary>
     public static string AreaOf(string component) => component.Split('.')[0];
 
-    sealed class Scorer(ScoringLayout layout, SurveyKind kind, string? frameworkKey,
-        Dictionary<string, (string Name, decimal? Max)> criteria, Dictionary<(int, string), int> targets)
+    /// <param name="criteriaOf">Question index → the codes of the criteria it scores (SIPAS: at most one).</param>
+    sealed class Scorer(ScoringLayout layout, SurveyKind kind,
+        Dictionary<string, (string Name, decimal? Max)> criteria, Dictionary<(int, string), int> targets, string[][] criteriaOf)
     {
-        // Question index → criterion code of this questionnaire's framework, or null.
-        readonly string?[] criterionOf = layout.Questions.Select(q => q.Criterion is { } c && SplitCriterion(c) is var (f, code)
-            && (f is null || f == frameworkKey) ? code : null).ToArray();
+        readonly string?[] criterionOf = criteriaOf.Select(c => c.FirstOrDefault()).ToArray();
 
         public UnitScores Unit(int id, string code, string name, ScoringTally.UnitTally? tally)
         {
@@ -233,7 +251,7 @@ public static class RoundScoring
                 var s = Sums(tally, layout.Cell(g, q));
                 questions.Add(new QuestionScore(question.Code, question.Criterion,
                     Figure.From(MeanFromSums(s[0], s[1], s[2], target), 4), Figure.From(PercentFromCounts(s[3], s[0], target), 2)));
-                if (criterionOf[q] is { } c)
+                foreach (var c in criteriaOf[q])
                 {
                     if (!byCriterion.TryGetValue(c, out var acc)) byCriterion[c] = acc = new long[4];
                     for (var i = 0; i < 4; i++) acc[i] += s[i];
@@ -257,8 +275,8 @@ public static class RoundScoring
         List<CriterionPoints> Combine(List<GroupScores> groups)
         {
             var codes = groups.SelectMany(g => g.Criteria).Select(c => c.Code).Distinct().ToList();
-            var order = layout.Questions.Select((q, i) => (criterionOf[i], i)).Where(x => x.Item1 is not null)
-                .GroupBy(x => x.Item1!).ToDictionary(x => x.Key, x => x.Min(y => y.i));
+            var order = criteriaOf.SelectMany((codes, i) => codes.Select(c => (Code: c, i)))
+                .GroupBy(x => x.Code).ToDictionary(x => x.Key, x => x.Min(y => y.i));
             var list = new List<CriterionPoints>();
             foreach (var code in codes.OrderBy(c => order.GetValueOrDefault(c)))
             {

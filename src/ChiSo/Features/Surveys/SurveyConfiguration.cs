@@ -35,6 +35,17 @@ internal sealed class QuestionConfiguration : IEntityTypeConfiguration<Question>
         b.PrimitiveCollection(q => q.Options);
         b.PrimitiveCollection(q => q.Groups);
         b.HasOne<QuestionSection>().WithMany().HasForeignKey(q => q.SectionId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(q => q.Links).WithOne().HasForeignKey(l => l.QuestionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class QuestionLinkConfiguration : IEntityTypeConfiguration<QuestionLink>
+{
+    public void Configure(EntityTypeBuilder<QuestionLink> b)
+    {
+        b.HasIndex(l => new { l.QuestionId, l.CriterionId }).IsUnique();
+        // A criterion deleted from its version takes its links along: the round then refuses it as unlinked, by name.
+        b.HasOne(l => l.Criterion).WithMany().HasForeignKey(l => l.CriterionId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

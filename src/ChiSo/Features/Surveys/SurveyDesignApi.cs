@@ -39,6 +39,8 @@ public static class SurveyDesignApi
             .AcceptsUpTo(QuestionnaireExcel.Limits.MaxBytes);
         write.MapPost("/questionnaires/import.xlsx", ImportXlsx).WithSummary("Nhập một phiên bản phiếu từ Excel (tất cả hoặc không)").DisableAntiforgery()
             .AcceptsUpTo(QuestionnaireExcel.Limits.MaxBytes);
+        write.MapPut("/questionnaires/{id:int}/questions/{code}/links", SetLinks)
+            .WithSummary("Gắn một câu hỏi với các tiêu chí (bộ chỉ số, phiên bản, mã); thay toàn bộ liên kết của câu, tất cả hoặc không");
         g.MapGet("/sample-size", Sample).WithSummary("Cỡ mẫu theo công thức của Bộ Nội vụ: n = N / (1 + N·e²)");
         g.MapGet("/rounds", RoundList).WithSummary("Các đợt khảo sát");
         g.MapGet("/rounds/{id:int}", Round).WithSummary("Một đợt: phiếu, nhóm, kế hoạch mẫu theo đơn vị × nhóm, số mã đã cấp");
@@ -88,6 +90,15 @@ public static class SurveyDesignApi
         await using var stream = file.Within(QuestionnaireExcel.Limits).OpenReadStream();
         var report = await QuestionnaireExcel.ImportAsync(new QuestionnaireImporter(db), stream, Actor.From(http.User), ct);
         return report.Succeeded ? TypedResults.Created($"/api/surveys/questionnaires/{report.QuestionnaireId}", report) : TypedResults.UnprocessableEntity(report);
+    }
+
+    static async Task<Results<Ok<List<LinkView>>, NotFound, ValidationProblem>> SetLinks(int id, string code, QuestionLinksRequest request, ChiSoDb db,
+        TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var change = await QuestionLinks.SetAsync(db, clock, id, code, request.Links ?? [], Actor.From(http.User), ct);
+        if (change.NotFound) return TypedResults.NotFound();
+        if (change.Errors is { } errors) return TypedResults.ValidationProblem(errors, title: "Liên kết không hợp lệ, không có gì được ghi.");
+        return TypedResults.Ok(change.Value!);
     }
 
     static Results<Ok<SampleSize>, ValidationProblem> Sample(int population, decimal? margin)

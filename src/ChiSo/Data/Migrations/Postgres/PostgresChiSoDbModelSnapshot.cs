@@ -1685,6 +1685,30 @@ namespace ChiSo.Data.Migrations.Postgres
                     b.ToTable("Questions");
                 });
 
+            modelBuilder.Entity("ChiSo.Features.Surveys.QuestionLink", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CriterionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("QuestionId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CriterionId");
+
+                    b.HasIndex("QuestionId", "CriterionId")
+                        .IsUnique();
+
+                    b.ToTable("QuestionLinks");
+                });
+
             modelBuilder.Entity("ChiSo.Features.Surveys.QuestionSection", b =>
                 {
                     b.Property<int>("Id")
@@ -1737,6 +1761,9 @@ namespace ChiSo.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<bool>("Linked")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -2713,6 +2740,23 @@ namespace ChiSo.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ChiSo.Features.Surveys.QuestionLink", b =>
+                {
+                    b.HasOne("ChiSo.Features.Frameworks.Criterion", "Criterion")
+                        .WithMany()
+                        .HasForeignKey("CriterionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ChiSo.Features.Surveys.Question", null)
+                        .WithMany("Links")
+                        .HasForeignKey("QuestionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Criterion");
+                });
+
             modelBuilder.Entity("ChiSo.Features.Surveys.QuestionSection", b =>
                 {
                     b.HasOne("ChiSo.Features.Surveys.Questionnaire", null)
@@ -2963,6 +3007,11 @@ namespace ChiSo.Data.Migrations.Postgres
             modelBuilder.Entity("ChiSo.Features.Results.IndexTarget", b =>
                 {
                     b.Navigation("Criteria");
+                });
+
+            modelBuilder.Entity("ChiSo.Features.Surveys.Question", b =>
+                {
+                    b.Navigation("Links");
                 });
 
             modelBuilder.Entity("ChiSo.Features.Surveys.Questionnaire", b =>

@@ -1613,6 +1613,28 @@ namespace ChiSo.Data.Migrations.Sqlite
                     b.ToTable("Questions");
                 });
 
+            modelBuilder.Entity("ChiSo.Features.Surveys.QuestionLink", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CriterionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("QuestionId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CriterionId");
+
+                    b.HasIndex("QuestionId", "CriterionId")
+                        .IsUnique();
+
+                    b.ToTable("QuestionLinks");
+                });
+
             modelBuilder.Entity("ChiSo.Features.Surveys.QuestionSection", b =>
                 {
                     b.Property<int>("Id")
@@ -1661,6 +1683,9 @@ namespace ChiSo.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Linked")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -2613,6 +2638,23 @@ namespace ChiSo.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ChiSo.Features.Surveys.QuestionLink", b =>
+                {
+                    b.HasOne("ChiSo.Features.Frameworks.Criterion", "Criterion")
+                        .WithMany()
+                        .HasForeignKey("CriterionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ChiSo.Features.Surveys.Question", null)
+                        .WithMany("Links")
+                        .HasForeignKey("QuestionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Criterion");
+                });
+
             modelBuilder.Entity("ChiSo.Features.Surveys.QuestionSection", b =>
                 {
                     b.HasOne("ChiSo.Features.Surveys.Questionnaire", null)
@@ -2863,6 +2905,11 @@ namespace ChiSo.Data.Migrations.Sqlite
             modelBuilder.Entity("ChiSo.Features.Results.IndexTarget", b =>
                 {
                     b.Navigation("Criteria");
+                });
+
+            modelBuilder.Entity("ChiSo.Features.Surveys.Question", b =>
+                {
+                    b.Navigation("Links");
                 });
 
             modelBuilder.Entity("ChiSo.Features.Surveys.Questionnaire", b =>
