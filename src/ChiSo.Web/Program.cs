@@ -60,6 +60,7 @@ builder.Services.AddRateLimiter(o =>
 builder.Services.AddChiSoDataProtection();
 builder.Services.AddHttpHardening(builder.Configuration);
 builder.Services.AddVietnameseProblems();
+builder.AddObservability();
 builder.Services.AddExceptionHandler<ChiSo.Web.AccessDeniedHandler>();
 builder.Services.AddExceptionHandler<ChiSo.Web.FileRefusedHandler>();
 builder.Services.AddOpenApi();
@@ -95,9 +96,11 @@ await using (var scope = app.Services.CreateAsyncScope())
         app.Logger.LogWarning("Removed {Count} data-protection keys stored unencrypted; users sign in again once.", dropped);
 }
 
+app.UseObservability();
 app.UseHttpHardening();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseReadRetry();
 app.UseNormalInput();
 app.UseRequestLocalization(o =>
 {
@@ -109,6 +112,7 @@ app.UseRequestLocalization(o =>
     o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
 });
 app.UseAuthentication();
+app.UseRequestLog();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.UseRateLimiter();
@@ -116,6 +120,7 @@ app.UseRateLimiter();
 // Anything mapped without a policy needs a signed-in user (the fallback policy); these are public on purpose.
 app.MapOpenApi().AllowAnonymous();
 app.MapStaticAssets().AllowAnonymous();
+app.MapHealth();
 // Every endpoint refuses a body without the values its type requires (400, not a 500 further in).
 var api = app.MapGroup("").CheckRequiredFields();
 api.MapAccountsApi();

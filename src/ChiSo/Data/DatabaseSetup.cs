@@ -49,10 +49,10 @@ public static class DatabaseSetup
     // Both hosts (through AddChiSoData), the tests and the design-time factories configure the context here, so all of
     // them save text in NFC.
     public static void ConfigureSqlite(DbContextOptionsBuilder o, string connection) =>
-        o.UseSqlite(connection, s => s.MigrationsAssembly(typeof(ChiSoDb).Assembly.FullName)).AddInterceptors(NfcInterceptor.Instance);
+        o.UseSqlite(connection, s => s.MigrationsAssembly(typeof(ChiSoDb).Assembly.FullName)).AddInterceptors(NfcInterceptor.Instance, QueryTimings.Instance);
 
     public static void ConfigurePostgres(DbContextOptionsBuilder o, string connection) =>
-        o.UseNpgsql(connection, s => s.MigrationsAssembly(typeof(ChiSoDb).Assembly.FullName)).AddInterceptors(NfcInterceptor.Instance);
+        o.UseNpgsql(connection, s => s.MigrationsAssembly(typeof(ChiSoDb).Assembly.FullName)).AddInterceptors(NfcInterceptor.Instance, QueryTimings.Instance);
 
     /// <summary>SQLite: write-ahead logging (docs/decisions/0012). Readers (scores, progress, exports) then never block the
     /// intake's writer nor it them, and a commit appends to the log instead of rewriting pages through a rollback journal.

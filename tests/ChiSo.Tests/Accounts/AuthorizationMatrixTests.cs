@@ -65,6 +65,7 @@ public abstract class AuthorizationMatrixTests(Provider provider)
         new("POST", "/api/surveys/rounds/{id:int}/responses/", Surveys),
         new("GET POST", "/khao-sat", Public),
         new("GET", "/culture", Public),
+        new("GET HEAD", "/healthz", Public), new("GET HEAD", "/readyz", Public),
         // The unit assessment: the routes admit everyone with a part in it; the service decides per unit and criterion
         // (tested in Assessments/AssessmentRulesTests). Setting up, reopening, the council and publication: admin only.
         new("POST PUT", "/api/cycles", Admin),
