@@ -101,7 +101,11 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
             Console.WriteLine($"Đã ghi {path}");
         }
         if (p.GetValue(json)) { WriteJson(report); return 0; }
-        Console.WriteLine($"{report.FrameworkName} {report.Year}: mất {ViText.Num(report.PointsLost)} điểm; nếu đạt mọi mục tiêu: {ViText.Num(report.ProjectedIfTargetsMet)}");
+        Console.WriteLine($"{report.FrameworkName} {report.Year}: mất {ViText.Num(report.PointsLost)} điểm; nếu đạt mọi mục tiêu: {ViText.Num(report.ProjectedIfTargetsMet)}"
+            + $" (tiêu chí có mục tiêu thấp hơn kết quả giữ kết quả); tổng các mục tiêu của kế hoạch: {ViText.Num(report.TargetsSum)}");
+        var c = report.Counts;
+        Console.WriteLine($"Theo đơn vị chủ trì (tiêu chí nhiều đơn vị chủ trì tính cho mỗi đơn vị): {ViText.Num(c.ByLead)} = {ViText.Num(c.InCriteria)} theo tiêu chí"
+            + $" + {ViText.Num(c.CountedAgain)} tính lặp ở {c.SharedCriteria} tiêu chí");
         foreach (var l in report.ByLead) Console.WriteLine($"{ViText.Num(l.PointsLost),8}  {l.Lead}");
         return 0;
     }));

@@ -8,7 +8,13 @@ public sealed record PlanDocument
     public string? Issuer { get; init; }
     public required string Title { get; init; }
     public int Year { get; init; }
+    /// <summary>The years the plan runs over when it says so ("giai đoạn 2021–2025"); omitted: its year.</summary>
+    public int? PeriodFrom { get; init; }
+    public int? PeriodTo { get; init; }
     public string Kind { get; init; } = "index-improvement";
+    /// <summary>"issued" for a plan known to be issued whose number the source does not give (seed 004); otherwise a
+    /// plan with a number is issued and one without is a draft.</summary>
+    public string? Status { get; init; }
     public string? Implements { get; init; }
     public List<string> Frameworks { get; init; } = [];
     public List<string> Purposes { get; init; } = [];
@@ -38,7 +44,14 @@ public sealed record TaskDocument
     public List<TaskDocument> Children { get; init; } = [];
 }
 
-public sealed record LeadAssignmentDocument(string Framework, string Criterion, List<string> Lead, List<string> Cooperating);
+/// <summary>A row of a plan's lead table ("phân công chủ trì"): who leads a criterion in the plan's year. <see cref="Criterion"/>
+/// is the criterion's code; <see cref="Name"/> the row as the plan writes it; <see cref="Scope"/> the part of the criterion
+/// the row is about ("điện sinh hoạt" of 6.3), when the plan splits one criterion over several rows.</summary>
+public sealed record LeadAssignmentDocument(string Framework, string Criterion, List<string> Lead, List<string> Cooperating)
+{
+    public string? Name { get; init; }
+    public string? Scope { get; init; }
+}
 
 public sealed record PlanTargetDocument
 {
