@@ -134,6 +134,12 @@ public abstract class SeedsWholeTests(Provider provider)
         xlsx.Position = 0;
         var sheet = xlsx.Query(useHeaderRow: true, sheetName: ReportExcel.Tasks).ToList();
         Assert.Equal(board.Count, sheet.Count);
+        // And the Word report counts them.
+        using var docx = new MemoryStream();
+        ReportWord.Write(consolidation, new DateOnly(2024, 12, 20), docx);
+        docx.Position = 0;
+        using var word = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open(docx, false);
+        Assert.Contains($"Tổng số {board.Count} nhiệm vụ", word.MainDocumentPart!.Document.Body!.InnerText);
     }
 }
 
