@@ -360,6 +360,7 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
                 new() { ["Mục"] = "Điểm bị mất cộng theo đơn vị chủ trì (tiêu chí nhiều đơn vị chủ trì tính cho mỗi đơn vị)", ["Giá trị"] = g.Counts.ByLead },
                 new() { ["Mục"] = "Điểm bị mất cộng theo tiêu chí (mỗi tiêu chí một lần)", ["Giá trị"] = g.Counts.InCriteria },
                 new() { ["Mục"] = $"Tính lặp ở {g.Counts.SharedCriteria} tiêu chí có nhiều đơn vị chủ trì", ["Giá trị"] = g.Counts.CountedAgain },
+                new() { ["Mục"] = "Lĩnh vực có kết quả công bố khác tổng tiêu chí thành phần", ["Giá trị"] = string.Join(", ", g.Counts.FieldsNotAdding) },
             },
             ["Theo tiêu chí"] = g.Criteria.Select(c => new Dictionary<string, object?>
             {

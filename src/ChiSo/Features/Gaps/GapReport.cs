@@ -42,8 +42,11 @@ public sealed record GapReport(
         decimal? projected = s.Framework.RollUp == RollUp.Sum ? SumProjection(s, s.Roots) : null;
         decimal? targets = s.Framework.RollUp == RollUp.Sum ? SumTargets(s, s.Roots) : null;
         var lost = leaves.Where(l => l.PointsLost is > 0).ToList();
+        var notAdding = byField.Where(f => f.PointsLost is { } fl
+                && leaves.Where(l => l.Field == f.Code && l.PointsLost is not null).Sum(l => l.PointsLost!.Value) != fl)
+            .Select(f => f.Code).ToList();
         var counts = new LostCounts(byLead.Sum(l => l.PointsLost), lost.Sum(l => l.PointsLost!.Value),
-            lost.Sum(l => l.PointsLost!.Value * Math.Max(0, l.Lead.Count - 1)), lost.Count(l => l.Lead.Count > 1));
+            lost.Sum(l => l.PointsLost!.Value * Math.Max(0, l.Lead.Count - 1)), lost.Count(l => l.Lead.Count > 1), notAdding);
         var target = HeadlineTarget.From(s.Target, s.Year + 1, null);
         var total = s.Result?.Total;
         return new GapReport(s.Framework.Key, s.Framework.Name, s.Year, s.Unit.Code, s.Unit.Name, s.Version.Max, total,
@@ -78,15 +81,15 @@ public sealed record GapReport(
 
     /// <summary>A node's projection is the sum of its children's when each has one, else its own target,
     /// else its own result: targets are set at different depths in the appendices.</summary>
-    /// <summary>The plan's own sum of targets, read as <see cref="SumProjection"/> reads them but without keeping a result
-    /// above its target: null when a part has no target.</summary>
+    /// <summary>The plan's own sum of targets: each field's target as the plan states it, else its parts' (no result kept
+    /// above its target); null when a part has no target.</summary>
     static decimal? SumTargets(IndexSnapshot s, IEnumerable<Criterion> nodes)
     {
         decimal sum = 0;
         foreach (var n in nodes)
         {
             var children = s.ChildrenOf(n).ToList();
-            var value = (children.Count > 0 ? SumTargets(s, children) : null) ?? s.TargetOf(n)?.Value;
+            var value = s.TargetOf(n)?.Value ?? (children.Count > 0 ? SumTargets(s, children) : null);
             if (value is null) return null;
             sum += value.Value;
         }
@@ -108,10 +111,11 @@ public sealed record GapReport(
 }
 
 /// <summary>What the points-lost figures count. <see cref="ByLead"/> adds each lead's losses, so a criterion led by two
-/// agencies counts for both: it is <see cref="InCriteria"/> (each criterion once) plus <see cref="CountedAgain"/> (the
+/// agencies counts for both: it is <see cref="InCriteria"/> (each leaf criterion once) plus <see cref="CountedAgain"/> (the
 /// losses of the <see cref="SharedCriteria"/> criteria with several leads, counted again per extra lead). The headline
-/// points lost (maximum − total) may differ again from <see cref="InCriteria"/> by bonus and penalty points and rounding.</summary>
-public sealed record LostCounts(decimal ByLead, decimal InCriteria, decimal CountedAgain, int SharedCriteria);
+/// points lost (maximum − published total) differs from <see cref="InCriteria"/> where a field's published result is not
+/// the sum of its criteria (<see cref="FieldsNotAdding"/>; PAR INDEX 2023: 8.57 against 8.83).</summary>
+public sealed record LostCounts(decimal ByLead, decimal InCriteria, decimal CountedAgain, int SharedCriteria, IReadOnlyList<string> FieldsNotAdding);
 
 public sealed record LeadGap(string Lead, decimal PointsLost, int WeakCriteria, IReadOnlyList<string> Codes);
 
