@@ -102,7 +102,12 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
             Console.WriteLine($"Đã ghi {path}");
         }
         if (p.GetValue(json)) { WriteJson(report); return 0; }
-        Console.WriteLine($"{report.FrameworkName} {report.Year}: mất {ViText.Num(report.PointsLost)} điểm; nếu đạt mọi mục tiêu: {ViText.Num(report.ProjectedIfTargetsMet)}");
+        Console.WriteLine($"{report.FrameworkName} {report.Year}: mất {ViText.Num(report.PointsLost)} điểm; nếu đạt mọi mục tiêu: {ViText.Num(report.ProjectedIfTargetsMet)}"
+            + $" (tiêu chí có mục tiêu thấp hơn kết quả giữ kết quả); tổng các mục tiêu của kế hoạch: {ViText.Num(report.TargetsSum)}");
+        var c = report.Counts;
+        Console.WriteLine($"Theo đơn vị chủ trì (tiêu chí nhiều đơn vị chủ trì tính cho mỗi đơn vị): {ViText.Num(c.ByLead)} = {ViText.Num(c.InCriteria)} theo tiêu chí"
+            + $" + {ViText.Num(c.CountedAgain)} tính lặp ở {c.SharedCriteria} tiêu chí"
+            + (c.FieldsNotAdding.Count > 0 ? $"; kết quả công bố của lĩnh vực {string.Join(", ", c.FieldsNotAdding)} khác tổng tiêu chí thành phần" : ""));
         foreach (var l in report.ByLead) Console.WriteLine($"{ViText.Num(l.PointsLost),8}  {l.Lead}");
         return 0;
     }));

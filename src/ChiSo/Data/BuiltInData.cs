@@ -47,15 +47,34 @@ public static class BuiltInData
             if (!report.Succeeded)
                 throw new InvalidOperationException($"Built-in questionnaire {file} is invalid: " + string.Join("; ", report.Problems));
         }
+        await PlansAsync(db, addMissing: true, ct);
+    }
+
+    /// <summary>Plans are created once; after that they belong to their users (progress, edits). A built-in plan stored
+    /// before its document held tasks is completed from it, once (<see cref="PlanImporter.CompleteAsync"/>).</summary>
+    static async Task PlansAsync(ChiSoDb db, bool addMissing, CancellationToken ct)
+    {
         var plans = new PlanImporter(db);
         foreach (var plan in Plans())
         {
-            // Plans are created once; after that they belong to their users (progress, edits).
-            if (await db.Plans.AnyAsync(p => p.Title == plan.Title && p.Year == plan.Year, ct)) continue;
+            if (await db.Plans.FirstOrDefaultAsync(p => p.Title == plan.Title && p.Year == plan.Year, ct) is { } stored)
+            {
+                await plans.CompleteAsync(stored, plan, Actor.System, ct);
+                continue;
+            }
+            if (!addMissing) continue;
             var (_, problems) = await plans.ImportAsync(plan, Actor.System, ct);
             if (problems.Count > 0)
                 throw new InvalidOperationException($"Built-in plan {plan.Number ?? plan.Title} is invalid: " + string.Join("; ", problems));
         }
+    }
+
+    /// <summary>What a database seeded by an earlier version lacks: built-in plans completed (a plan its users deleted
+    /// stays deleted), deadlines read again with today's reading of their texts.</summary>
+    public static async Task UpgradeAsync(ChiSoDb db, CancellationToken ct = default)
+    {
+        await PlansAsync(db, addMissing: false, ct);
+        await PlanTasks.RereadDeadlinesAsync(db, ct);
     }
 
     /// <summary>The plans transcribed from the seeds, oldest first so that a unit's plan finds the plan it implements.</summary>
@@ -75,5 +94,6 @@ public static class BuiltInData
         await AccountsSetup.EnsureRolesAsync(db, ct);
         await DatabaseSetup.UseWriteAheadLogAsync(db, ct);
         if (!await db.Frameworks.AnyAsync(ct)) await SeedAsync(db, clock, ct);
+        else await UpgradeAsync(db, ct);
     }
 }

@@ -105,6 +105,10 @@ public abstract class GapReportTests(Provider provider)
         Assert.Equal(17.5m, gaps.ProjectedIfTargetsMet);
         Assert.Equal(("≥", 17m), (gaps.Target?.Comparator, gaps.Target?.Value));
         Assert.True(gaps.ProjectionMeetsTarget);
+        // 2.2 has no target, so the plan's targets do not add up to an index.
+        Assert.Null(gaps.TargetsSum);
+        Assert.Equal((3.2m, 3.2m, 0m, 0), (gaps.Counts.ByLead, gaps.Counts.InCriteria, gaps.Counts.CountedAgain, gaps.Counts.SharedCriteria));
+        Assert.Empty(gaps.Counts.FieldsNotAdding);
     }
 
     [Fact]
@@ -134,6 +138,14 @@ public abstract class GapReportTests(Provider provider)
         Assert.True(c321.Weak);
         Assert.Equal(["Văn phòng Ủy ban nhân dân Thành phố Hà Nội"], c321.Lead);
         Assert.Equal(gaps.ByLead.OrderByDescending(l => l.PointsLost).Select(l => l.Lead), gaps.ByLead.Select(l => l.Lead));
+
+        // Issue 11: the sum by lead (8.83) against the 8.57 lost: the leaf criteria lose 8.83, the published field results 8.57.
+        Assert.Equal(gaps.ByLead.Sum(l => l.PointsLost), gaps.Counts.ByLead);
+        Assert.Equal(gaps.Counts.ByLead, gaps.Counts.InCriteria + gaps.Counts.CountedAgain);
+        Assert.Equal(8.83m, gaps.Counts.ByLead);
+        Assert.NotEmpty(gaps.Counts.FieldsNotAdding);
+        // "If every target is met" keeps results above their targets (94.83); the plan's own targets add up to 94.
+        Assert.Equal((94.83m, 94.00m), (gaps.ProjectedIfTargetsMet, gaps.TargetsSum));
     }
 }
 

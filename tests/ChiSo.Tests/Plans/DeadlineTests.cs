@@ -40,8 +40,14 @@ public class DeadlineTests
     [InlineData("Quy IV/2024", 2024, "2024-10-01", "2024-12-31")]
     [InlineData("2024", 2024, "2024-01-01", "2024-12-31")]
     [InlineData("30/6/2024", 2024, null, "2024-06-30")]
-    [InlineData("trước ngày 15/12/2024", 2024, null, "2024-12-15")]
-    [InlineData("Trước 01/3/2024", 2024, null, "2024-03-01")]
+    // "Trước" excludes the day or month it names (decision 0021); "chậm nhất" includes it.
+    [InlineData("trước ngày 15/12/2024", 2024, null, "2024-12-14")]
+    [InlineData("Trước 01/3/2024", 2024, null, "2024-02-29")]
+    [InlineData("Trước ngày 01/3/2024", 2024, null, "2024-02-29")]
+    [InlineData("gửi về phòng Nội vụ trước ngày 01/3/2024", 2024, null, "2024-02-29")]
+    [InlineData("đảm bảo hoàn thiện trước tháng 9/2024", 2024, null, "2024-08-31")]
+    [InlineData("Trước tháng 9/2024", 2024, null, "2024-08-31")]
+    [InlineData("Hoàn thành trong tháng 12/2023", 2023, "2023-12-01", "2023-12-31")]
     [InlineData("Chậm nhất ngày 30/6", 2024, null, "2024-06-30")]
     [InlineData("ngày 30 tháng 6 năm 2024", 2024, null, "2024-06-30")]
     [InlineData("Trước tháng 6/2024", 2024, null, "2024-05-31")]
@@ -80,6 +86,9 @@ public class DeadlineTests
     [InlineData("Từ tháng 6 đến tháng 12/2022", 2022, "2022-06-01", "2022-12-31")]
     [InlineData("Từ tháng 8 đến tháng 4/2023", 2022, "2022-08-01", "2023-04-30")]
     [InlineData("từ quý II đến hết quý IV/2024", 2024, "2024-04-01", "2024-12-31")]
+    // Seed 000: a task spanning two years.
+    [InlineData("Hoàn thành trong năm 2023 – 2024", 2023, "2023-01-01", "2024-12-31")]
+    [InlineData("Giai đoạn 2023-2025", 2023, "2023-01-01", "2025-12-31")]
     public void Reads_ranges(string text, int planYear, string start, string due)
     {
         var d = Deadline.Parse(text, planYear);
@@ -98,6 +107,13 @@ public class DeadlineTests
     [InlineData("Hằng Quí", Recurrence.Quarterly)]
     [InlineData("Hằng năm", Recurrence.Yearly)]
     [InlineData("Hàng năm", Recurrence.Yearly)]
+    // Seed 000: "Hàng tuần ít nhất 1 tin bài"; seed 004: "ít nhất 6 tháng/lần", "ít nhất 2 lần/năm", "theo định kỳ hằng tháng, quý, năm".
+    [InlineData("Hàng tuần ít nhất 1 tin bài", Recurrence.Weekly)]
+    [InlineData("Định kỳ ít nhất 6 tháng/lần", Recurrence.HalfYearly)]
+    [InlineData("ít nhất 2 lần/năm", Recurrence.HalfYearly)]
+    [InlineData("ít nhất 01 lần trong năm", Recurrence.Yearly)]
+    [InlineData("Theo định kỳ hằng tháng, quý, năm", Recurrence.Monthly)]
+    [InlineData("Báo cáo Quý 1, 6 tháng, 9 tháng và năm", Recurrence.Quarterly)]
     public void Reads_recurring(string text, Recurrence every)
     {
         var d = Deadline.Parse(text, 2024);
@@ -147,13 +163,51 @@ public class DeadlineTests
     [Fact]
     public void A_named_day_moves_the_occurrences()
     {
-        var yearly = Deadline.Parse("Hằng năm, trước ngày 15/12", 2024);
-        var monthly = Deadline.Parse("Trước ngày 31 hằng tháng", 2024);
+        var yearly = Deadline.Parse("Hằng năm, ngày 15/12", 2024);
+        var before = Deadline.Parse("Hằng năm, trước ngày 15/12", 2024);
+        var monthly = Deadline.Parse("Ngày 20 hằng tháng", 2024);
+        var beforeMonthly = Deadline.Parse("Trước ngày 31 hằng tháng", 2024);
 
         Assert.Equal([new DateOnly(2024, 12, 15)], yearly.Occurrences(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31)));
+        Assert.Equal([new DateOnly(2024, 12, 14)], before.Occurrences(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31)));
         Assert.Equal(
-            [new DateOnly(2024, 1, 31), new DateOnly(2024, 2, 29), new DateOnly(2024, 3, 31)],
+            [new DateOnly(2024, 1, 20), new DateOnly(2024, 2, 20), new DateOnly(2024, 3, 20)],
             monthly.Occurrences(new DateOnly(2024, 1, 1), new DateOnly(2024, 3, 31)));
+        // The day before the 31st; a month without one is due on its last day.
+        Assert.Equal(
+            [new DateOnly(2024, 1, 30), new DateOnly(2024, 2, 29), new DateOnly(2024, 3, 30), new DateOnly(2024, 4, 30)],
+            beforeMonthly.Occurrences(new DateOnly(2024, 1, 1), new DateOnly(2024, 4, 30)));
+        Assert.Equal("Hằng tháng (trước ngày 31)", beforeMonthly.Describe(ViText.Vi));
+    }
+
+    [Fact]
+    public void Half_yearly_and_weekly_fall_on_their_periods_last_day()
+    {
+        var half = Deadline.Parse("ít nhất 2 lần/năm", 2024);
+        var weekly = Deadline.Parse("Hàng tuần ít nhất 1 tin bài", 2024);
+
+        Assert.Equal([new DateOnly(2024, 6, 30), new DateOnly(2024, 12, 31)], half.Occurrences(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31)));
+        Assert.Equal("6 tháng một lần (30/06, 31/12)", half.Describe(ViText.Vi));
+        // 1/1/2024 is a Monday: the first week is due on Sunday 7/1.
+        Assert.Equal([new DateOnly(2024, 1, 7), new DateOnly(2024, 1, 14)], weekly.Occurrences(new DateOnly(2024, 1, 1), new DateOnly(2024, 1, 20)));
+        Assert.Equal(52, weekly.Occurrences(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31)).Count());
+    }
+
+    [Fact]
+    public void A_recurring_deadline_recurs_within_its_plans_window()
+    {
+        // 430/KH-UBND, issued 15/6/2023, its year 2023: task 18 reports monthly from June to December 2023.
+        var monthly = Deadline.Parse("Hàng tháng báo cáo UBND TP", 2023).Within(new DateOnly(2023, 6, 15), new DateOnly(2023, 12, 31));
+        var dates = monthly.Occurrences(new DateOnly(2023, 1, 1), new DateOnly(2026, 12, 31)).ToList();
+        Assert.Equal(new DateOnly(2023, 6, 30), dates[0]);
+        Assert.Equal(new DateOnly(2023, 12, 31), dates[^1]);
+        Assert.Equal(7, dates.Count);
+
+        // A plan for 2021–2025 recurs until 2025 ends; dated deadlines are untouched.
+        var yearly = Deadline.Parse("Hằng năm", 2021).Within(new DateOnly(2021, 3, 1), new DateOnly(2025, 12, 31));
+        Assert.Equal(5, yearly.Occurrences(new DateOnly(2020, 1, 1), new DateOnly(2030, 12, 31)).Count());
+        var dated = Deadline.Parse("Quý II/2024", 2024);
+        Assert.Equal(dated, dated.Within(new DateOnly(2024, 6, 1), new DateOnly(2024, 12, 31)));
     }
 
     [Fact]
@@ -169,7 +223,6 @@ public class DeadlineTests
     [InlineData("Thường xuyên")]
     [InlineData("Thường xuyên (Nhiệm vụ theo quy chế hoạt động chuyên trang)")]
     [InlineData("thuong xuyen")]
-    [InlineData("Theo quy định")]
     public void Reads_continuous(string text)
     {
         var d = Deadline.Parse(text, 2024);
@@ -178,6 +231,18 @@ public class DeadlineTests
         Assert.Null(d.Due);
         Assert.Equal(text, d.Text);
         Assert.Equal("Thường xuyên", d.Describe(ViText.Vi));
+    }
+
+    [Theory]
+    [InlineData("Theo quy định")]
+    [InlineData("Theo quy định của pháp luật")]
+    public void Theo_quy_định_is_kept_as_written_and_never_overdue(string text)
+    {
+        var d = Deadline.Parse(text, 2024);
+
+        Assert.Equal(DeadlineKind.Regulated, d.Kind);
+        Assert.Null(d.Due);
+        Assert.Equal(text, d.Describe(ViText.Vi));
     }
 
     [Theory]
@@ -234,6 +299,8 @@ public class DeadlineTests
     [InlineData("Từ 13/2022 đến 12/2022")]
     [InlineData("Từ 12/2023 đến 6/2023")]
     [InlineData("Trước tháng 13/2024")]
+    [InlineData("3 lần/năm")]
+    [InlineData("Hoàn thành trong năm 2024 – 2023")]
     [InlineData("Hằng năm, trước ngày 31/2")]
     [InlineData("Dự kiến abc")]
     [InlineData("abc")]

@@ -42,11 +42,11 @@ public sealed class TaskRulesTests
         var t = Task("Tháng 6/2024");
         var clock = ClockAt(D(2024, 6, 30));
 
-        var onDue = TaskBoard.Evaluate(t, 2024, TaskBoard.Today(clock));
+        var onDue = TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), TaskBoard.Today(clock));
         clock.Advance(TimeSpan.FromDays(1));
-        var after = TaskBoard.Evaluate(t, 2024, TaskBoard.Today(clock));
+        var after = TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), TaskBoard.Today(clock));
         clock.Advance(TimeSpan.FromDays(9));
-        var later = TaskBoard.Evaluate(t, 2024, TaskBoard.Today(clock));
+        var later = TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), TaskBoard.Today(clock));
 
         Assert.Equal(D(2024, 6, 30), onDue.Due);
         Assert.False(onDue.Overdue);
@@ -70,8 +70,8 @@ public sealed class TaskRulesTests
         var t = Task("Tháng 6/2024");
         File(t, Snv, ProgressStatus.Done, 100, D(2024, 6, 20));
 
-        Assert.Equal(ProgressStatus.NotStarted, TaskBoard.Evaluate(t, 2024, D(2024, 6, 19)).Status);
-        var done = TaskBoard.Evaluate(t, 2024, D(2024, 7, 15));
+        Assert.Equal(ProgressStatus.NotStarted, TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 6, 19)).Status);
+        var done = TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 7, 15));
         Assert.Equal(ProgressStatus.Done, done.Status);
         Assert.True(done.DoneOnTime);
         Assert.False(done.Overdue);
@@ -85,7 +85,7 @@ public sealed class TaskRulesTests
         File(t, Snv, ProgressStatus.Done, 100, D(2024, 7, 5));
         File(t, Snv, ProgressStatus.Done, 100, D(2024, 7, 20)); // more evidence, same completion
 
-        var s = TaskBoard.Evaluate(t, 2024, D(2024, 8, 1));
+        var s = TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 8, 1));
 
         Assert.True(s.DoneLate);
         Assert.False(s.DoneOnTime);
@@ -99,21 +99,21 @@ public sealed class TaskRulesTests
     {
         var t = Task("Tháng 6/2024");
         // 16 days before: not yet in the window.
-        Assert.False(TaskBoard.Evaluate(t, 2024, D(2024, 6, 14)).AtRisk);
+        Assert.False(TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 6, 14)).AtRisk);
         // 14 days before, nothing filed: at risk.
-        Assert.True(TaskBoard.Evaluate(t, 2024, D(2024, 6, 16)).AtRisk);
+        Assert.True(TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 6, 16)).AtRisk);
 
         File(t, Snv, ProgressStatus.InProgress, 40, D(2024, 6, 17));
-        Assert.True(TaskBoard.Evaluate(t, 2024, D(2024, 6, 20)).AtRisk); // below 50 %
+        Assert.True(TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 6, 20)).AtRisk); // below 50 %
 
         File(t, Snv, ProgressStatus.InProgress, 80, D(2024, 6, 18));
-        Assert.False(TaskBoard.Evaluate(t, 2024, D(2024, 6, 20)).AtRisk); // far along and recent
+        Assert.False(TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 6, 20)).AtRisk); // far along and recent
 
         var stale = Task("Tháng 6/2024");
         File(stale, Snv, ProgressStatus.InProgress, 80, D(2024, 5, 10));
-        Assert.True(TaskBoard.Evaluate(stale, 2024, D(2024, 6, 20)).AtRisk); // silent for over 30 days
+        Assert.True(TaskBoard.Evaluate(stale, PlanWindow.OfYear(2024), D(2024, 6, 20)).AtRisk); // silent for over 30 days
         // Past the due date it is overdue, no longer "at risk".
-        Assert.False(TaskBoard.Evaluate(stale, 2024, D(2024, 7, 2)).AtRisk);
+        Assert.False(TaskBoard.Evaluate(stale, PlanWindow.OfYear(2024), D(2024, 7, 2)).AtRisk);
     }
 
     [Fact]
@@ -122,13 +122,13 @@ public sealed class TaskRulesTests
         var t = Task("Hằng quý");
         File(t, Snv, ProgressStatus.Done, 100, D(2024, 3, 28), D(2024, 3, 31));
 
-        var may = TaskBoard.Evaluate(t, 2024, D(2024, 5, 10));
+        var may = TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 5, 10));
         Assert.Equal(D(2024, 6, 30), may.Due);
         Assert.Empty(may.Missed);
         Assert.False(may.Overdue);
         Assert.Equal(ProgressStatus.NotStarted, may.Status); // the Q2 occurrence has not started
 
-        var october = TaskBoard.Evaluate(t, 2024, D(2024, 10, 10));
+        var october = TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 10, 10));
         Assert.Equal(D(2024, 12, 31), october.Due);
         Assert.Equal([D(2024, 6, 30), D(2024, 9, 30)], october.Missed);
         Assert.True(october.Overdue);
@@ -136,39 +136,76 @@ public sealed class TaskRulesTests
 
         // An update without an occurrence answers the next one on or after its date.
         File(t, Snv, ProgressStatus.Done, 100, D(2024, 6, 25));
-        Assert.Equal([D(2024, 9, 30)], TaskBoard.Evaluate(t, 2024, D(2024, 10, 10)).Missed);
+        Assert.Equal([D(2024, 9, 30)], TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 10, 10)).Missed);
     }
 
     [Fact]
     public void Monthly_recurring_task_lists_occurrences_only_in_the_plan_year()
     {
         var t = Task("Hàng tháng báo cáo UBND TP", 2023);
-        var s = TaskBoard.Evaluate(t, 2023, D(2024, 2, 10));
+        var s = TaskBoard.Evaluate(t, PlanWindow.OfYear(2023), D(2024, 2, 10));
         Assert.Equal(12, s.Missed.Count);
         Assert.Equal(D(2023, 1, 31), s.Missed[0]);
-        Assert.Equal(D(2024, 2, 29), s.Due);
+        // The plan's year is over: nothing more falls due.
+        Assert.Null(s.Due);
+    }
+
+    [Fact]
+    public void A_recurring_task_starts_at_its_plans_issue_date()
+    {
+        // Task 18 of 430/KH-UBND (issued 15/6/2023): its first report was due 30/6/2023, not 31/1/2023.
+        var t = Task("Hàng tháng báo cáo UBND TP", 2023);
+        t.Plan!.IssuedOn = D(2023, 6, 15);
+        var s = TaskBoard.Evaluate(t, t.Plan.Window, D(2023, 8, 10));
+
+        Assert.Equal([D(2023, 6, 30), D(2023, 7, 31)], s.Missed);
+        Assert.Equal(D(2023, 8, 31), s.Due);
+        Assert.Equal(D(2023, 8, 10).DayNumber - D(2023, 6, 30).DayNumber, s.DaysLate);
+    }
+
+    [Fact]
+    public void A_yearly_task_stops_at_the_end_of_its_plans_period()
+    {
+        var t = Task("Hằng năm", 2024);
+        File(t, Snv, ProgressStatus.Done, 100, D(2024, 12, 20));
+
+        // Done for 2024: nothing is due in 2025 or 2026, nothing late on 1/3/2025.
+        var after = TaskBoard.Evaluate(t, t.Plan!.Window, D(2025, 3, 1));
+        Assert.Null(after.Due);
+        Assert.Empty(after.Missed);
+        Assert.False(after.Overdue);
+        Assert.Equal(0, after.DaysLate);
+        Assert.Equal(ProgressStatus.Done, after.Status);
+        Assert.Empty(TaskBoard.DeadlineOf(t, t.Plan.Window).Occurrences(D(2025, 1, 1), D(2026, 12, 31)));
+
+        // A plan that says its period (2021–2025) recurs every year of it.
+        t.Plan.PeriodFrom = 2024;
+        t.Plan.PeriodTo = 2025;
+        var period = TaskBoard.Evaluate(t, t.Plan.Window, D(2026, 3, 1));
+        Assert.Equal([D(2025, 12, 31)], period.Missed);
+        Assert.Null(period.Due);
     }
 
     [Fact]
     public void Continuous_is_never_overdue_unparsed_is_flagged_and_event_waits_for_its_date()
     {
-        var continuous = TaskBoard.Evaluate(Task("Thường xuyên"), 2024, D(2030, 1, 1));
+        var continuous = TaskBoard.Evaluate(Task("Thường xuyên"), PlanWindow.OfYear(2024), D(2030, 1, 1));
         Assert.False(continuous.Overdue);
         Assert.Null(continuous.Due);
 
-        var unparsed = TaskBoard.Evaluate(Task("Chưa xác định"), 2024, D(2030, 1, 1));
+        var unparsed = TaskBoard.Evaluate(Task("Chưa xác định"), PlanWindow.OfYear(2024), D(2030, 1, 1));
         Assert.Equal(DeadlineKind.Unparsed, unparsed.Kind);
         Assert.True(unparsed.NeedsDeadline);
         Assert.False(unparsed.Overdue);
 
         var t = Task("Sau khi Phòng Thương mại và Công nghiệp Việt Nam công bố");
-        var waiting = TaskBoard.Evaluate(t, 2024, D(2030, 1, 1));
+        var waiting = TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2030, 1, 1));
         Assert.True(waiting.AwaitingEvent);
         Assert.False(waiting.Overdue);
 
         t.EventDate = D(2024, 5, 7);
-        Assert.False(TaskBoard.Evaluate(t, 2024, D(2024, 6, 6)).Overdue); // 30 days after the event
-        var late = TaskBoard.Evaluate(t, 2024, D(2024, 6, 7));
+        Assert.False(TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 6, 6)).Overdue); // 30 days after the event
+        var late = TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 6, 7));
         Assert.True(late.Overdue);
         Assert.Equal(D(2024, 6, 6), late.Due);
     }
@@ -179,15 +216,15 @@ public sealed class TaskRulesTests
         var t = Task("Tháng 6/2024", leads: [Snv, Stp]);
         File(t, Snv, ProgressStatus.Done, 100, D(2024, 6, 10));
 
-        var whole = TaskBoard.Evaluate(t, 2024, D(2024, 7, 1));
+        var whole = TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 7, 1));
         Assert.Equal(ProgressStatus.InProgress, whole.Status);
         Assert.Equal(50, whole.Percent);
         Assert.True(whole.Overdue);
-        Assert.True(TaskBoard.EvaluateFor(t, 2024, D(2024, 7, 1), Snv.Id).DoneOnTime);
-        Assert.True(TaskBoard.EvaluateFor(t, 2024, D(2024, 7, 1), Stp.Id).Overdue);
+        Assert.True(TaskBoard.EvaluateFor(t, PlanWindow.OfYear(2024), D(2024, 7, 1), Snv.Id).DoneOnTime);
+        Assert.True(TaskBoard.EvaluateFor(t, PlanWindow.OfYear(2024), D(2024, 7, 1), Stp.Id).Overdue);
 
         File(t, Stp, ProgressStatus.Done, 100, D(2024, 7, 3));
-        var done = TaskBoard.Evaluate(t, 2024, D(2024, 7, 10));
+        var done = TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 7, 10));
         Assert.True(done.DoneLate);
         Assert.Equal(D(2024, 7, 3), done.DoneOn);
     }
@@ -197,7 +234,7 @@ public sealed class TaskRulesTests
     {
         var t = Task("Tháng 6/2024", cooperating: [Stp]);
         File(t, Stp, ProgressStatus.Done, 100, D(2024, 6, 10), role: AgencyRole.Cooperating);
-        Assert.Equal(ProgressStatus.NotStarted, TaskBoard.Evaluate(t, 2024, D(2024, 6, 20)).Status);
+        Assert.Equal(ProgressStatus.NotStarted, TaskBoard.Evaluate(t, PlanWindow.OfYear(2024), D(2024, 6, 20)).Status);
     }
 
     TaskSet Set(params PlanTask[] tasks) => new()

@@ -41,6 +41,8 @@ public sealed partial class AssessmentService
 
         var rows = a.Items;
         var lines = new List<ScorecardLine>();
+        // What a field could score: its applicable leaves' maximum, scored or not (1 of 10 points is 10 %, not 100 %).
+        var applicable = new Dictionary<string, decimal>();
         for (var i = 0; i < rows.Count; i++)
         {
             var r = rows[i];
@@ -50,6 +52,7 @@ public sealed partial class AssessmentService
             decimal? Sum(Func<ItemView, decimal?> f) => leaves.Select(f).Where(v => v is not null).Select(v => v!.Value) is var v && v.Any() ? v.Sum() : null;
             decimal? LostOf(ItemView x) => x.Kind == CriterionKind.Standard && !x.NotApplicable && x.Points is { } p ? (x.Max ?? 0) - p : null;
             var lost = standard ? Sum(LostOf) : null;
+            if (r.Depth == 0 && standard) applicable[r.Code] = leaves.Where(x => !x.NotApplicable).Sum(x => x.Max ?? 0);
             decimal? prev = previous.TryGetValue((cu.UnitId, r.Code), out var pv) ? pv : null;
             lines.Add(new ScorecardLine(r.Code, r.Name, r.Depth, r.IsLeaf, r.Kind, r.Method, r.Max,
                 r.IsLeaf ? r.SelfPoints : standard ? Sum(x => x.SelfPoints) : null,
@@ -57,8 +60,8 @@ public sealed partial class AssessmentService
                 r.Points, lost, prev, prev is not null && r.Points is { } pts ? pts - prev : null, r.NotApplicable));
         }
         var fields = lines.Where(x => x.Depth == 0 && x.Kind == CriterionKind.Standard && x.Points is not null)
-            .Select(x => new FieldPercent(x.Code, x.Name, x.Points!.Value, x.Points!.Value + (x.Lost ?? 0),
-                x.Points + (x.Lost ?? 0) is > 0 and var m ? Math.Round(x.Points!.Value * 100 / m, 2, MidpointRounding.AwayFromZero) : 0))
+            .Select(x => new FieldPercent(x.Code, x.Name, x.Points!.Value, applicable[x.Code],
+                applicable[x.Code] is > 0 and var m ? Math.Round(x.Points!.Value * 100 / m, 2, MidpointRounding.AwayFromZero) : 0))
             .ToList();
 
         var ranking = await RankAsync(l, ct);

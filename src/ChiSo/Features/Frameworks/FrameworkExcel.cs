@@ -355,7 +355,12 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
                 new() { ["Mục"] = "Kết quả", ["Giá trị"] = g.Result },
                 new() { ["Mục"] = "Điểm bị mất", ["Giá trị"] = g.PointsLost },
                 new() { ["Mục"] = $"Mục tiêu năm {g.Year + 1}", ["Giá trị"] = g.Target?.ToString() },
-                new() { ["Mục"] = "Dự kiến nếu đạt mọi mục tiêu", ["Giá trị"] = g.ProjectedIfTargetsMet },
+                new() { ["Mục"] = "Dự kiến nếu đạt mọi mục tiêu (tiêu chí có mục tiêu thấp hơn kết quả giữ kết quả)", ["Giá trị"] = g.ProjectedIfTargetsMet },
+                new() { ["Mục"] = "Tổng các mục tiêu của kế hoạch", ["Giá trị"] = g.TargetsSum },
+                new() { ["Mục"] = "Điểm bị mất cộng theo đơn vị chủ trì (tiêu chí nhiều đơn vị chủ trì tính cho mỗi đơn vị)", ["Giá trị"] = g.Counts.ByLead },
+                new() { ["Mục"] = "Điểm bị mất cộng theo tiêu chí (mỗi tiêu chí một lần)", ["Giá trị"] = g.Counts.InCriteria },
+                new() { ["Mục"] = $"Tính lặp ở {g.Counts.SharedCriteria} tiêu chí có nhiều đơn vị chủ trì", ["Giá trị"] = g.Counts.CountedAgain },
+                new() { ["Mục"] = "Lĩnh vực có kết quả công bố khác tổng tiêu chí thành phần", ["Giá trị"] = string.Join(", ", g.Counts.FieldsNotAdding) },
             },
             ["Theo tiêu chí"] = g.Criteria.Select(c => new Dictionary<string, object?>
             {

@@ -17,6 +17,8 @@ public sealed record GapReport(
     HeadlineTarget? Target,
     decimal? ProjectedIfTargetsMet,
     bool? ProjectionMeetsTarget,
+    decimal? TargetsSum,
+    LostCounts Counts,
     IReadOnlyList<LeadGap> ByLead,
     IReadOnlyList<FieldGap> ByField,
     IReadOnlyList<CriterionGap> Criteria)
@@ -38,12 +40,19 @@ public sealed record GapReport(
         }).ToList();
 
         decimal? projected = s.Framework.RollUp == RollUp.Sum ? SumProjection(s, s.Roots) : null;
+        decimal? targets = s.Framework.RollUp == RollUp.Sum ? SumTargets(s, s.Roots) : null;
+        var lost = leaves.Where(l => l.PointsLost is > 0).ToList();
+        var notAdding = byField.Where(f => f.PointsLost is { } fl
+                && leaves.Where(l => l.Field == f.Code && l.PointsLost is not null).Sum(l => l.PointsLost!.Value) != fl)
+            .Select(f => f.Code).ToList();
+        var counts = new LostCounts(byLead.Sum(l => l.PointsLost), lost.Sum(l => l.PointsLost!.Value),
+            lost.Sum(l => l.PointsLost!.Value * Math.Max(0, l.Lead.Count - 1)), lost.Count(l => l.Lead.Count > 1), notAdding);
         var target = HeadlineTarget.From(s.Target, s.Year + 1, null);
         var total = s.Result?.Total;
         return new GapReport(s.Framework.Key, s.Framework.Name, s.Year, s.Unit.Code, s.Unit.Name, s.Version.Max, total,
             total is { } t ? s.Version.Max - t : null, target, projected,
             projected is { } p && target is not null ? Comparators.Parse(target.Comparator)!.Value.IsMet(p, target.Value) : null,
-            byLead, byField, leaves);
+            targets, counts, byLead, byField, leaves);
     }
 
     static CriterionGap Leaf(IndexSnapshot s, Criterion c)
@@ -72,6 +81,21 @@ public sealed record GapReport(
 
     /// <summary>A node's projection is the sum of its children's when each has one, else its own target,
     /// else its own result: targets are set at different depths in the appendices.</summary>
+    /// <summary>The plan's own sum of targets: each field's target as the plan states it, else its parts' (no result kept
+    /// above its target); null when a part has no target.</summary>
+    static decimal? SumTargets(IndexSnapshot s, IEnumerable<Criterion> nodes)
+    {
+        decimal sum = 0;
+        foreach (var n in nodes)
+        {
+            var children = s.ChildrenOf(n).ToList();
+            var value = s.TargetOf(n)?.Value ?? (children.Count > 0 ? SumTargets(s, children) : null);
+            if (value is null) return null;
+            sum += value.Value;
+        }
+        return sum;
+    }
+
     static decimal? SumProjection(IndexSnapshot s, IEnumerable<Criterion> nodes)
     {
         decimal sum = 0;
@@ -85,6 +109,13 @@ public sealed record GapReport(
         return sum;
     }
 }
+
+/// <summary>What the points-lost figures count. <see cref="ByLead"/> adds each lead's losses, so a criterion led by two
+/// agencies counts for both: it is <see cref="InCriteria"/> (each leaf criterion once) plus <see cref="CountedAgain"/> (the
+/// losses of the <see cref="SharedCriteria"/> criteria with several leads, counted again per extra lead). The headline
+/// points lost (maximum − published total) differs from <see cref="InCriteria"/> where a field's published result is not
+/// the sum of its criteria (<see cref="FieldsNotAdding"/>; PAR INDEX 2023: 8.57 against 8.83).</summary>
+public sealed record LostCounts(decimal ByLead, decimal InCriteria, decimal CountedAgain, int SharedCriteria, IReadOnlyList<string> FieldsNotAdding);
 
 public sealed record LeadGap(string Lead, decimal PointsLost, int WeakCriteria, IReadOnlyList<string> Codes);
 

@@ -13,6 +13,9 @@ public sealed class Plan
     public Unit? Issuer { get; set; }
     public required string Title { get; set; }
     public int Year { get; set; }
+    /// <summary>The years the plan runs over when it says so ("giai đoạn 2021–2025"); null: its year.</summary>
+    public int? PeriodFrom { get; set; }
+    public int? PeriodTo { get; set; }
     public PlanKind Kind { get; set; }
     public PlanStatus Status { get; set; }
     /// <summary>The higher plan this one implements, when it is in the system.</summary>
@@ -31,6 +34,25 @@ public sealed class Plan
 
     /// <summary>How the plan is named in lists: its number and date, or its title while a draft.</summary>
     public string Label => Number is null ? Title : IssuedOn is { } d ? $"{Number}, {d:dd/MM/yyyy}" : Number;
+
+    public PlanWindow Window => PlanWindow.Of(this);
+}
+
+/// <summary>When a plan's recurring tasks recur: from the day it was issued (not before its period starts) to the last
+/// day of its period (decision 0021). <see cref="Year"/> fills in a year a deadline text leaves out.</summary>
+public readonly record struct PlanWindow(int Year, DateOnly From, DateOnly To)
+{
+    public static PlanWindow Of(Plan p)
+    {
+        var first = new DateOnly(p.PeriodFrom ?? p.Year, 1, 1);
+        return new(p.Year, p.IssuedOn is { } issued && issued > first ? issued : first, new DateOnly(p.PeriodTo ?? p.Year, 12, 31));
+    }
+
+    /// <summary>A plan of one calendar year with no issue date.</summary>
+    public static PlanWindow OfYear(int year) => new(year, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
+
+    /// <summary>Whether the plan runs in the year: reports and lists of a year take the plans that do.</summary>
+    public bool Covers(int year) => From.Year <= year && year <= To.Year;
 }
 
 public enum PlanKind { IndexImprovement, AnnualPar, UnitPlan }

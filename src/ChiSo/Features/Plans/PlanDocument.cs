@@ -8,7 +8,13 @@ public sealed record PlanDocument
     public string? Issuer { get; init; }
     public required string Title { get; init; }
     public int Year { get; init; }
+    /// <summary>The years the plan runs over when it says so ("giai đoạn 2021–2025"); omitted: its year.</summary>
+    public int? PeriodFrom { get; init; }
+    public int? PeriodTo { get; init; }
     public string Kind { get; init; } = "index-improvement";
+    /// <summary>"issued" for a plan known to be issued whose number the source does not give (seed 004); otherwise a
+    /// plan with a number is issued and one without is a draft.</summary>
+    public string? Status { get; init; }
     public string? Implements { get; init; }
     public List<string> Frameworks { get; init; } = [];
     public List<string> Purposes { get; init; } = [];

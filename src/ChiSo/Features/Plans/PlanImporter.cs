@@ -1,6 +1,7 @@
 using ChiSo.Features.Files;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
+using ChiSo.Features.Audit;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Results;
 using ChiSo.Features.Units;
@@ -25,6 +26,7 @@ public sealed class PlanImporter(ChiSoDb db)
         if (string.IsNullOrWhiteSpace(doc.Title)) problems.Add(new("Kế hoạch thiếu tiêu đề."));
         if (doc.Year is < 2000 or > 2100) problems.Add(new($"Năm kế hoạch {doc.Year} không hợp lệ."));
         if (ParseKind(doc.Kind) is null) problems.Add(new($"Loại kế hoạch '{doc.Kind}' không hợp lệ."));
+        if (PeriodProblem(doc.Year, doc.PeriodFrom, doc.PeriodTo) is { } period) problems.Add(new(period));
         if (doc.Number is not null && await db.Plans.AnyAsync(p => p.Number == doc.Number && p.Year == doc.Year, ct))
             problems.Add(new($"Kế hoạch {doc.Number} năm {doc.Year} đã có trong hệ thống."));
         var sections = doc.Sections.Select(s => s.Code).ToHashSet();
@@ -50,7 +52,8 @@ public sealed class PlanImporter(ChiSoDb db)
         var plan = new Plan
         {
             Number = doc.Number, IssuedOn = doc.IssuedOn, IssuerId = issuer?.Id, Title = doc.Title, Year = doc.Year,
-            Kind = ParseKind(doc.Kind)!.Value, Status = doc.Number is null ? PlanStatus.Draft : PlanStatus.Issued,
+            PeriodFrom = doc.PeriodFrom, PeriodTo = doc.PeriodTo,
+            Kind = ParseKind(doc.Kind)!.Value, Status = StatusOf(doc),
             ParentId = parent?.Id, Implements = parent is null ? doc.Implements : null,
             Frameworks = doc.Frameworks, Purposes = doc.Purposes, Requirements = doc.Requirements, Source = doc.Source,
             Sections = doc.Sections.Select((s, i) => new PlanSection { Code = s.Code, Title = s.Title, Framework = s.Framework, Notes = s.Notes, Order = i }).ToList(),
@@ -64,8 +67,50 @@ public sealed class PlanImporter(ChiSoDb db)
         db.Plans.Add(plan);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        await AddTasksAsync(plan, doc, units, ct);
+        await tx.CommitAsync(ct);
+        return (plan, []);
+    }
 
-        var sectionIds = plan.Sections.ToDictionary(s => s.Code, s => s.Id);
+    static PlanStatus StatusOf(PlanDocument doc) =>
+        doc.Number is not null || doc.Status == "issued" ? PlanStatus.Issued : PlanStatus.Draft;
+
+    /// <summary>Completes a built-in plan stored before its document held tasks (seed 004's Tây Hồ plan was a draft with
+    /// none): its sections, tasks, status and what the header left empty are taken from the document, once. A plan that
+    /// is issued or has tasks already belongs to its users and is left alone. True when the plan was completed.</summary>
+    internal async Task<bool> CompleteAsync(Plan plan, PlanDocument doc, Actor actor, CancellationToken ct = default)
+    {
+        PlanService.RequireEdit(actor);
+        if (plan.Status != PlanStatus.Draft || doc.Tasks.Count == 0 || await db.PlanTasks.AnyAsync(t => t.PlanId == plan.Id, ct)) return false;
+        ImportedFiles.NfcDocument(doc);
+        var units = await UnitDirectory.LoadAsync(db, ct);
+        var had = await db.Set<PlanSection>().Where(s => s.PlanId == plan.Id).Select(s => s.Code).ToListAsync(ct);
+        var order = had.Count;
+        foreach (var s in doc.Sections.Where(s => !had.Contains(s.Code)))
+            db.Add(new PlanSection { PlanId = plan.Id, Code = s.Code, Title = s.Title, Framework = s.Framework, Notes = s.Notes, Order = order++ });
+        var status = plan.Status;
+        plan.Number ??= doc.Number;
+        plan.IssuedOn ??= doc.IssuedOn;
+        plan.PeriodFrom ??= doc.PeriodFrom;
+        plan.PeriodTo ??= doc.PeriodTo;
+        plan.Status = StatusOf(doc);
+        plan.Source = doc.Source;
+        db.Audit.Add(new AuditEntry
+        {
+            At = DateTime.UtcNow, User = actor.Name, Subject = $"plan:{plan.Id}", Field = "tasks",
+            OldValue = status.ToString(), NewValue = $"{plan.Status}, {Count(doc.Tasks)} nhiệm vụ",
+            Reason = "Bổ sung nhiệm vụ của kế hoạch có sẵn từ tài liệu nguồn",
+        });
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await AddTasksAsync(plan, doc, units, ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    async Task AddTasksAsync(Plan plan, PlanDocument doc, UnitDirectory units, CancellationToken ct)
+    {
+        var sectionIds = await db.Set<PlanSection>().Where(s => s.PlanId == plan.Id).ToDictionaryAsync(s => s.Code, s => s.Id, ct);
         var order = 0;
         async Task AddAsync(IEnumerable<TaskDocument> tasks, PlanTask? parentTask)
         {
@@ -90,8 +135,6 @@ public sealed class PlanImporter(ChiSoDb db)
                 await AddAsync(t.Children, task);
         }
         await AddAsync(doc.Tasks, null);
-        await tx.CommitAsync(ct);
-        return (plan, []);
     }
 
     public static IEnumerable<TaskAgency> Agencies(UnitDirectory units, IEnumerable<string> names, AgencyRole role) =>
@@ -100,6 +143,12 @@ public sealed class PlanImporter(ChiSoDb db)
             var (unit, group) = units.Resolve(n);
             return new TaskAgency { Role = role, Name = n.Trim(), UnitId = unit?.Id, GroupId = unit is null ? group?.Id : null };
         });
+
+    /// <summary>A period must hold the plan's year ("giai đoạn 2021–2025" for a 2021 plan); either end may be left out.</summary>
+    public static string? PeriodProblem(int year, int? from, int? to) =>
+        (from ?? year) > year || (to ?? year) < year || from is < 2000 or > 2100 || to is < 2000 or > 2100
+            ? $"Giai đoạn {from ?? year}–{to ?? year} của kế hoạch không chứa năm {year} của kế hoạch."
+            : null;
 
     static IEnumerable<TaskDocument> Flatten(IEnumerable<TaskDocument> tasks) => tasks.SelectMany(t => Flatten(t.Children).Prepend(t));
 

@@ -8,7 +8,7 @@ namespace ChiSo.Features.Plans;
 
 /// <summary>A plan's header as the standing agency edits it, with the version it was read at.</summary>
 public sealed record PlanHeaderEdit(string Title, int Year, PlanKind Kind, string? Number, DateOnly? IssuedOn, string? Issuer,
-    string? Implements, List<string>? Purposes, List<string>? Requirements, Guid Concurrency);
+    string? Implements, List<string>? Purposes, List<string>? Requirements, Guid Concurrency, int? PeriodFrom = null, int? PeriodTo = null);
 
 /// <summary>A task as edited: agencies as written (resolved again), the deadline as written (parsed again),
 /// criteria as "framework:code".</summary>
@@ -59,6 +59,7 @@ public sealed partial class PlanService
         if (string.IsNullOrWhiteSpace(e.Title)) errors["title"] = ["Kế hoạch cần có tiêu đề."];
         if (e.Year is < 2000 or > 2100) errors["year"] = [$"Năm kế hoạch {e.Year} không hợp lệ."];
         if (!Enum.IsDefined(e.Kind)) errors["kind"] = ["Loại kế hoạch không hợp lệ."];
+        if (PlanImporter.PeriodProblem(e.Year, e.PeriodFrom, e.PeriodTo) is { } period) errors["period"] = [period];
         var number = Blank(e.Number);
         if (number is not null && await db.Plans.AnyAsync(p => p.Id != id && p.Number == number && p.Year == e.Year, ct))
             errors["number"] = [$"Kế hoạch {number} năm {e.Year} đã có trong hệ thống."];
@@ -77,6 +78,8 @@ public sealed partial class PlanService
         }
         plan.Title = e.Title.Trim();
         plan.Year = e.Year;
+        plan.PeriodFrom = e.PeriodFrom;
+        plan.PeriodTo = e.PeriodTo;
         plan.Kind = e.Kind;
         plan.Number = number;
         plan.IssuedOn = e.IssuedOn;

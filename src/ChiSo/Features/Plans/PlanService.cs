@@ -59,7 +59,7 @@ public sealed partial class PlanService(ChiSoDb db, TimeProvider clock)
         var loose = lines.Where((_, i) => (tasks[i].SectionId ?? unnamed) is null).ToList();
         if (loose.Count > 0) sections.Insert(0, new SectionTasks("", "", null, null, loose));
 
-        return new PlanDetail(plan.Id, plan.Number, plan.IssuedOn, plan.Issuer?.Name, plan.Issuer?.Code, plan.Title, plan.Year, plan.Kind,
+        return new PlanDetail(plan.Id, plan.Number, plan.IssuedOn, plan.Issuer?.Name, plan.Issuer?.Code, plan.Title, plan.Year, plan.PeriodFrom, plan.PeriodTo, plan.Kind,
             plan.Status, parent?.Id, parent is null ? null : parent.Number ?? parent.Title, plan.Implements, plan.Frameworks, plan.Purposes,
             plan.Requirements, plan.Source, file, plan.Concurrency,
             plan.Targets.OrderBy(t => t.Order).Select(t => Standing(t, plan.Year, published.GetValueOrDefault(t.Id))).ToList(), sections, tasks.Count);
@@ -174,7 +174,7 @@ public sealed record PlanSummary(int Id, string? Number, DateOnly? IssuedOn, str
     string? Issuer, int Tasks, int Targets);
 
 public sealed record PlanDetail(int Id, string? Number, DateOnly? IssuedOn, string? Issuer, string? IssuerCode, string Title, int Year,
-    PlanKind Kind, PlanStatus Status, int? ParentId, string? Parent, string? Implements, List<string> Frameworks, List<string> Purposes,
+    int? PeriodFrom, int? PeriodTo, PlanKind Kind, PlanStatus Status, int? ParentId, string? Parent, string? Implements, List<string> Frameworks, List<string> Purposes,
     List<string> Requirements, string? Source, SourceFileInfo? SourceFile, Guid Concurrency, List<TargetStanding> Targets,
     List<SectionTasks> Sections, int TaskCount);
 

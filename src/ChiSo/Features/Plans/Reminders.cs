@@ -23,12 +23,12 @@ public static class Reminders
     {
         foreach (var task in set.Tasks)
         {
-            var year = task.Plan!.Year;
-            var whole = TaskBoard.Evaluate(task, year, asOf);
+            var window = task.Plan!.Window;
+            var whole = TaskBoard.Evaluate(task, window, asOf);
             foreach (var (unit, role) in set.Parties(task).Units)
             {
                 if (unitId is { } only && unit.Id != only) continue;
-                var s = role == AgencyRole.Lead ? TaskBoard.EvaluateFor(task, year, asOf, unit.Id) : whole;
+                var s = role == AgencyRole.Lead ? TaskBoard.EvaluateFor(task, window, asOf, unit.Id) : whole;
                 if (s.Status == ProgressStatus.Done && s.Missed.Count == 0) continue;
                 if (s.Due is { } due && DaysBefore.Contains(due.DayNumber - asOf.DayNumber) && s.Status != ProgressStatus.Done)
                 {

@@ -3,7 +3,7 @@ namespace ChiSo.Features.Plans;
 /// <summary>Where a task (or one agency's share of it) stands on a day.</summary>
 /// <param name="Due">The due date that matters on the day: the deadline, the next occurrence of a recurring task,
 /// the derived date of an event-triggered one once the event happened; null when there is none.</param>
-/// <param name="Missed">Past occurrences of a recurring task in its plan year that were not done.</param>
+/// <param name="Missed">Past occurrences of a recurring task within its plan's window that were not done.</param>
 /// <param name="DaysLate">Days past the due date (of the earliest missed occurrence), or by which it was done late.</param>
 /// <param name="NeedsDeadline">The deadline text could not be understood ("cần xác định hạn").</param>
 /// <param name="AwaitingEvent">An event-triggered deadline whose event has not been dated yet.</param>
@@ -37,10 +37,11 @@ public static class TaskBoard
     /// <summary>Today in Hà Nội (UTC+7, no daylight saving): the day deadlines are counted in.</summary>
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddHours(7));
 
-    /// <summary>The deadline as the rules use it: the parsed text, dated once its event is.</summary>
-    public static Deadline DeadlineOf(PlanTask task, int planYear)
+    /// <summary>The deadline as the rules use it: the parsed text, recurring within the plan's window (from its issue to
+    /// the end of its period), dated once its event is.</summary>
+    public static Deadline DeadlineOf(PlanTask task, PlanWindow window)
     {
-        var d = Deadline.Parse(task.DeadlineText, planYear);
+        var d = Deadline.Parse(task.DeadlineText, window.Year).Within(window.From, window.To);
         return d.Kind == DeadlineKind.Event && task.EventDate is { } e ? d.WithEventDate(e) : d;
     }
 
@@ -82,38 +83,40 @@ public static class TaskBoard
     /// (the least advanced decides); a task led only by a group ("UBND cấp huyện") or an unresolved name has
     /// no single lead, so the lead units that did report decide. Each unit's own share is
     /// <see cref="EvaluateFor"/>.</summary>
-    public static TaskStanding Evaluate(PlanTask task, int planYear, DateOnly asOf)
+    public static TaskStanding Evaluate(PlanTask task, PlanWindow window, DateOnly asOf)
     {
         var named = task.Agencies.Where(a => a.Role == AgencyRole.Lead && a.UnitId is not null).Select(a => a.UnitId!.Value).ToHashSet();
         var updates = task.Progress.Where(u => u.Role == AgencyRole.Lead).ToList();
         var expected = named.Count > 0 ? named : updates.Select(u => u.UnitId).ToHashSet();
-        return Evaluate(task, planYear, asOf, updates.Where(u => expected.Contains(u.UnitId)).ToList(), expected);
+        return Evaluate(task, window, asOf, updates.Where(u => expected.Contains(u.UnitId)).ToList(), expected);
     }
 
     /// <summary>One unit's share of a task, from its own updates only.</summary>
-    public static TaskStanding EvaluateFor(PlanTask task, int planYear, DateOnly asOf, int unitId) =>
-        Evaluate(task, planYear, asOf, task.Progress.Where(u => u.UnitId == unitId).ToList(), new HashSet<int> { unitId });
+    public static TaskStanding EvaluateFor(PlanTask task, PlanWindow window, DateOnly asOf, int unitId) =>
+        Evaluate(task, window, asOf, task.Progress.Where(u => u.UnitId == unitId).ToList(), new HashSet<int> { unitId });
 
     /// <summary>A share no unit can report on (an agency name not in the registry): nothing was filed.</summary>
-    public static TaskStanding EvaluateUnreported(PlanTask task, int planYear, DateOnly asOf) =>
-        Evaluate(task, planYear, asOf, [], new HashSet<int>());
+    public static TaskStanding EvaluateUnreported(PlanTask task, PlanWindow window, DateOnly asOf) =>
+        Evaluate(task, window, asOf, [], new HashSet<int>());
 
-    static TaskStanding Evaluate(PlanTask task, int planYear, DateOnly asOf, List<ProgressUpdate> updates, HashSet<int> units)
+    static TaskStanding Evaluate(PlanTask task, PlanWindow window, DateOnly asOf, List<ProgressUpdate> updates, HashSet<int> units)
     {
-        var d = DeadlineOf(task, planYear);
+        var d = DeadlineOf(task, window);
         // Updates dated after the as-of day had not been filed yet on that day.
         var known = updates.Where(u => u.Date <= asOf).ToList();
         var lastUpdate = known.Count == 0 ? (DateOnly?)null : known.Max(u => u.Date);
 
         if (d.Kind == DeadlineKind.Recurring)
         {
-            var all = d.Occurrences(new DateOnly(planYear, 1, 1), new DateOnly(planYear, 12, 31)).ToList();
+            var all = d.Occurrences(window.From, window.To).ToList();
             var byOccurrence = known.ToLookup(u => OccurrenceOf(d, u));
             var missed = all.Where(o => o < asOf && Combine(byOccurrence[o], units).Status != ProgressStatus.Done).ToList();
             var next = NextOccurrence(d, asOf);
-            var current = Combine(next is { } n ? byOccurrence[n] : [], units);
-            var lastForNext = next is { } nn ? byOccurrence[nn].Select(u => (DateOnly?)u.Date).Max() : null;
-            return Standing(d, next, current, missed, asOf, lastForNext ?? lastUpdate);
+            // Once the plan's period is over nothing more falls due: the task stands as its last occurrence left it.
+            var shown = next ?? (all.Count > 0 ? all[^1] : null);
+            var current = Combine(shown is { } n ? byOccurrence[n] : [], units);
+            var lastForShown = shown is { } nn ? byOccurrence[nn].Select(u => (DateOnly?)u.Date).Max() : null;
+            return Standing(d, next, current, missed, asOf, lastForShown ?? lastUpdate);
         }
 
         var due = d.Kind is DeadlineKind.Date or DeadlineKind.Range ? d.Due : null;

@@ -34,12 +34,12 @@ public static class TaskBoardAccountability
         var heads = new List<AccountableHead>();
         foreach (var task in set.Tasks)
         {
-            var year = task.Plan!.Year;
+            var window = task.Plan!.Window;
             var (units, unregistered) = set.Parties(task);
             var shares = units.Select(p => (Code: (string?)p.Unit.Code, Name: p.Unit.Name, p.Role,
-                    Standing: p.Role == AgencyRole.Lead ? TaskBoard.EvaluateFor(task, year, asOf, p.Unit.Id) : null))
+                    Standing: p.Role == AgencyRole.Lead ? TaskBoard.EvaluateFor(task, window, asOf, p.Unit.Id) : null))
                 .Concat(unregistered.Select(a => (Code: (string?)null, a.Name, a.Role,
-                    Standing: a.Role == AgencyRole.Lead ? TaskBoard.EvaluateUnreported(task, year, asOf) : null)));
+                    Standing: a.Role == AgencyRole.Lead ? TaskBoard.EvaluateUnreported(task, window, asOf) : null)));
             foreach (var (code, name, role, s) in shares)
             {
                 var key = code ?? "?" + name;

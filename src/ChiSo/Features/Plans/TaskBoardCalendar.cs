@@ -20,14 +20,14 @@ public static class TaskBoardCalendar
     {
         foreach (var task in set.Tasks)
         {
-            var year = task.Plan!.Year;
+            var window = task.Plan!.Window;
             var role = unitId is { } u ? set.RoleOf(task, u) : null;
-            var s = role == AgencyRole.Lead ? TaskBoard.EvaluateFor(task, year, asOf, unitId!.Value) : TaskBoard.Evaluate(task, year, asOf);
-            var d = TaskBoard.DeadlineOf(task, year);
+            var s = role == AgencyRole.Lead ? TaskBoard.EvaluateFor(task, window, asOf, unitId!.Value) : TaskBoard.Evaluate(task, window, asOf);
+            var d = TaskBoard.DeadlineOf(task, window);
             var lead = string.Join("; ", task.Agencies.Where(a => a.Role == AgencyRole.Lead).Select(a => a.Name));
-            // Occurrences past the plan year are not the plan's: the next year's plan restates its recurring tasks.
+            // The deadline recurs within the plan's window only: the next plan restates its recurring tasks.
             var dates = d.Kind == DeadlineKind.Recurring
-                ? d.Occurrences(from, to).Where(o => o.Year == year)
+                ? d.Occurrences(from, to)
                 : d.Kind is DeadlineKind.Date or DeadlineKind.Range && d.Due is { } due && due >= from && due <= to ? [due] : [];
             foreach (var date in dates)
             {

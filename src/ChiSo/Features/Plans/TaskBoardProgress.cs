@@ -86,7 +86,7 @@ public static class TaskBoardProgress
         if (date > today) Error("date", $"Ngày báo cáo {ViText.Date(date)} ở tương lai (hôm nay là {ViText.Date(today)}).");
         if (date.Year < task.Plan!.Year - 1) Error("date", $"Ngày báo cáo {ViText.Date(date)} trước năm của kế hoạch ({task.Plan.Year}).");
 
-        var deadline = TaskBoard.DeadlineOf(task, task.Plan.Year);
+        var deadline = TaskBoard.DeadlineOf(task, task.Plan.Window);
         DateOnly? occurrence = null;
         if (deadline.Kind == DeadlineKind.Recurring)
         {

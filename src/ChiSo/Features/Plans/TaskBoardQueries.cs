@@ -33,6 +33,7 @@ public sealed record TaskRow(
     string Deadline,
     DateOnly? Start,
     string? Output,
+    string? Notes,
     IReadOnlyList<string> Criteria,
     AgencyRole? Role,
     TaskStanding Standing);
@@ -47,7 +48,7 @@ public sealed record EvidenceFile(int Id, string Name, string ContentType, long 
 /// <summary>An agency's share of one task: its latest update (as of the day) and where it stands.</summary>
 public sealed record AgencyShare(string Name, AgencyRole Role, string? Unit, bool Registered, ProgressEntry? Latest, TaskStanding Standing);
 
-/// <summary>One occurrence of a recurring task in its plan year, and whether its leads had done it.</summary>
+/// <summary>One occurrence of a recurring task in its plan's window, and whether its leads had done it.</summary>
 public sealed record OccurrenceRow(DateOnly Due, bool Done, bool Missed);
 
 public sealed record TaskDetail(TaskRow Task, string? Event, DateOnly? EventDate, IReadOnlyList<AgencyShare> Agencies,
@@ -124,7 +125,8 @@ public static class TaskBoardQueries
             if (await FindPlanAsync(db, number, filter.Year, ct) is not { } plan) return null;
             q = q.Where(t => t.PlanId == plan.Id);
         }
-        else if (filter.Year is { } year) q = q.Where(t => t.Plan!.Year == year);
+        // A plan runs over its period (2021–2025), its year when it names none.
+        else if (filter.Year is { } year) q = q.Where(t => (t.Plan!.PeriodFrom ?? t.Plan.Year) <= year && year <= (t.Plan.PeriodTo ?? t.Plan.Year));
         Unit? unit = null;
         if (filter.Unit is { Length: > 0 } code)
         {
@@ -177,17 +179,17 @@ public static class TaskBoardQueries
 
     public static TaskRow Row(TaskSet set, PlanTask t, DateOnly asOf, Unit? unit, IReadOnlyDictionary<int, string>? sections = null)
     {
-        var year = t.Plan!.Year;
+        var window = t.Plan!.Window;
         var role = unit is null ? null : set.RoleOf(t, unit.Id);
-        var standing = role == AgencyRole.Lead ? TaskBoard.EvaluateFor(t, year, asOf, unit!.Id) : TaskBoard.Evaluate(t, year, asOf);
+        var standing = role == AgencyRole.Lead ? TaskBoard.EvaluateFor(t, window, asOf, unit!.Id) : TaskBoard.Evaluate(t, window, asOf);
         if (t.Agencies.All(a => a.Role != AgencyRole.Lead))
-            standing = TaskBoard.RollUp(standing, set.Tasks.Where(c => c.ParentId == t.Id).Select(c => TaskBoard.Evaluate(c, year, asOf)).ToList());
-        return new TaskRow(t.Id, t.PlanId, t.Plan.Label, year,
+            standing = TaskBoard.RollUp(standing, set.Tasks.Where(c => c.ParentId == t.Id).Select(c => TaskBoard.Evaluate(c, window, asOf)).ToList());
+        return new TaskRow(t.Id, t.PlanId, t.Plan.Label, t.Plan.Year,
             t.SectionId is { } s && sections is not null ? sections.GetValueOrDefault(s) : null,
             t.Number, t.Description,
             t.Agencies.Where(a => a.Role == AgencyRole.Lead).Select(a => a.Name).ToList(),
             t.Agencies.Where(a => a.Role == AgencyRole.Cooperating).Select(a => a.Name).ToList(),
-            t.DeadlineText, TaskBoard.DeadlineOf(t, year).Describe(ViText.Vi), t.Start, t.Output,
+            t.DeadlineText, TaskBoard.DeadlineOf(t, window).Describe(ViText.Vi), t.Start, t.Output, t.Notes,
             t.Criteria.Select(c => $"{c.Framework}:{c.Code}").ToList(), role, standing);
     }
 
@@ -207,24 +209,24 @@ public static class TaskBoardQueries
             .Select(f => new EvidenceFile(f.Id, f.Name, f.ContentType, f.Size, f.Sha256)).ToDictionaryAsync(f => f.Id, ct);
         var history = task.Progress.OrderByDescending(p => p.Date).ThenByDescending(p => p.FiledAt).ThenByDescending(p => p.Id)
             .Select(p => Entry(p, set.Units[p.UnitId], files)).ToList();
-        var year = task.Plan!.Year;
+        var window = task.Plan!.Window;
 
         var (parties, unregistered) = set.Parties(task);
         var shares = parties
             // Group members are many (30 districts): list those that reported, and every unit named on its own.
             .Where(p => task.Agencies.Any(a => a.UnitId == p.Unit.Id) || history.Any(h => h.Unit == p.Unit.Code))
             .Select(p => new AgencyShare(p.Unit.Name, p.Role, p.Unit.Code, true, history.FirstOrDefault(h => h.Unit == p.Unit.Code),
-                TaskBoard.EvaluateFor(task, year, asOf, p.Unit.Id)))
+                TaskBoard.EvaluateFor(task, window, asOf, p.Unit.Id)))
             .Concat(task.Agencies.Where(a => a.UnitId is null).Select(a => new AgencyShare(a.Name, a.Role, null, !unregistered.Contains(a), null,
-                TaskBoard.EvaluateUnreported(task, year, asOf))))
+                TaskBoard.EvaluateUnreported(task, window, asOf))))
             .OrderBy(s => s.Role).ToList();
 
-        var d = TaskBoard.DeadlineOf(task, year);
+        var d = TaskBoard.DeadlineOf(task, window);
         var occurrences = new List<OccurrenceRow>();
         if (d.Kind == DeadlineKind.Recurring)
         {
-            var whole = TaskBoard.Evaluate(task, year, asOf);
-            foreach (var o in d.Occurrences(new DateOnly(year, 1, 1), new DateOnly(year, 12, 31)))
+            var whole = TaskBoard.Evaluate(task, window, asOf);
+            foreach (var o in d.Occurrences(window.From, window.To))
             {
                 var missed = whole.Missed.Contains(o);
                 var done = o < asOf ? !missed : whole.Due == o && whole.Status == ProgressStatus.Done;
@@ -243,16 +245,17 @@ public static class TaskBoardQueries
 /// <summary>A task as `./chiso tasks --json` prints it: the fields first, then the rest of the standing.</summary>
 public sealed record TaskListItem(
     string Number, string Description, IReadOnlyList<string> Lead, IReadOnlyList<string> Cooperating, string? DeadlineText,
-    DateOnly? Due, ProgressStatus Status, bool Overdue,
+    DateOnly? Due, ProgressStatus Status, bool Overdue, string? Output, string? Notes,
     int Id, string Plan, int PlanYear, string? Section, string Deadline, DeadlineKind Kind, int Percent, bool AtRisk,
     int DaysLate, IReadOnlyList<DateOnly> Missed, DateOnly? DoneOn, bool NeedsDeadline, IReadOnlyList<string> Criteria)
 {
     public static TaskListItem From(TaskRow r) => new(r.Number, r.Description, r.Lead, r.Cooperating, r.DeadlineText,
-        r.Standing.Due, r.Standing.Status, r.Standing.Overdue, r.Id, r.Plan, r.PlanYear, r.Section, r.Deadline, r.Standing.Kind,
-        r.Standing.Percent, r.Standing.AtRisk, r.Standing.DaysLate, r.Standing.Missed, r.Standing.DoneOn, r.Standing.NeedsDeadline, r.Criteria);
+        r.Standing.Due, r.Standing.Status, r.Standing.Overdue, r.Output, r.Notes, r.Id, r.Plan, r.PlanYear, r.Section, r.Deadline,
+        r.Standing.Kind, r.Standing.Percent, r.Standing.AtRisk, r.Standing.DaysLate, r.Standing.Missed, r.Standing.DoneOn,
+        r.Standing.NeedsDeadline, r.Criteria);
 }
 
-/// <summary>A bar of the Gantt-style timeline: from the start of the deadline's period (or the plan year for
+/// <summary>A bar of the Gantt-style timeline: from the start of the deadline's period (or of the plan's window for
 /// recurring and continuous work) to its due date.</summary>
 public sealed record TimelineBar(int TaskId, string Plan, string Number, string Description, string Lead, DateOnly Start, DateOnly End,
     ProgressStatus Status, int Percent, bool Overdue);
@@ -268,15 +271,18 @@ public static class TaskTimeline
         var bars = new List<TimelineBar>();
         foreach (var t in set.Tasks)
         {
-            var d = TaskBoard.DeadlineOf(t, year);
+            var window = t.Plan!.Window;
+            var d = TaskBoard.DeadlineOf(t, window);
             (DateOnly, DateOnly)? span = d.Kind switch
             {
-                DeadlineKind.Recurring or DeadlineKind.Continuous => (first, last),
+                // Work without a date of its own runs while the plan does, within the year shown.
+                DeadlineKind.Recurring or DeadlineKind.Continuous or DeadlineKind.Regulated =>
+                    (window.From > first ? window.From : first, window.To < last ? window.To : last),
                 _ when d.Due is { } due => (d.Start ?? due, due),
                 _ => null,
             };
-            if (span is not { } s) continue;
-            var standing = TaskBoard.Evaluate(t, year, asOf);
+            if (span is not { } s || s.Item1 > s.Item2) continue;
+            var standing = TaskBoard.Evaluate(t, window, asOf);
             bars.Add(new TimelineBar(t.Id, t.Plan!.Label, t.Number, t.Description,
                 string.Join("; ", t.Agencies.Where(a => a.Role == AgencyRole.Lead).Select(a => a.Name)),
                 s.Item1, s.Item2, standing.Status, standing.Percent, standing.Overdue));

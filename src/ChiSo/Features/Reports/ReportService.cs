@@ -241,30 +241,24 @@ public sealed class ReportService(ChiSoDb db, TimeProvider clock, ReportingSched
             r.Value is { } v && r.Comparator is { } c && r.Threshold is { } th ? c.IsMet(v, th) : null))).ToList();
     }
 
-    /// <summary>The tasks of the year's plans that the units lead, each with the latest update the unit filed on
-    /// or before the last day of the data window. (A small query of its own: the task board is richer but
-    /// answers "now", while a report speaks for its window.)</summary>
+    /// <summary>The tasks of the plans running in the period's year that the units lead — named on their own or through
+    /// a group ("Các sở, ban, ngành", "UBND cấp huyện") — each standing as the task board judged it on the last day of
+    /// the data window, from the unit's own updates.</summary>
     public static async Task<List<(int UnitId, TaskStatusRow Row)>> TasksAsync(ChiSoDb db, IReadOnlyCollection<int> unitIds, ReportingPeriod period, CancellationToken ct = default)
     {
         var end = period.End;
-        var rows = await (
-            from a in db.Set<TaskAgency>().AsNoTracking()
-            join t in db.PlanTasks on a.TaskId equals t.Id
-            where a.Role == AgencyRole.Lead && a.UnitId != null && unitIds.Contains(a.UnitId.Value) && t.Plan!.Year == period.Year
-            select new
+        var set = await TaskBoardQueries.LoadAsync(db, new TaskFilter(Year: period.Year), end, ct);
+        var wanted = unitIds.ToHashSet();
+        var rows = new List<(int, TaskStatusRow)>();
+        foreach (var t in set!.Tasks.OrderBy(t => t.Plan!.Year).ThenBy(t => t.PlanId).ThenBy(t => t.Order))
+            foreach (var (unit, role) in set.Parties(t).Units)
             {
-                UnitId = a.UnitId!.Value, t.Id, t.PlanId, t.Plan!.Number, t.Plan.Title, t.Plan.IssuedOn, TaskNumber = t.Number, t.Description,
-                t.DeadlineText, t.Due, t.Order,
-                Latest = db.ProgressUpdates.Where(u => u.TaskId == t.Id && u.UnitId == a.UnitId && u.Date <= end)
-                    .OrderByDescending(u => u.Date).ThenByDescending(u => u.Id)
-                    .Select(u => new { u.Status, u.Percent, u.Date }).FirstOrDefault(),
-            }).ToListAsync(ct);
-        return rows.DistinctBy(r => (r.UnitId, r.Id)).OrderBy(r => r.UnitId).ThenBy(r => r.PlanId).ThenBy(r => r.Order).Select(r =>
-        {
-            var status = r.Latest?.Status ?? ProgressStatus.NotStarted;
-            return (r.UnitId, new TaskStatusRow(r.Id, r.PlanId, PlanLabel(r.Number, r.IssuedOn, r.Title),
-                r.TaskNumber, r.Description, r.DeadlineText, r.Due, status, r.Latest?.Percent ?? 0, r.Latest?.Date,
-                r.Due is { } due && due < end && status != ProgressStatus.Done));
-        }).ToList();
+                if (role != AgencyRole.Lead || !wanted.Contains(unit.Id)) continue;
+                var s = TaskBoard.EvaluateFor(t, t.Plan!.Window, end, unit.Id);
+                rows.Add((unit.Id, new TaskStatusRow(t.Id, t.PlanId, t.Plan.Label, t.Number, t.Description, t.DeadlineText, s.Due,
+                    s.Status, s.Percent, s.LastUpdate, s.Overdue)));
+            }
+        // Stable: each unit's tasks stay in plan order.
+        return rows.OrderBy(r => r.Item1).ToList();
     }
 }

@@ -262,7 +262,7 @@ public static class RoundScoring
                 foreach (var (code, s) in byCriterion)
                 {
                     var (cname, max) = criteria.TryGetValue(code, out var c) ? c : (code, null);
-                    var mean = MeanFromSums(s[0], s[1], s[2], target);
+                    var mean = SurveyStatistics.OverRespondents(MeanFromSums(s[0], s[1], s[2], target), responses);
                     decimal? points = max is { } m && s[0] > 0 ? SurveyStatistics.PointsFromMean(m, mean.Mean, ScoringTally.ScaleTop) : null;
                     double? margin = max is { } mm && !double.IsNaN(mean.MarginOfError) ? Math.Round((double)mm * mean.MarginOfError / ScoringTally.ScaleTop, 4) : null;
                     groupCriteria.Add(new GroupCriterion(code, cname, max, Figure.Pooled(mean, 4, responses, target), points, margin));
@@ -317,7 +317,7 @@ public static class RoundScoring
             {
                 long hits = 0, n = 0;
                 foreach (var q in questions) { n += perQuestion[q][0]; hits += perQuestion[q][3]; }
-                return Figure.Pooled(PercentFromCounts(hits, n, null), 2, respondents, planned);
+                return Figure.Pooled(SurveyStatistics.OverRespondents(PercentFromCounts(hits, n, null), respondents), 2, respondents, planned);
             }
             var scored = Enumerable.Range(0, layout.Questions.Count).Where(q => criterionOf[q] is not null).ToList();
             string Name(string code) => criteria.TryGetValue(code, out var c) ? c.Name : code;

@@ -47,6 +47,15 @@ public static class SurveyStatistics
         return new Estimate(n, p, sd, Z95 * Math.Sqrt(p * (1 - p) / n), planned);
     }
 
+    /// <summary>A figure pooled from several answers per respondent (12 people answering 28 questions give 336 answers):
+    /// the answers of one person are not independent, so the interval is taken over the respondents — the margin of the
+    /// answers widened by √(answers ÷ respondents), as if each person's answers moved together (the cautious bound; the
+    /// tally keeps sums, not each person's answers). A figure of one answer per respondent is unchanged.</summary>
+    public static Estimate OverRespondents(Estimate e, int respondents) =>
+        respondents > 0 && respondents < e.N && !double.IsNaN(e.MarginOfError)
+            ? e with { MarginOfError = e.MarginOfError * Math.Sqrt((double)e.N / respondents) }
+            : e;
+
     /// <summary>SIPAS: the percentage of answers that are "satisfied" or "very satisfied" (the top two levels of a
     /// five-level scale by default).</summary>
     public static Estimate PercentSatisfied(IReadOnlyCollection<int> answers, int topLevels = 2, int scaleTop = 5, int? planned = null)

@@ -170,6 +170,9 @@ public abstract class ScoringTests(Provider provider)
         Assert.Equal(8, pooled.N); // answers: more than the plan …
         Assert.Equal(4, pooled.Respondents); // … but the plan counts respondents, and so does the warning
         Assert.True(pooled.Warning);
+        // The interval rests on the 4 respondents, not the 8 answers.
+        var eight = SurveyStatistics.Mean([5, 4, 4, 4, 3, 5, 4, 2]);
+        Assert.Equal(Math.Round(SurveyStatistics.Z95 * eight.StandardDeviation / Math.Sqrt(4), 4), pooled.Margin);
         var q1 = g1.Questions.Single(q => q.Code == "Q1").Mean;
         Assert.Equal((4, 4, true), (q1.N, q1.Respondents, q1.Warning));
         var c = unit.Criteria.Single();

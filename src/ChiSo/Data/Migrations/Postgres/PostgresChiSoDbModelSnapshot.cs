@@ -954,6 +954,12 @@ namespace ChiSo.Data.Migrations.Postgres
                     b.Property<int?>("ParentId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("PeriodFrom")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PeriodTo")
+                        .HasColumnType("integer");
+
                     b.PrimitiveCollection<List<string>>("Purposes")
                         .IsRequired()
                         .HasColumnType("text[]");

@@ -914,6 +914,12 @@ namespace ChiSo.Data.Migrations.Sqlite
                     b.Property<int?>("ParentId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("PeriodFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PeriodTo")
+                        .HasColumnType("INTEGER");
+
                     b.PrimitiveCollection<string>("Purposes")
                         .IsRequired()
                         .HasColumnType("TEXT");
