@@ -149,6 +149,53 @@ public abstract class RegistryTests(Provider provider)
         Assert.Equal(before, await fresh.UnitSuccessions.CountAsync());
     }
 
+    [Fact]
+    public async Task An_Excel_registry_is_written_all_or_nothing_with_a_report_by_sheet_and_row()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        static MemoryStream Xlsx(List<Dictionary<string, object?>> units, List<Dictionary<string, object?>> successions)
+        {
+            var stream = new MemoryStream();
+            MiniExcelLibs.MiniExcel.SaveAs(stream, new Dictionary<string, object> { [UnitWorkbook.UnitsSheet] = units, [UnitWorkbook.SuccessionsSheet] = successions });
+            stream.Position = 0;
+            return stream;
+        }
+        Dictionary<string, object?> Unit(string code, string name, string sub) => new()
+        {
+            ["Mã"] = code, ["Tên"] = name, ["Loại"] = "Xã, phường, thị trấn", ["Phường/xã"] = sub, ["Cấp trên"] = "HN", ["Từ ngày"] = "01/07/2025", ["Đến ngày"] = null,
+        };
+        Dictionary<string, object?> Succ(string from, string to, string date) => new()
+        {
+            ["Đơn vị trước"] = from, ["Đơn vị sau"] = to, ["Từ ngày"] = date, ["Văn bản"] = "1656/NQ-UBTVQH15", ["Ngày văn bản"] = "16/06/2025",
+            ["Phần chuyển giao"] = "một phần diện tích",
+        };
+
+        await using (var db = database.NewContext())
+        {
+            var before = (await db.Units.CountAsync(), await db.UnitSuccessions.CountAsync());
+            var bad = await new UnitWorkbook(new UnitImporter(db)).ImportAsync(Xlsx(
+                [Unit("XA-EXCEL", "Xã Nhập Từ Excel", "Xã"), Unit("PH-EXCEL", "Phường Nhập Từ Excel", "Thị trấn")],
+                [Succ("Q-BADINH", "XA-EXCEL", "01/07/2025"), Succ("Q-TAYHO", "XA-EXCEL", "15/07/2025")]), Actors.Admin());
+            Assert.Contains(bad, p => p.StartsWith("Trang 'Đơn vị', dòng 3:") && p.Contains("Thị trấn"));
+            Assert.Equal(before, (await db.Units.CountAsync(), await db.UnitSuccessions.CountAsync()));
+
+            var dated = await new UnitWorkbook(new UnitImporter(db)).ImportAsync(Xlsx(
+                [Unit("XA-EXCEL", "Xã Nhập Từ Excel", "Xã")],
+                [Succ("Q-BADINH", "XA-EXCEL", "01/07/2025"), Succ("Q-TAYHO", "XA-EXCEL", "15/07/2025")]), Actors.Admin());
+            Assert.Contains(dated, p => p.StartsWith("Trang 'Kế thừa', dòng 3:") && p.Contains("liền sau ngày kết thúc"));
+            Assert.Equal(before, (await db.Units.CountAsync(), await db.UnitSuccessions.CountAsync()));
+
+            Assert.Empty(await new UnitWorkbook(new UnitImporter(db)).ImportAsync(Xlsx(
+                [Unit("XA-EXCEL", "Xã Nhập Từ Excel", "Xã")],
+                [Succ("Q-BADINH", "XA-EXCEL", "01/07/2025"), Succ("Q-TAYHO", "XA-EXCEL", "01/07/2025")]), Actors.Admin()));
+        }
+        await using var fresh = database.NewContext();
+        var listed = (await UnitQueries.ListAsync(fresh, August, UnitKind.Commune)).Single(u => u.Code == "XA-EXCEL");
+        Assert.Equal("commune", listed.Subkind);
+        Assert.Equal(["Q-BADINH", "Q-TAYHO"], listed.Predecessors.Select(p => p.Unit).Order());
+        Assert.All(listed.Predecessors, p => Assert.Equal(new DateOnly(2025, 6, 16), p.ReferenceDate));
+    }
+
     static async Task<List<TaskRow>> Held(ChiSoDb db, string unit, DateOnly asOf) =>
         (await TaskBoardQueries.ListAsync(db, new TaskFilter(Unit: unit), asOf))!;
 

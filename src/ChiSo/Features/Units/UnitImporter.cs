@@ -130,14 +130,14 @@ public sealed class UnitImporter(ChiSoDb db)
         var row = 0;
         foreach (var x in doc.Successions)
         {
-            row++;
+            var at = x.Row ?? $"Kế thừa dòng {++row}";
             if (!spans.TryGetValue(x.From, out var from) || !spans.TryGetValue(x.To, out var to))
             {
-                p.Add($"Kế thừa dòng {row}: không có đơn vị '{(spans.ContainsKey(x.From) ? x.To : x.From)}'.");
+                p.Add($"{at}: không có đơn vị '{(spans.ContainsKey(x.From) ? x.To : x.From)}'.");
                 continue;
             }
             var others = graph.Where(e => e != (x.From, x.To)).ToLookup(e => e.From, e => e.To);
-            p.AddRange(SuccessionRules.Problems(from, to, x.Date, x.Reference, c => others[c]).Select(m => $"Kế thừa dòng {row}: {m}"));
+            p.AddRange(SuccessionRules.Problems(from, to, x.Date, x.Reference, c => others[c]).Select(m => $"{at}: {m}"));
         }
         foreach (var g in doc.Groups)
             foreach (var k in g.Kinds.Where(k => UnitKinds.Parse(k) is null))

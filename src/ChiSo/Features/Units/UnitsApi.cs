@@ -17,6 +17,9 @@ public static class UnitsApi
         g.MapGet("/{code}", Get).WithSummary("Một đơn vị với lịch sử sáp nhập, chia tách, đổi tên");
         g.MapPost("/import", Import).WithSummary("Thêm hoặc cập nhật đơn vị và sự kiện (tất cả hoặc không)").RequireAuthorization(Policies.Admin)
             .AcceptsUpTo(UnitImporter.Limits.MaxBytes);
+        g.MapPost("/import.xlsx", ImportXlsx)
+            .WithSummary("Nhập danh mục từ Excel: trang 'Đơn vị' và trang 'Kế thừa' (tất cả hoặc không, báo lỗi theo dòng)")
+            .DisableAntiforgery().RequireAuthorization(Policies.Admin).AcceptsUpTo(UnitWorkbook.Limits.MaxBytes);
         g.MapPost("/", Add).WithSummary("Thêm một đơn vị (cơ quan thường trực)").RequireAuthorization(Policies.Admin);
         g.MapPost("/{code}/rename", Rename).WithSummary("Đổi tên một đơn vị; tên cũ giữ làm tên gọi khác").RequireAuthorization(Policies.Admin);
         g.MapPost("/{code}/end", End)
@@ -50,6 +53,12 @@ public static class UnitsApi
 
     static async Task<Results<NoContent, ValidationProblem>> Succession(NewSuccession body, ChiSoDb db, HttpContext http, TimeProvider clock, CancellationToken ct) =>
         Outcome(await new UnitRegistry(db, clock).RecordSuccessionAsync(body, Actor.From(http.User), ct));
+
+    static async Task<Results<NoContent, ValidationProblem>> ImportXlsx(IFormFile file, ChiSoDb db, HttpContext http, CancellationToken ct)
+    {
+        await using var stream = file.Within(UnitWorkbook.Limits).OpenReadStream();
+        return Outcome(await new UnitWorkbook(new UnitImporter(db)).ImportAsync(stream, Actor.From(http.User), ct));
+    }
 
     static async Task<Results<NoContent, ValidationProblem>> Import(UnitsDocument doc, ChiSoDb db, HttpContext http, CancellationToken ct)
     {

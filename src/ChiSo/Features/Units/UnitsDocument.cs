@@ -44,6 +44,9 @@ public sealed record UnitSuccessionDocument
     public DateOnly? ReferenceDate { get; init; }
     public string? Share { get; init; }
     public string? Note { get; init; }
+    /// <summary>Where the row came from ("Trang 'Kế thừa', dòng 4") for the report; not part of the document.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Row { get; init; }
 }
 
 public sealed record UnitGroupDocument
