@@ -4,6 +4,7 @@ using System.Text.Json;
 using ChiSo.Data;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Gaps;
+using ChiSo.Features.Plans;
 using ChiSo.Features.Results;
 using ChiSo.Features.Units;
 using Microsoft.EntityFrameworkCore;
@@ -183,6 +184,18 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
         return 0;
     }));
     root.Subcommands.Add(units);
+
+    var waiting = new Command("handovers", "Phần việc của đơn vị đã kết thúc đang chờ cơ quan thường trực giao (không có đúng một đơn vị kế thừa).") { asOf, json };
+    waiting.SetAction(async p => await WithDb(async (db, _) =>
+    {
+        var list = await TaskHandovers.WaitingAsync(db, p.GetValue(asOf) ?? TaskBoard.Today(TimeProvider.System));
+        if (p.GetValue(json)) { WriteJson(list); return 0; }
+        foreach (var w in list)
+            Console.WriteLine($"{w.Unit,-14} {w.Plan,-28} {w.Number,-6} {(w.Successors.Count == 0 ? "—" : string.Join(",", w.Successors)),-16} {w.Description}");
+        Console.WriteLine($"{list.Count} phần việc đang chờ giao.");
+        return 0;
+    }));
+    root.Subcommands.Add(waiting);
 }
 
 {

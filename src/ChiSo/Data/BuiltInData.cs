@@ -94,6 +94,37 @@ public static class BuiltInData
         await AccountsSetup.EnsureRolesAsync(db, ct);
         await DatabaseSetup.UseWriteAheadLogAsync(db, ct);
         if (!await db.Frameworks.AnyAsync(ct)) await SeedAsync(db, clock, ct);
-        else await UpgradeAsync(db, ct);
+        else
+        {
+            // Units first: the plans' upgrade names the units they hold.
+            foreach (var problem in await AddMissingUnitsAsync(db, ct))
+                Console.Error.WriteLine("Danh mục tổ chức có sẵn chưa bổ sung được: " + problem);
+            await UpgradeAsync(db, ct);
+        }
+    }
+
+    /// <summary>An existing database gets the built-in units it lacks (the 2025 communes and wards), with the events,
+    /// successions and groups that name them; units it already has keep the standing agency's edits. Problems are
+    /// returned, not thrown: a registry edited by hand must not stop the app from starting.</summary>
+    public static async Task<IReadOnlyList<string>> AddMissingUnitsAsync(ChiSoDb db, CancellationToken ct = default)
+    {
+        var doc = Read<UnitsDocument>("units.json");
+        var have = (await db.Units.Select(u => u.Code).ToListAsync(ct)).ToHashSet();
+        var groups = (await db.UnitGroups.Select(g => g.Name).ToListAsync(ct)).ToHashSet();
+        var missing = doc.Units.Where(u => !have.Contains(u.Code)).ToList();
+        var missingGroups = doc.Groups.Where(g => !groups.Contains(g.Name)).ToList();
+        var successions = await db.UnitSuccessions.CountAsync(ct);
+        if (missing.Count == 0 && missingGroups.Count == 0 && successions > 0) return [];
+        var codes = have.Concat(missing.Select(u => u.Code)).ToHashSet();
+        var upgrade = new UnitsDocument
+        {
+            Units = missing,
+            Events = doc.Events.Where(e => e.From.Concat(e.To).Any(c => !have.Contains(c)) && e.From.Concat(e.To).All(codes.Contains)).ToList(),
+            Groups = missingGroups,
+            Successions = doc.Successions.Where(x => codes.Contains(x.From) && codes.Contains(x.To)).ToList(),
+        };
+        var problems = await new UnitImporter(db).ImportAsync(upgrade, Actor.System, ct);
+        // Successions the hand-edited registry no longer fits are left to the standing agency; the units still come in.
+        return problems.Count == 0 ? [] : [.. problems, .. await new UnitImporter(db).ImportAsync(upgrade with { Successions = [] }, Actor.System, ct)];
     }
 }

@@ -23,6 +23,8 @@ public abstract class ChiSoDb(DbContextOptions options) : IdentityDbContext<ChiS
     public DbSet<UnitAlias> UnitAliases => Set<UnitAlias>();
     public DbSet<UnitEvent> UnitEvents => Set<UnitEvent>();
     public DbSet<UnitGroup> UnitGroups => Set<UnitGroup>();
+    public DbSet<UnitSuccession> UnitSuccessions => Set<UnitSuccession>();
+    public DbSet<TaskHandover> TaskHandovers => Set<TaskHandover>();
     public DbSet<Framework> Frameworks => Set<Framework>();
     public DbSet<FrameworkVersion> FrameworkVersions => Set<FrameworkVersion>();
     public DbSet<Criterion> Criteria => Set<Criterion>();

@@ -87,6 +87,14 @@ public abstract class ActionMatrixTests(Provider provider)
         new("FrameworkExport.ImportJsonAsync", AdminOnly, Db((f, db, a) => FrameworkExport.ImportJsonAsync(new FrameworkImporter(db, f.Clock), Bytes("{}"), a, "ma trận"))),
         new("ScoreEditor.SetAsync", AdminOnly, Db((f, db, a) => ScoreEditor.SetAsync(db, f.Clock, "par-province", 2023, null, "1.1", new ScoreChange(1, "ma trận", Guid.Empty), a))),
         new("UnitImporter.ImportAsync", AdminOnly, Db((f, db, a) => new UnitImporter(db).ImportAsync(new UnitsDocument(), a))),
+        new("UnitWorkbook.ImportAsync", AdminOnly, Db((f, db, a) => new UnitWorkbook(new UnitImporter(db)).ImportAsync(Bytes("không phải xlsx"), a))),
+        new("UnitRegistry.AddAsync", AdminOnly, Db((f, db, a) => new UnitRegistry(db, f.Clock).AddAsync(new NewUnit("", "", "khong-co", null, null, null, null, null), a))),
+        new("UnitRegistry.RenameAsync", AdminOnly, Db((f, db, a) => new UnitRegistry(db, f.Clock).RenameAsync("KHONG-CO", "Tên mới", new DateOnly(2025, 7, 1), null, a))),
+        new("UnitRegistry.EndAsync", AdminOnly, Db((f, db, a) => new UnitRegistry(db, f.Clock).EndAsync("KHONG-CO",
+            new UnitEnd(new DateOnly(2025, 6, 30), [], "1656/NQ-UBTVQH15", null, null, null), a))),
+        new("UnitRegistry.RecordSuccessionAsync", AdminOnly, Db((f, db, a) => new UnitRegistry(db, f.Clock).RecordSuccessionAsync(
+            new NewSuccession("KHONG-CO", "SNV", new DateOnly(2025, 7, 1), "1656/NQ-UBTVQH15", null, null, null), a))),
+        new("TaskHandovers.AssignAsync", AdminOnly, Db((f, db, a) => TaskHandovers.AssignAsync(db, [f.Task], "KHONG-CO", "SNV", null, a, f.Clock))),
 
         // Plans and inspections: the standing agency. Task progress and reports: the unit itself, or the standing agency.
         new("PlanService.CreateAsync", AdminOnly, Db((f, db, a) => new PlanService(db, f.Clock).CreateAsync(new PlanDocument { Title = "", Year = 1 }, a))),

@@ -17,6 +17,8 @@ public sealed record ImportLimits(string What, long MaxBytes, int MaxRows, long 
     public static readonly ImportLimits SurveyPoints = new("điểm điều tra", 10 * MB, 50_000, 100 * MB);
     /// <summary>The organisation registry as JSON (about 600 units today).</summary>
     public static readonly ImportLimits Units = new("đơn vị", 5 * MB, 10_000, 0);
+    /// <summary>The registry as a workbook: a sheet of units and a sheet of successions.</summary>
+    public static readonly ImportLimits UnitsWorkbook = new("đơn vị", 5 * MB, 10_000, 50 * MB);
     /// <summary>A plan as JSON: sections, tasks and targets (the city's plans have a few hundred tasks).</summary>
     public static readonly ImportLimits Plan = new("nhiệm vụ", 5 * MB, 5_000, 0);
 

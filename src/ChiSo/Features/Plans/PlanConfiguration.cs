@@ -101,3 +101,16 @@ internal sealed class ProgressUpdateConfiguration : IEntityTypeConfiguration<Pro
         b.HasOne(p => p.Unit).WithMany().HasForeignKey(p => p.UnitId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class TaskHandoverConfiguration : IEntityTypeConfiguration<TaskHandover>
+{
+    public void Configure(EntityTypeBuilder<TaskHandover> b)
+    {
+        b.HasIndex(h => new { h.TaskId, h.FromUnitId }).IsUnique();
+        b.Property(h => h.AssignedBy).HasMaxLength(200);
+        b.Property(h => h.Note).HasMaxLength(1000);
+        b.HasOne(h => h.Task).WithMany().HasForeignKey(h => h.TaskId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(h => h.FromUnit).WithMany().HasForeignKey(h => h.FromUnitId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(h => h.ToUnit).WithMany().HasForeignKey(h => h.ToUnitId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

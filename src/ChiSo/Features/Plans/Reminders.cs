@@ -25,10 +25,12 @@ public static class Reminders
         {
             var window = task.Plan!.Window;
             var whole = TaskBoard.Evaluate(task, window, asOf);
-            foreach (var (unit, role) in set.Parties(task).Units)
+            foreach (var party in set.Parties(task).Units)
             {
+                var (unit, role) = (party.Unit, party.Role);
                 if (unitId is { } only && unit.Id != only) continue;
-                var s = role == AgencyRole.Lead ? TaskBoard.EvaluateFor(task, window, asOf, unit.Id) : whole;
+                if (!unit.ExistsOn(asOf)) continue;
+                var s = role == AgencyRole.Lead ? TaskSet.ShareOf(task, party, asOf) : whole;
                 if (s.Status == ProgressStatus.Done && s.Missed.Count == 0) continue;
                 if (s.Due is { } due && DaysBefore.Contains(due.DayNumber - asOf.DayNumber) && s.Status != ProgressStatus.Done)
                 {

@@ -95,11 +95,18 @@ public static class TaskBoard
     public static TaskStanding EvaluateFor(PlanTask task, PlanWindow window, DateOnly asOf, int unitId) =>
         Evaluate(task, window, asOf, task.Progress.Where(u => u.UnitId == unitId).ToList(), new HashSet<int> { unitId });
 
+    /// <summary>A holder's share: its updates and those of the ended units it holds for, read as its own.</summary>
+    public static TaskStanding EvaluateFor(PlanTask task, PlanWindow window, DateOnly asOf, int unitId, IReadOnlySet<int> heldFor) =>
+        heldFor.Count == 0 ? EvaluateFor(task, window, asOf, unitId)
+            : Evaluate(task, window, asOf, task.Progress.Where(u => u.UnitId == unitId || heldFor.Contains(u.UnitId)).ToList(),
+                new HashSet<int> { unitId }, id => heldFor.Contains(id) ? unitId : id);
+
     /// <summary>A share no unit can report on (an agency name not in the registry): nothing was filed.</summary>
     public static TaskStanding EvaluateUnreported(PlanTask task, PlanWindow window, DateOnly asOf) =>
         Evaluate(task, window, asOf, [], new HashSet<int>());
 
-    static TaskStanding Evaluate(PlanTask task, PlanWindow window, DateOnly asOf, List<ProgressUpdate> updates, HashSet<int> units)
+    static TaskStanding Evaluate(PlanTask task, PlanWindow window, DateOnly asOf, List<ProgressUpdate> updates, HashSet<int> units,
+        Func<int, int>? holderOf = null)
     {
         var d = DeadlineOf(task, window);
         // Updates dated after the as-of day had not been filed yet on that day.
@@ -110,17 +117,17 @@ public static class TaskBoard
         {
             var all = d.Occurrences(window.From, window.To).ToList();
             var byOccurrence = known.ToLookup(u => OccurrenceOf(d, u));
-            var missed = all.Where(o => o < asOf && Combine(byOccurrence[o], units).Status != ProgressStatus.Done).ToList();
+            var missed = all.Where(o => o < asOf && Combine(byOccurrence[o], units, holderOf).Status != ProgressStatus.Done).ToList();
             var next = NextOccurrence(d, asOf);
             // Once the plan's period is over nothing more falls due: the task stands as its last occurrence left it.
             var shown = next ?? (all.Count > 0 ? all[^1] : null);
-            var current = Combine(shown is { } n ? byOccurrence[n] : [], units);
+            var current = Combine(shown is { } n ? byOccurrence[n] : [], units, holderOf);
             var lastForShown = shown is { } nn ? byOccurrence[nn].Select(u => (DateOnly?)u.Date).Max() : null;
             return Standing(d, next, current, missed, asOf, lastForShown ?? lastUpdate);
         }
 
         var due = d.Kind is DeadlineKind.Date or DeadlineKind.Range ? d.Due : null;
-        return Standing(d, due, Combine(known, units), [], asOf, lastUpdate);
+        return Standing(d, due, Combine(known, units, holderOf), [], asOf, lastUpdate);
     }
 
     static TaskStanding Standing(Deadline d, DateOnly? due, Combined c, List<DateOnly> missed, DateOnly asOf, DateOnly? lastUpdate)
@@ -145,9 +152,9 @@ public static class TaskBoard
 
     /// <summary>The latest word of each expected unit, combined: done when all are done (on the day the last
     /// finished), blocked when any is blocked, in progress once any has started.</summary>
-    static Combined Combine(IEnumerable<ProgressUpdate> updates, HashSet<int> units)
+    static Combined Combine(IEnumerable<ProgressUpdate> updates, HashSet<int> units, Func<int, int>? holderOf = null)
     {
-        var byUnit = updates.GroupBy(u => u.UnitId).ToDictionary(g => g.Key,
+        var byUnit = updates.GroupBy(u => holderOf is null ? u.UnitId : holderOf(u.UnitId)).ToDictionary(g => g.Key,
             g => g.OrderBy(u => u.Date).ThenBy(u => u.FiledAt).ThenBy(u => u.Id).ToList());
         if (byUnit.Count == 0) return new(ProgressStatus.NotStarted, 0, null);
         var latest = units.Select(id => byUnit.GetValueOrDefault(id)).ToList();

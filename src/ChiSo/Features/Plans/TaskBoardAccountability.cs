@@ -1,12 +1,15 @@
 using ChiSo.Data;
+using ChiSo.Features.Units;
 using MiniExcelLibs;
 
 namespace ChiSo.Features.Plans;
 
 /// <summary>One agency's record on a day. Counts are of tasks it leads, each judged by its own updates;
-/// <see cref="Cooperating"/> counts the tasks it cooperates on, separately.</summary>
+/// <see cref="Cooperating"/> counts the tasks it cooperates on, separately; <see cref="HeldFor"/> names the ended
+/// units whose open tasks it holds (their series continues in this row).</summary>
 public sealed record AgencyAccountability(
-    string? Unit, string Agency, int Lead, int Cooperating, int DoneOnTime, int DoneLate, int Overdue, int AtRisk, int NotStarted);
+    string? Unit, string Agency, int Lead, int Cooperating, int DoneOnTime, int DoneLate, int Overdue, int AtRisk, int NotStarted,
+    IReadOnlyList<string> HeldFor);
 
 /// <summary>A head of unit answerable for a task (seed 000, III.1: "Thủ trưởng" of the lead unit).</summary>
 public sealed record AccountableHead(
@@ -35,15 +38,17 @@ public static class TaskBoardAccountability
         foreach (var task in set.Tasks)
         {
             var window = task.Plan!.Window;
-            var (units, unregistered) = set.Parties(task);
-            var shares = units.Select(p => (Code: (string?)p.Unit.Code, Name: p.Unit.Name, p.Role,
-                    Standing: p.Role == AgencyRole.Lead ? TaskBoard.EvaluateFor(task, window, asOf, p.Unit.Id) : null))
+            var (units, unregistered, _) = set.Parties(task);
+            // Units valid on the as-of day answer; an ended unit's finished shares are its history, not this day's list.
+            var shares = units.Where(p => p.Unit.ExistsOn(asOf)).Select(p => (Code: (string?)p.Unit.Code, Name: p.Unit.Name, p.Role,
+                    Standing: p.Role == AgencyRole.Lead ? TaskSet.ShareOf(task, p, asOf) : null, p.HeldFor))
                 .Concat(unregistered.Select(a => (Code: (string?)null, a.Name, a.Role,
-                    Standing: a.Role == AgencyRole.Lead ? TaskBoard.EvaluateUnreported(task, window, asOf) : null)));
-            foreach (var (code, name, role, s) in shares)
+                    Standing: a.Role == AgencyRole.Lead ? TaskBoard.EvaluateUnreported(task, window, asOf) : null, HeldFor: (IReadOnlyList<Unit>)[])));
+            foreach (var (code, name, role, s, heldFor) in shares)
             {
                 var key = code ?? "?" + name;
                 if (!rows.TryGetValue(key, out var t)) rows[key] = t = new Tally(code, name);
+                foreach (var f in heldFor) t.HeldFor.Add(f.Code);
                 if (role == AgencyRole.Cooperating) { t.Cooperating++; continue; }
                 t.Lead++;
                 if (s!.DoneOnTime) t.DoneOnTime++;
@@ -64,7 +69,7 @@ public static class TaskBoardAccountability
             }
         }
         var agencies = rows.Values
-            .Select(t => new AgencyAccountability(t.Code, t.Name, t.Lead, t.Cooperating, t.DoneOnTime, t.DoneLate, t.Overdue, t.AtRisk, t.NotStarted))
+            .Select(t => new AgencyAccountability(t.Code, t.Name, t.Lead, t.Cooperating, t.DoneOnTime, t.DoneLate, t.Overdue, t.AtRisk, t.NotStarted, t.HeldFor.Order().ToList()))
             .OrderByDescending(a => a.Overdue).ThenByDescending(a => a.Lead).ThenBy(a => a.Agency, StringComparer.Create(ViText.Vi, false)).ToList();
         return new AccountabilityReport(asOf, agencies,
             heads.OrderByDescending(h => h.DaysLate).ThenBy(h => h.Agency, StringComparer.Create(ViText.Vi, false)).ToList());
@@ -75,6 +80,7 @@ public static class TaskBoardAccountability
         public string? Code { get; } = code;
         public string Name { get; } = name;
         public int Lead, Cooperating, DoneOnTime, DoneLate, Overdue, AtRisk, NotStarted;
+        public HashSet<string> HeldFor { get; } = [];
     }
 
     /// <summary>Two sheets: per agency, and the heads accountable, with Vietnamese headings.</summary>
@@ -87,7 +93,8 @@ public static class TaskBoardAccountability
             {
                 ["Mã đơn vị"] = a.Unit, ["Đơn vị"] = a.Agency, ["Chủ trì"] = a.Lead, ["Phối hợp"] = a.Cooperating,
                 ["Hoàn thành đúng hạn"] = a.DoneOnTime, ["Hoàn thành muộn"] = a.DoneLate, ["Quá hạn"] = a.Overdue,
-                ["Có nguy cơ chậm"] = a.AtRisk, ["Chưa triển khai"] = a.NotStarted, ["Tính đến ngày"] = date,
+                ["Có nguy cơ chậm"] = a.AtRisk, ["Chưa triển khai"] = a.NotStarted,
+                ["Giữ nhiệm vụ của đơn vị trước"] = string.Join(", ", a.HeldFor), ["Tính đến ngày"] = date,
             }).ToList(),
             ["Trách nhiệm thủ trưởng"] = report.Heads.Select(h => new Dictionary<string, object?>
             {

@@ -105,12 +105,7 @@ public static class TaskBoardProgress
         }
         if (errors.Count > 0) return new(FilingOutcome.Invalid, Errors: errors);
 
-        var set = new TaskSet
-        {
-            Tasks = [task],
-            Units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, ct),
-            Groups = await db.UnitGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct),
-        };
+        var set = await TaskSet.CreateAsync(db, [task], date, ct);
         if (set.RoleOf(task, unit!.Id) is not { } role)
             return new(FilingOutcome.NotOnTask, Detail: $"{unit.Name} không chủ trì hay phối hợp nhiệm vụ {task.Number} ({task.Plan.Label}).");
 

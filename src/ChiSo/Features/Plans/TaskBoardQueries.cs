@@ -54,12 +54,34 @@ public sealed record OccurrenceRow(DateOnly Due, bool Done, bool Missed);
 public sealed record TaskDetail(TaskRow Task, string? Event, DateOnly? EventDate, IReadOnlyList<AgencyShare> Agencies,
     IReadOnlyList<OccurrenceRow> Occurrences, IReadOnlyList<ProgressEntry> History);
 
+/// <summary>A unit's place on a task: the unit that holds the share on the set's day, its role, and the ended units
+/// whose share it holds (their progress counts as its own: a series read across the merger).</summary>
+public sealed record Party(Unit Unit, AgencyRole Role, IReadOnlyList<Unit> HeldFor);
+
+/// <summary>An ended unit's share no one holds yet (decision 0019).</summary>
+public sealed record Waiting(Unit Unit, AgencyRole Role);
+
+public sealed record Parties(List<Party> Units, List<TaskAgency> Unregistered, List<Waiting> Waiting);
+
 /// <summary>Tasks loaded with everything the rules need, and the registry to see which units a group names.</summary>
 public sealed class TaskSet
 {
     public required List<PlanTask> Tasks { get; init; }
     public required Dictionary<int, Unit> Units { get; init; }
     public required Dictionary<int, UnitGroup> Groups { get; init; }
+    /// <summary>The day shares are held on: an ended unit's open share passes to its holder after its last day.
+    /// Null keeps every share with the unit the plan names.</summary>
+    public DateOnly? AsOf { get; init; }
+    public TaskHolders Holders { get; init; } = TaskHolders.None;
+
+    public static async Task<TaskSet> CreateAsync(ChiSoDb db, List<PlanTask> tasks, DateOnly asOf, CancellationToken ct = default) => new()
+    {
+        Tasks = tasks,
+        Units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, ct),
+        Groups = await db.UnitGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct),
+        AsOf = asOf,
+        Holders = await TaskHolders.LoadAsync(db, ct),
+    };
 
     /// <summary>The units an agency entry names: the unit itself, or each unit of the group's kinds that existed
     /// during the plan year (a district abolished in 2025 still answers for its 2024 tasks).</summary>
@@ -72,28 +94,49 @@ public sealed class TaskSet
     }
 
     /// <summary>The unit's role on the task: lead wins when it is named both ways.</summary>
-    public AgencyRole? RoleOf(PlanTask task, int unitId)
-    {
-        AgencyRole? role = null;
-        foreach (var a in task.Agencies)
-            if (Members(a, task.Plan!.Year).Any(u => u.Id == unitId))
-                if (a.Role == AgencyRole.Lead) return AgencyRole.Lead; else role = AgencyRole.Cooperating;
-        return role;
-    }
+    public AgencyRole? RoleOf(PlanTask task, int unitId) =>
+        Parties(task).Units.FirstOrDefault(p => p.Unit.Id == unitId)?.Role;
 
-    /// <summary>Every unit on the task with its role (lead wins), and the entries no unit answers for.</summary>
-    public (List<(Unit Unit, AgencyRole Role)> Units, List<TaskAgency> Unregistered) Parties(PlanTask task)
+    /// <summary>Every unit on the task with its role (lead wins), the entries no unit answers for, and the shares of
+    /// ended units that wait for the standing agency. A share an ended unit had finished by its last day stays
+    /// with it (its history); an open one passes to its holder on <see cref="AsOf"/>.</summary>
+    public Parties Parties(PlanTask task)
     {
-        var roles = new Dictionary<int, (Unit, AgencyRole)>();
+        var roles = new Dictionary<int, (Unit Unit, AgencyRole Role, List<Unit> HeldFor)>();
         var unregistered = new List<TaskAgency>();
+        var waiting = new List<Waiting>();
+        var year = task.Plan!.Year;
         foreach (var a in task.Agencies.OrderBy(a => a.Role))
         {
-            var members = Members(a, task.Plan!.Year).ToList();
+            var members = Members(a, year).ToList();
             if (members.Count == 0) unregistered.Add(a);
-            foreach (var u in members) roles.TryAdd(u.Id, (u, a.Role));
+            foreach (var u in members)
+            {
+                var holder = u;
+                if (AsOf is { } day && u.ValidTo is { } end && end < day && !FinishedBy(task, u, a.Role, end))
+                {
+                    var (h, waitsAt) = Holders.Resolve(task.Id, u, day, Units);
+                    if (h is null)
+                    {
+                        if (waiting.All(w => w.Unit.Id != waitsAt!.Id)) waiting.Add(new Waiting(waitsAt!, a.Role));
+                        continue;
+                    }
+                    holder = h;
+                }
+                if (!roles.TryGetValue(holder.Id, out var r)) roles[holder.Id] = r = (holder, a.Role, []);
+                if (holder.Id != u.Id && r.HeldFor.All(x => x.Id != u.Id)) r.HeldFor.Add(u);
+            }
         }
-        return (roles.Values.ToList(), unregistered);
+        return new Parties(roles.Values.Select(r => new Party(r.Unit, r.Role, r.HeldFor)).ToList(), unregistered, waiting);
     }
+
+    static bool FinishedBy(PlanTask task, Unit unit, AgencyRole role, DateOnly end) =>
+        (role == AgencyRole.Lead ? TaskBoard.EvaluateFor(task, task.Plan!.Window, end, unit.Id) : TaskBoard.Evaluate(task, task.Plan!.Window, end))
+        .Status == ProgressStatus.Done;
+
+    /// <summary>A party's own share: its updates and those of the units it holds for, as one unit's.</summary>
+    public static TaskStanding ShareOf(PlanTask task, Party p, DateOnly asOf) =>
+        TaskBoard.EvaluateFor(task, task.Plan!.Window, asOf, p.Unit.Id, p.HeldFor.Select(u => u.Id).ToHashSet());
 }
 
 public static class TaskBoardQueries
@@ -118,6 +161,7 @@ public static class TaskBoardQueries
     {
         var units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, ct);
         var groups = await db.UnitGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct);
+        var holders = await TaskHolders.LoadAsync(db, ct);
         var q = db.PlanTasks.AsNoTracking();
         if (filter.PlanId is { } planId) q = q.Where(t => t.PlanId == planId);
         else if (filter.Plan is { Length: > 0 } number)
@@ -132,9 +176,12 @@ public static class TaskBoardQueries
         {
             unit = units.Values.FirstOrDefault(u => string.Equals(u.Code, code.Trim(), StringComparison.OrdinalIgnoreCase));
             if (unit is null) return null;
-            var id = unit.Id;
-            var inGroups = groups.Values.Where(g => g.Kinds.Contains(unit.Kind)).Select(g => (int?)g.Id).ToList();
-            q = q.Where(t => t.Agencies.Any(a => a.UnitId == id || inGroups.Contains(a.GroupId)));
+            // The unit's own tasks and those it may hold for ended units; the holder rule then keeps the right ones.
+            var through = holders.HeldThrough(unit.Id).Where(units.ContainsKey).ToList();
+            var ids = through.Select(i => (int?)i).ToList();
+            var kinds = through.Select(i => units[i].Kind).ToHashSet();
+            var inGroups = groups.Values.Where(g => g.Kinds.Any(kinds.Contains)).Select(g => (int?)g.Id).ToList();
+            q = q.Where(t => t.Agencies.Any(a => ids.Contains(a.UnitId) || inGroups.Contains(a.GroupId)));
         }
         if (filter.Criterion is { Length: > 0 } criterion)
         {
@@ -150,7 +197,7 @@ public static class TaskBoardQueries
             .AsSplitQuery()
             .OrderByDescending(t => t.Plan!.Year).ThenBy(t => t.PlanId).ThenBy(t => t.Order)
             .ToListAsync(ct);
-        var set = new TaskSet { Tasks = tasks, Units = units, Groups = groups };
+        var set = new TaskSet { Tasks = tasks, Units = units, Groups = groups, AsOf = asOf, Holders = holders };
         // A group's year-bound membership is only known in memory: drop tasks the unit was not yet (or no longer) on.
         if (unit is not null) set.Tasks.RemoveAll(t => set.RoleOf(t, unit.Id) is null);
         return set;
@@ -180,8 +227,9 @@ public static class TaskBoardQueries
     public static TaskRow Row(TaskSet set, PlanTask t, DateOnly asOf, Unit? unit, IReadOnlyDictionary<int, string>? sections = null)
     {
         var window = t.Plan!.Window;
-        var role = unit is null ? null : set.RoleOf(t, unit.Id);
-        var standing = role == AgencyRole.Lead ? TaskBoard.EvaluateFor(t, window, asOf, unit!.Id) : TaskBoard.Evaluate(t, window, asOf);
+        var party = unit is null ? null : set.Parties(t).Units.FirstOrDefault(p => p.Unit.Id == unit.Id);
+        var role = party?.Role;
+        var standing = role == AgencyRole.Lead ? TaskSet.ShareOf(t, party!, asOf) : TaskBoard.Evaluate(t, window, asOf);
         if (t.Agencies.All(a => a.Role != AgencyRole.Lead))
             standing = TaskBoard.RollUp(standing, set.Tasks.Where(c => c.ParentId == t.Id).Select(c => TaskBoard.Evaluate(c, window, asOf)).ToList());
         return new TaskRow(t.Id, t.PlanId, t.Plan.Label, t.Plan.Year,
@@ -198,12 +246,7 @@ public static class TaskBoardQueries
         var task = await db.PlanTasks.AsNoTracking().Include(t => t.Plan).Include(t => t.Agencies).Include(t => t.Criteria)
             .Include(t => t.Progress.Where(p => p.Date <= asOf)).AsSplitQuery().FirstOrDefaultAsync(t => t.Id == id, ct);
         if (task is null) return null;
-        var set = new TaskSet
-        {
-            Tasks = [task],
-            Units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, ct),
-            Groups = await db.UnitGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct),
-        };
+        var set = await TaskSet.CreateAsync(db, [task], asOf, ct);
         var fileIds = task.Progress.SelectMany(p => p.EvidenceFileIds).Distinct().ToList();
         var files = await db.Files.AsNoTracking().Where(f => fileIds.Contains(f.Id))
             .Select(f => new EvidenceFile(f.Id, f.Name, f.ContentType, f.Size, f.Sha256)).ToDictionaryAsync(f => f.Id, ct);
@@ -211,12 +254,12 @@ public static class TaskBoardQueries
             .Select(p => Entry(p, set.Units[p.UnitId], files)).ToList();
         var window = task.Plan!.Window;
 
-        var (parties, unregistered) = set.Parties(task);
+        var (parties, unregistered, _) = set.Parties(task);
         var shares = parties
-            // Group members are many (30 districts): list those that reported, and every unit named on its own.
-            .Where(p => task.Agencies.Any(a => a.UnitId == p.Unit.Id) || history.Any(h => h.Unit == p.Unit.Code))
-            .Select(p => new AgencyShare(p.Unit.Name, p.Role, p.Unit.Code, true, history.FirstOrDefault(h => h.Unit == p.Unit.Code),
-                TaskBoard.EvaluateFor(task, window, asOf, p.Unit.Id)))
+            // Group members are many (30 districts): list those that reported, and every unit named on its own or holding for one.
+            .Where(p => task.Agencies.Any(a => a.UnitId == p.Unit.Id) || p.HeldFor.Count > 0 || history.Any(h => h.Unit == p.Unit.Code))
+            .Select(p => new AgencyShare(p.Unit.Name, p.Role, p.Unit.Code, true,
+                history.FirstOrDefault(h => h.Unit == p.Unit.Code || p.HeldFor.Any(f => f.Code == h.Unit)), TaskSet.ShareOf(task, p, asOf)))
             .Concat(task.Agencies.Where(a => a.UnitId is null).Select(a => new AgencyShare(a.Name, a.Role, null, !unregistered.Contains(a), null,
                 TaskBoard.EvaluateUnreported(task, window, asOf))))
             .OrderBy(s => s.Role).ToList();

@@ -32,6 +32,9 @@ public static class TasksApi
         var other = app.MapGroup("/api").WithTags("Tasks").RequireAuthorization(Policies.Staff);
         other.MapGet("/accountability", Accountability).WithSummary("Trách nhiệm theo đơn vị và danh sách thủ trưởng chịu trách nhiệm, tính đến một ngày");
         other.MapGet("/accountability.xlsx", AccountabilityXlsx).WithSummary("Xuất trách nhiệm theo đơn vị ra Excel");
+        other.MapGet("/handovers", Waiting).WithSummary("Phần việc của đơn vị đã kết thúc đang chờ cơ quan thường trực giao (không có đúng một đơn vị kế thừa), tính đến một ngày");
+        other.MapPost("/handovers", Assign).WithSummary("Giao phần việc đang chờ của một đơn vị đã kết thúc cho một đơn vị đang tồn tại (ghi nhật ký)")
+            .RequireAuthorization(Policies.Admin);
         other.MapGet("/notifications", Notifications).WithSummary("Thông báo của một đơn vị: nhắc hạn trước 7, 3, 1 ngày và nhiệm vụ quá hạn");
         other.MapGet("/agencies/{code}/calendar.ics", Calendar)
             .WithSummary("Lịch hạn nhiệm vụ của một đơn vị (iCal): cho người đã đăng nhập, hoặc cho ứng dụng lịch với khoá k của địa chỉ đăng ký")
@@ -50,6 +53,19 @@ public static class TasksApi
     }
 
     const string BadDate = "Ngày phải có dạng yyyy-mm-dd, ví dụ 2024-06-30.";
+
+    static async Task<Results<Ok<List<WaitingShare>>, ValidationProblem>> Waiting(string? asOf, ChiSoDb db, TimeProvider clock, CancellationToken ct) =>
+        TryAsOf(asOf, clock, out var day) ? TypedResults.Ok(await TaskHandovers.WaitingAsync(db, day, ct)) : TypedResults.ValidationProblem(Invalid("asOf", BadDate));
+
+    /// <summary>What the standing agency decides for waiting shares: whose (<see cref="From"/>), which tasks, to whom.</summary>
+    public sealed record Assignment(string From, string To, List<int> Tasks, string? Note);
+
+    static async Task<Results<NoContent, ValidationProblem>> Assign(Assignment body, ChiSoDb db, HttpContext http, TimeProvider clock, CancellationToken ct)
+    {
+        if (body.Tasks is not { Count: > 0 }) return TypedResults.ValidationProblem(Invalid("tasks", "Chọn ít nhất một nhiệm vụ."));
+        var problem = await TaskHandovers.AssignAsync(db, body.Tasks, body.From ?? "", body.To ?? "", body.Note, Actor.From(http.User), clock, ct);
+        return problem is null ? TypedResults.NoContent() : TypedResults.ValidationProblem(Invalid("handover", problem));
+    }
 
     static async Task<Results<Ok<List<TaskRow>>, NotFound<string>, ValidationProblem>> List(
         int? planId, string? plan, int? year, string? unit, string? asOf, bool? overdue, bool? atRisk, string? criterion, string? status,

@@ -251,11 +251,12 @@ public sealed class ReportService(ChiSoDb db, TimeProvider clock, ReportingSched
         var wanted = unitIds.ToHashSet();
         var rows = new List<(int, TaskStatusRow)>();
         foreach (var t in set!.Tasks.OrderBy(t => t.Plan!.Year).ThenBy(t => t.PlanId).ThenBy(t => t.Order))
-            foreach (var (unit, role) in set.Parties(t).Units)
+            foreach (var party in set.Parties(t).Units)
             {
-                if (role != AgencyRole.Lead || !wanted.Contains(unit.Id)) continue;
-                var s = TaskBoard.EvaluateFor(t, t.Plan!.Window, end, unit.Id);
-                rows.Add((unit.Id, new TaskStatusRow(t.Id, t.PlanId, t.Plan.Label, t.Number, t.Description, t.DeadlineText, s.Due,
+                if (party.Role != AgencyRole.Lead || !wanted.Contains(party.Unit.Id)) continue;
+                // A successor reports on what it holds for ended units, with their updates read as its own.
+                var s = TaskSet.ShareOf(t, party, end);
+                rows.Add((party.Unit.Id, new TaskStatusRow(t.Id, t.PlanId, t.Plan!.Label, t.Number, t.Description, t.DeadlineText, s.Due,
                     s.Status, s.Percent, s.LastUpdate, s.Overdue)));
             }
         // Stable: each unit's tasks stay in plan order.

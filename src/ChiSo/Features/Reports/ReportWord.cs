@@ -21,12 +21,19 @@ public static class ReportWord
     // A4 with 3 cm left and 2 cm other margins: 11906 - 1701 - 1134 twips of text width.
     internal const int TextWidth = 9071, LandscapeTextWidth = 14003;
 
-    public static readonly IReadOnlyList<string> Recipients =
+    /// <summary>The first day of two-tier local government: Resolution 1656/NQ-UBTVQH15 abolished the districts and
+    /// made 126 communes and wards (the registry's establishment event of that day).</summary>
+    public static readonly DateOnly TwoTierFrom = new(2025, 7, 1);
+
+    public static readonly IReadOnlyList<string> Recipients = RecipientsOn(DateOnly.MaxValue);
+
+    /// <summary>Who the report goes to on a day: the local level that exists then.</summary>
+    public static IReadOnlyList<string> RecipientsOn(DateOnly day) =>
     [
         "UBND Thành phố (để báo cáo);",
         "Bộ Nội vụ (để báo cáo);",
         "Các sở, ban, ngành Thành phố;",
-        "UBND các quận, huyện, thị xã;",
+        day < TwoTierFrom ? "UBND các quận, huyện, thị xã;" : "UBND các xã, phường;",
         "Lưu: VT, CCHC.",
     ];
 
@@ -94,7 +101,8 @@ public static class ReportWord
 
         body.Append(Para(JustificationValues.Both, 120, 120, 567,
             Run($"Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {p.Phrase}, Sở Nội vụ báo cáo Ủy ban nhân dân Thành phố./.")));
-        body.Append(Closing());
+        // A letter goes to units that exist when it is sent, and a period after the reform speaks of the new ones.
+        body.Append(Closing(RecipientsOn(p.End > issuedOn ? p.End : issuedOn)));
         if (c.AuditHead is { } head) body.Append(AuditLine(head));
     });
 

@@ -9,6 +9,9 @@ public sealed class Unit
     public string? ShortName { get; set; }
     public string? NameEn { get; set; }
     public UnitKind Kind { get; set; }
+    /// <summary>Within a kind, the form the law gives it: "ward" or "commune" for the 2025 commune level
+    /// (Resolution 1656/NQ-UBTVQH15 makes 51 wards and 75 communes); null where the kind says it all.</summary>
+    public string? Subkind { get; set; }
     public int? ParentId { get; set; }
     public Unit? Parent { get; set; }
     /// <summary>First day the unit exists; null when it predates the registry.</summary>
@@ -65,6 +68,25 @@ public sealed class UnitEventPart
 }
 
 public enum UnitEventKind { Merge, Split, Rename, Establish, Dissolve }
+
+/// <summary>One unit taking over (part of) another's work, with the document that decided it. Many to many: a
+/// district's area went to several communes, a commune came from parts of several wards.</summary>
+public sealed class UnitSuccession
+{
+    public int Id { get; set; }
+    public int PredecessorId { get; set; }
+    public Unit? Predecessor { get; set; }
+    public int SuccessorId { get; set; }
+    public Unit? Successor { get; set; }
+    /// <summary>The first day the successor holds the work: the day after the predecessor's last day.</summary>
+    public DateOnly Date { get; set; }
+    /// <summary>The number of the document that decided it ("1656/NQ-UBTVQH15").</summary>
+    public required string Reference { get; set; }
+    public DateOnly? ReferenceDate { get; set; }
+    /// <summary>What part passed ("một phần diện tích", "40 %"); null for the whole.</summary>
+    public string? Share { get; set; }
+    public string? Note { get; set; }
+}
 
 /// <summary>A phrase like "Các sở, ban, ngành" that names every unit of some kinds, not one unit.</summary>
 public sealed class UnitGroup

@@ -11,6 +11,7 @@ internal sealed class UnitConfiguration : IEntityTypeConfiguration<Unit>
         b.Property(u => u.Code).HasMaxLength(40);
         b.Property(u => u.Name).HasMaxLength(300);
         b.Property(u => u.Kind).HasConversion<string>().HasMaxLength(40);
+        b.Property(u => u.Subkind).HasMaxLength(20);
         b.HasOne(u => u.Parent).WithMany().HasForeignKey(u => u.ParentId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(u => u.Aliases).WithOne().HasForeignKey(a => a.UnitId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -43,5 +44,19 @@ internal sealed class UnitGroupConfiguration : IEntityTypeConfiguration<UnitGrou
         b.HasIndex(g => g.Name).IsUnique();
         b.PrimitiveCollection(g => g.Aliases);
         b.PrimitiveCollection(g => g.Kinds);
+    }
+}
+
+internal sealed class UnitSuccessionConfiguration : IEntityTypeConfiguration<UnitSuccession>
+{
+    public void Configure(EntityTypeBuilder<UnitSuccession> b)
+    {
+        b.HasIndex(s => new { s.PredecessorId, s.SuccessorId }).IsUnique();
+        b.HasIndex(s => s.SuccessorId);
+        b.Property(s => s.Reference).HasMaxLength(100);
+        b.Property(s => s.Share).HasMaxLength(200);
+        b.Property(s => s.Note).HasMaxLength(1000);
+        b.HasOne(s => s.Predecessor).WithMany().HasForeignKey(s => s.PredecessorId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(s => s.Successor).WithMany().HasForeignKey(s => s.SuccessorId).OnDelete(DeleteBehavior.Restrict);
     }
 }

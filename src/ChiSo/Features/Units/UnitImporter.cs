@@ -20,9 +20,11 @@ public sealed class UnitImporter(ChiSoDb db)
     {
         actor.Require(MayEdit(actor), "Chỉ cơ quan thường trực (Sở Nội vụ) được sửa danh mục tổ chức.");
         ImportedFiles.NfcDocument(doc);
-        if (doc.Units.Count + doc.Events.Count + doc.Groups.Count > Limits.MaxRows) throw Limits.TooManyRows();
+        if (doc.Units.Count + doc.Events.Count + doc.Groups.Count + doc.Successions.Count > Limits.MaxRows) throw Limits.TooManyRows();
         var existing = await db.Units.Include(u => u.Aliases).ToDictionaryAsync(u => u.Code, ct);
-        var problems = Validate(doc, existing.Values);
+        var successions = await db.UnitSuccessions.AsNoTracking()
+            .Select(x => new { From = x.Predecessor!.Code, To = x.Successor!.Code }).ToListAsync(ct);
+        var problems = Validate(doc, existing.Values, successions.Select(x => (x.From, x.To)).ToList());
         if (problems.Count > ProblemRows<string>.Shown)
             return [.. problems.Take(ProblemRows<string>.Shown), ProblemRows.More(problems.Count - ProblemRows<string>.Shown)];
         if (problems.Count > 0) return problems;
@@ -44,6 +46,7 @@ public sealed class UnitImporter(ChiSoDb db)
             u.ShortName = d.ShortName;
             u.NameEn = d.NameEn;
             u.Kind = UnitKinds.Parse(d.Kind)!.Value;
+            u.Subkind = d.Subkind;
             u.ValidFrom = d.ValidFrom;
             u.ValidTo = d.ValidTo;
             var wanted = new[] { d.Name, d.ShortName }.Concat(d.Aliases).OfType<string>()
@@ -70,6 +73,14 @@ public sealed class UnitImporter(ChiSoDb db)
             });
         }
 
+        var known = successions.Select(x => (x.From, x.To)).ToHashSet();
+        foreach (var x in doc.Successions.Where(x => known.Add((x.From, x.To))))
+            db.UnitSuccessions.Add(new UnitSuccession
+            {
+                PredecessorId = existing[x.From].Id, SuccessorId = existing[x.To].Id, Date = x.Date, Reference = x.Reference.Trim(),
+                ReferenceDate = x.ReferenceDate, Share = x.Share, Note = x.Note,
+            });
+
         var groups = await db.UnitGroups.ToDictionaryAsync(g => g.Name, ct);
         foreach (var g in doc.Groups)
         {
@@ -82,7 +93,7 @@ public sealed class UnitImporter(ChiSoDb db)
         return [];
     }
 
-    static List<string> Validate(UnitsDocument doc, ICollection<Unit> existing)
+    static List<string> Validate(UnitsDocument doc, ICollection<Unit> existing, List<(string From, string To)> successions)
     {
         var p = new List<string>();
         var codes = existing.Select(u => u.Code).ToHashSet();
@@ -98,6 +109,7 @@ public sealed class UnitImporter(ChiSoDb db)
             if (!seen.Add(u.Code)) p.Add($"Mã đơn vị '{u.Code}' bị trùng.");
             codes.Add(u.Code);
             if (UnitKinds.Parse(u.Kind) is null) p.Add($"{u.Code}: loại đơn vị '{u.Kind}' không hợp lệ.");
+            if (u.Subkind is not null && !UnitKinds.Subkinds.Contains(u.Subkind)) p.Add($"{u.Code}: loại xã/phường '{u.Subkind}' không hợp lệ.");
             if (u.ValidFrom is { } f && u.ValidTo is { } t && t < f) p.Add($"{u.Code}: ngày kết thúc trước ngày bắt đầu.");
             foreach (var a in new[] { u.Name, u.ShortName }.Concat(u.Aliases).OfType<string>().Select(UnitNames.Normalize).Distinct())
                 if (aliases.TryGetValue(a, out var other) && other != u.Code) p.Add($"Tên gọi '{a}' dùng cho cả {other} và {u.Code}.");
@@ -110,6 +122,22 @@ public sealed class UnitImporter(ChiSoDb db)
             if (UnitKinds.ParseEvent(e.Kind) is null) p.Add($"Sự kiện {e.Date:dd/MM/yyyy}: loại '{e.Kind}' không hợp lệ.");
             foreach (var c in e.From.Concat(e.To).Where(c => !codes.Contains(c)))
                 p.Add($"Sự kiện {e.Date:dd/MM/yyyy}: không có đơn vị '{c}'.");
+        }
+        // Successions are checked against the units as the document leaves them, and against each other for cycles.
+        var spans = existing.ToDictionary(u => u.Code, u => new UnitSpan(u.Code, u.Name, u.ValidFrom, u.ValidTo));
+        foreach (var u in doc.Units) spans[u.Code] = new UnitSpan(u.Code, u.Name, u.ValidFrom, u.ValidTo);
+        var graph = successions.Concat(doc.Successions.Select(x => (x.From, x.To))).Distinct().ToList();
+        var row = 0;
+        foreach (var x in doc.Successions)
+        {
+            var at = x.Row ?? $"Kế thừa dòng {++row}";
+            if (!spans.TryGetValue(x.From, out var from) || !spans.TryGetValue(x.To, out var to))
+            {
+                p.Add($"{at}: không có đơn vị '{(spans.ContainsKey(x.From) ? x.To : x.From)}'.");
+                continue;
+            }
+            var others = graph.Where(e => e != (x.From, x.To)).ToLookup(e => e.From, e => e.To);
+            p.AddRange(SuccessionRules.Problems(from, to, x.Date, x.Reference, c => others[c]).Select(m => $"{at}: {m}"));
         }
         foreach (var g in doc.Groups)
             foreach (var k in g.Kinds.Where(k => UnitKinds.Parse(k) is null))

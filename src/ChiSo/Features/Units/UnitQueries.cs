@@ -10,11 +10,17 @@ public sealed record UnitListing(
     string? ShortName,
     string? NameEn,
     string Kind,
+    string? Subkind,
     string? Parent,
     DateOnly? ValidFrom,
     DateOnly? ValidTo,
     IReadOnlyList<string> Aliases,
-    IReadOnlyList<UnitChange> History);
+    IReadOnlyList<UnitChange> History,
+    IReadOnlyList<SuccessionLine> Predecessors,
+    IReadOnlyList<SuccessionLine> Successors);
+
+/// <summary>One succession as a unit's page shows it: the other unit, from when, and the document that decided it.</summary>
+public sealed record SuccessionLine(string Unit, string UnitName, DateOnly Date, string Reference, DateOnly? ReferenceDate, string? Share, string? Note);
 
 /// <summary>One merge, split, rename, establishment or dissolution the unit took part in.</summary>
 public sealed record UnitChange(DateOnly Date, string Kind, IReadOnlyList<string> Predecessors, IReadOnlyList<string> Successors, string? Note);
@@ -25,19 +31,25 @@ public static class UnitQueries
     {
         var units = await db.Units.AsNoTracking().Include(u => u.Aliases).ToListAsync(ct);
         var events = await db.UnitEvents.AsNoTracking().Include(e => e.Parts).ToListAsync(ct);
+        var successions = await db.UnitSuccessions.AsNoTracking().ToListAsync(ct);
         var byId = units.ToDictionary(u => u.Id);
+        var (before, after) = (successions.ToLookup(x => x.SuccessorId), successions.ToLookup(x => x.PredecessorId));
+        SuccessionLine Line(UnitSuccession x, int other) =>
+            new(byId[other].Code, byId[other].Name, x.Date, x.Reference, x.ReferenceDate, x.Share, x.Note);
         return units
             .Where(u => asOf is null || u.ExistsOn(asOf.Value))
             .Where(u => kind is null || u.Kind == kind)
             .OrderBy(u => u.Kind).ThenBy(u => u.Name, StringComparer.Create(ViText.Vi, false))
-            .Select(u => new UnitListing(u.Code, u.Name, u.ShortName, u.NameEn, u.Kind.Key(),
+            .Select(u => new UnitListing(u.Code, u.Name, u.ShortName, u.NameEn, u.Kind.Key(), u.Subkind,
                 u.ParentId is { } p ? byId[p].Code : null, u.ValidFrom, u.ValidTo,
                 u.Aliases.Select(a => a.Alias).Where(a => a != u.Name && a != u.ShortName).ToList(),
                 events.Where(e => e.Parts.Any(x => x.UnitId == u.Id)).OrderBy(e => e.Date)
                     .Select(e => new UnitChange(e.Date, e.Kind.ToString().ToLowerInvariant(),
                         e.Parts.Where(x => x.IsPredecessor).Select(x => byId[x.UnitId].Code).ToList(),
                         e.Parts.Where(x => !x.IsPredecessor).Select(x => byId[x.UnitId].Code).ToList(), e.Note))
-                    .ToList()))
+                    .ToList(),
+                before[u.Id].OrderBy(x => x.Date).Select(x => Line(x, x.PredecessorId)).ToList(),
+                after[u.Id].OrderBy(x => x.Date).Select(x => Line(x, x.SuccessorId)).ToList()))
             .ToList();
     }
 }

@@ -6,6 +6,7 @@ public sealed record UnitsDocument
     public List<UnitDocument> Units { get; init; } = [];
     public List<UnitEventDocument> Events { get; init; } = [];
     public List<UnitGroupDocument> Groups { get; init; } = [];
+    public List<UnitSuccessionDocument> Successions { get; init; } = [];
 }
 
 public sealed record UnitDocument
@@ -15,6 +16,8 @@ public sealed record UnitDocument
     public string? ShortName { get; init; }
     public string? NameEn { get; init; }
     public required string Kind { get; init; }
+    /// <summary>"ward" or "commune" for the commune level; see <see cref="Unit.Subkind"/>.</summary>
+    public string? Subkind { get; init; }
     public string? Parent { get; init; }
     public DateOnly? ValidFrom { get; init; }
     public DateOnly? ValidTo { get; init; }
@@ -29,6 +32,21 @@ public sealed record UnitEventDocument
     public List<string> To { get; init; } = [];
     public string? Reference { get; init; }
     public string? Note { get; init; }
+}
+
+/// <summary>One predecessor's work passing to one successor, with the document that decided it.</summary>
+public sealed record UnitSuccessionDocument
+{
+    public required string From { get; init; }
+    public required string To { get; init; }
+    public DateOnly Date { get; init; }
+    public required string Reference { get; init; }
+    public DateOnly? ReferenceDate { get; init; }
+    public string? Share { get; init; }
+    public string? Note { get; init; }
+    /// <summary>Where the row came from ("Trang 'Kế thừa', dòng 4") for the report; not part of the document.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Row { get; init; }
 }
 
 public sealed record UnitGroupDocument
@@ -83,6 +101,11 @@ public static class UnitKinds
         UnitKind.Organisation => "Organisation",
         _ => kind.ToString(),
     };
+
+    public static readonly string[] Subkinds = ["ward", "commune"];
+
+    public static string SubkindVietnamese(string? subkind) => subkind switch { "ward" => "Phường", "commune" => "Xã", _ => "" };
+    public static string SubkindEnglish(string? subkind) => subkind switch { "ward" => "Ward", "commune" => "Commune", _ => "" };
 
     public static UnitEventKind? ParseEvent(string key) => key switch
     {

@@ -1,0 +1,148 @@
+using ChiSo.Data;
+using ChiSo.Features.Accounts;
+using ChiSo.Features.Audit;
+using ChiSo.Features.Units;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChiSo.Features.Plans;
+
+/// <summary>The standing agency's answer for one task of an ended unit whose successor is not one unit
+/// (several, or none recorded): from then on <see cref="ToUnitId"/> holds that unit's share.</summary>
+public sealed class TaskHandover
+{
+    public int Id { get; set; }
+    public int TaskId { get; set; }
+    public PlanTask? Task { get; set; }
+    public int FromUnitId { get; set; }
+    public Unit? FromUnit { get; set; }
+    public int ToUnitId { get; set; }
+    public Unit? ToUnit { get; set; }
+    public DateTime AssignedAt { get; set; }
+    public required string AssignedBy { get; set; }
+    public string? Note { get; set; }
+}
+
+/// <summary>Who holds a unit's share of a task on a day (decision 0019): the unit while it exists; after its
+/// last day, the one successor the registry names, or the unit the standing agency assigned, followed on
+/// through later changes. Computed, never copied into the task: the plan keeps the agency it named.</summary>
+public sealed class TaskHolders
+{
+    public static readonly TaskHolders None = new([], []);
+
+    readonly ILookup<int, UnitSuccession> byPredecessor;
+    readonly Dictionary<(int Task, int From), int> handovers;
+
+    TaskHolders(IEnumerable<UnitSuccession> successions, IEnumerable<TaskHandover> handovers)
+    {
+        byPredecessor = successions.ToLookup(s => s.PredecessorId);
+        this.handovers = handovers.ToDictionary(h => (h.TaskId, h.FromUnitId), h => h.ToUnitId);
+    }
+
+    public static async Task<TaskHolders> LoadAsync(ChiSoDb db, CancellationToken ct = default) =>
+        new(await db.UnitSuccessions.AsNoTracking().ToListAsync(ct), await db.TaskHandovers.AsNoTracking().ToListAsync(ct));
+
+    public IEnumerable<UnitSuccession> SuccessorsOf(int unitId) => byPredecessor[unitId];
+
+    /// <summary>The holder on <paramref name="asOf"/>, or the ended unit the share waits at (no single successor,
+    /// no assignment yet).</summary>
+    public (Unit? Holder, Unit? WaitsAt) Resolve(int taskId, Unit unit, DateOnly asOf, IReadOnlyDictionary<int, Unit> units)
+    {
+        var u = unit;
+        var seen = new HashSet<int>();
+        while (u.ValidTo is { } end && end < asOf)
+        {
+            // Cycles are refused when successions are recorded; one that got in some other way must not hang a page.
+            if (!seen.Add(u.Id)) return (null, u);
+            if (handovers.TryGetValue((taskId, u.Id), out var to) && units.TryGetValue(to, out var assigned)) { u = assigned; continue; }
+            var next = byPredecessor[u.Id].Where(s => s.Date <= asOf).Select(s => s.SuccessorId).Distinct().ToList();
+            if (next.Count != 1 || !units.TryGetValue(next[0], out var successor)) return (null, u);
+            u = successor;
+        }
+        return (u, null);
+    }
+
+    /// <summary>Every unit whose shares <paramref name="unitId"/> may hold: itself, the predecessors behind it
+    /// and the units whose tasks were assigned to it (and theirs).</summary>
+    public HashSet<int> HeldThrough(int unitId)
+    {
+        var behind = byPredecessor.SelectMany(g => g).Select(s => (From: s.PredecessorId, To: s.SuccessorId))
+            .Concat(handovers.Select(h => (h.Key.From, To: h.Value))).ToLookup(x => x.To, x => x.From);
+        var found = new HashSet<int> { unitId };
+        var queue = new Queue<int>([unitId]);
+        while (queue.TryDequeue(out var id))
+            foreach (var p in behind[id])
+                if (found.Add(p)) queue.Enqueue(p);
+        return found;
+    }
+}
+
+/// <summary>A share that waits for the standing agency: the ended unit, its role on the task, and the successors
+/// on record (several, or none).</summary>
+public sealed record WaitingShare(
+    int TaskId, string Plan, int PlanYear, string Number, string Description, string Unit, string UnitName, DateOnly EndedOn,
+    AgencyRole Role, IReadOnlyList<string> Successors);
+
+public static class TaskHandovers
+{
+    /// <summary>Assigning an ended unit's work is the standing agency's, like the registry itself.</summary>
+    public static bool MayAssign(Actor actor) => actor.IsAdmin;
+
+    /// <summary>The shares waiting on <paramref name="asOf"/>, oldest plan first.</summary>
+    public static async Task<List<WaitingShare>> WaitingAsync(ChiSoDb db, DateOnly asOf, CancellationToken ct = default)
+    {
+        var set = (await TaskBoardQueries.LoadAsync(db, new TaskFilter(), asOf, ct))!;
+        var rows = new List<WaitingShare>();
+        foreach (var task in set.Tasks)
+            foreach (var w in set.Parties(task).Waiting)
+                rows.Add(new WaitingShare(task.Id, task.Plan!.Label, task.Plan.Year, task.Number, task.Description, w.Unit.Code, w.Unit.Name,
+                    w.Unit.ValidTo!.Value, w.Role,
+                    set.Holders.SuccessorsOf(w.Unit.Id).Select(s => set.Units[s.SuccessorId].Code).Distinct().ToList()));
+        return rows.OrderBy(r => r.PlanYear).ThenBy(r => r.Plan).ThenBy(r => r.TaskId).ThenBy(r => r.Unit).ToList();
+    }
+
+    public static async Task<int> WaitingCountAsync(ChiSoDb db, DateOnly asOf, CancellationToken ct = default) =>
+        (await WaitingAsync(db, asOf, ct)).Count;
+
+    /// <summary>Gives <paramref name="fromCode"/>'s share of the tasks to <paramref name="toCode"/>; null when done,
+    /// else the Vietnamese reason it was refused (nothing written).</summary>
+    public static async Task<string?> AssignAsync(ChiSoDb db, IReadOnlyCollection<int> taskIds, string fromCode, string toCode, string? note,
+        Actor actor, TimeProvider clock, CancellationToken ct = default)
+    {
+        actor.Require(MayAssign(actor), "Chỉ cơ quan thường trực (Sở Nội vụ) được giao lại nhiệm vụ của đơn vị đã kết thúc.");
+        var today = TaskBoard.Today(clock);
+        var from = await db.Units.FirstOrDefaultAsync(u => u.Code == fromCode.Trim().ToUpper(), ct);
+        var to = await db.Units.FirstOrDefaultAsync(u => u.Code == toCode.Trim().ToUpper(), ct);
+        if (from is null) return $"Không có đơn vị '{fromCode}'.";
+        if (to is null) return $"Không có đơn vị '{toCode}'.";
+        if (from.ValidTo is null) return $"{from.Name} chưa kết thúc: nhiệm vụ của đơn vị vẫn do đơn vị giữ.";
+        if (from.Id == to.Id) return $"Không thể giao nhiệm vụ của {from.Name} cho chính đơn vị đó.";
+        // An assignee that no longer (or not yet) exists would leave the task with no holder.
+        if (!to.ExistsOn(today))
+            return $"{to.Name} không còn hoặc chưa tồn tại vào ngày {ViText.Date(today)}: nhiệm vụ sẽ không có đơn vị giữ.";
+        var tasks = await db.PlanTasks.Include(t => t.Plan).Include(t => t.Agencies).Where(t => taskIds.Contains(t.Id)).ToListAsync(ct);
+        if (tasks.Count != taskIds.Distinct().Count()) return "Có nhiệm vụ không tồn tại trong danh sách.";
+        var set = await TaskSet.CreateAsync(db, tasks, today, ct);
+        foreach (var t in tasks)
+            if (set.Parties(t).Waiting.All(w => w.Unit.Id != from.Id))
+                return $"Nhiệm vụ {t.Number} ({t.Plan!.Label}) không có phần việc của {from.Name} đang chờ giao.";
+
+        var existing = await db.TaskHandovers.Where(h => h.FromUnitId == from.Id && taskIds.Contains(h.TaskId)).ToListAsync(ct);
+        var at = clock.GetUtcNow().UtcDateTime;
+        foreach (var t in tasks)
+        {
+            var h = existing.FirstOrDefault(x => x.TaskId == t.Id);
+            if (h is null) db.TaskHandovers.Add(h = new TaskHandover { TaskId = t.Id, FromUnitId = from.Id, AssignedBy = actor.Name });
+            h.ToUnitId = to.Id;
+            h.AssignedAt = at;
+            h.AssignedBy = actor.Name;
+            h.Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+            db.Audit.Add(new AuditEntry
+            {
+                At = at, User = actor.Name, Subject = $"task:{t.Id}", Field = "holder:" + from.Code,
+                OldValue = null, NewValue = to.Code, Reason = h.Note,
+            });
+        }
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+}
