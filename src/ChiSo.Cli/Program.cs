@@ -231,6 +231,7 @@ ReportCommands.Add(root);
 SurveyCommands.Add(root);
 CycleCommands.Add(root);
 UserCommands.Add(root);
+DemoCommands.Add(root);
 AuditCommands.Add(root, WithDb);
 
 // A service's refusal (an account named by --as may not do this) is a message and exit code 3, not a stack trace.

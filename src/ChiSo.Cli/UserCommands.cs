@@ -14,7 +14,9 @@ public static class UserCommands
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, WriteIndented = true };
 
-    static async Task<int> WithAccounts(ParseResult parse, Func<UserAccounts, Actor, Task<int>> work)
+    static Task<int> WithAccounts(ParseResult parse, Func<UserAccounts, Actor, Task<int>> work) => WithAccounts(parse, (_, accounts, actor) => work(accounts, actor));
+
+    internal static async Task<int> WithAccounts(ParseResult parse, Func<ChiSoDb, UserAccounts, Actor, Task<int>> work)
     {
         var config = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var services = new ServiceCollection().AddLogging().AddChiSoData(config).AddSingleton(TimeProvider.System).AddScoped<UserAccounts>();
@@ -23,7 +25,7 @@ public static class UserCommands
         await using var scope = provider.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
         await BuiltInData.MigrateAndSeedIfEmptyAsync(db, TimeProvider.System);
-        return await work(scope.ServiceProvider.GetRequiredService<UserAccounts>(), await CliActor.ResolveAsync(parse, db));
+        return await work(db, scope.ServiceProvider.GetRequiredService<UserAccounts>(), await CliActor.ResolveAsync(parse, db));
     }
 
     static int Refused(UserChange change, string? name)

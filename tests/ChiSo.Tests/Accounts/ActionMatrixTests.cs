@@ -113,6 +113,7 @@ public abstract class ActionMatrixTests(Provider provider)
         new("ReportService.SaveAsync", Filers, Db((f, db, a) => new ReportService(db, f.Clock, ReportingSchedule.Default).SaveAsync("SNV", 2026, ReportingPeriodKind.Q1, null,
             new ReportEdit(Guid.Empty, null, null), a))),
         new("ReportService.SubmitAsync", Filers, Db((f, db, a) => new ReportService(db, f.Clock, ReportingSchedule.Default).SubmitAsync("SNV", 2026, ReportingPeriodKind.Q1, null, null, a))),
+        new("DemoCycle.BuildAsync", AdminOnly, Sp((f, sp, db, a) => DemoCycle.BuildAsync(db, sp.GetRequiredService<UserAccounts>(), f.Clock, 1999, a))),
         new("InspectionService.GeneratePlanAsync", AdminOnly, Db((f, db, a) => new InspectionService(db).GeneratePlanAsync(1999, a))),
         new("InspectionService.AddAsync", AdminOnly, Db((f, db, a) => new InspectionService(db).AddAsync(new InspectionEdit(null, null, null, null, null, null), a))),
         new("InspectionService.RecordAsync", AdminOnly, Db((f, db, a) => new InspectionService(db).RecordAsync(f.Inspection, new InspectionEdit(null, null, null, null, "ma trận", null), a))),

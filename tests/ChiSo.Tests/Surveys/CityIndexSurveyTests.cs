@@ -162,7 +162,6 @@ public abstract class CityIndexSurveyTests(Provider provider)
     /// <summary>A round in 2026 with three answers per unit and group, each scored question answered 1–5 from a fixed seed.</summary>
     static async Task<int> RoundAsync(ChiSoDb db, int questionnaireId, List<Unit> units, string name)
     {
-        var q = await RoundScoring.LoadQuestionnaireAsync(db, questionnaireId, default);
         var round = new SurveyRound
         {
             Year = 2026, Name = "Khảo sát thử " + name, QuestionnaireId = questionnaireId, OpensOn = new(2026, 10, 1), ClosesOn = new(2026, 12, 30),
@@ -170,20 +169,7 @@ public abstract class CityIndexSurveyTests(Provider provider)
         };
         db.SurveyRounds.Add(round);
         await db.SaveChangesAsync();
-        var random = new Random(2026);
-        foreach (var unit in units)
-            foreach (var group in q.Groups)
-                for (var n = 0; n < 3; n++)
-                {
-                    var answers = q.Questions.Where(x => x.Type is QuestionType.Likert5 or QuestionType.Scale5 && (x.Groups.Count == 0 || x.Groups.Contains(group.Code)))
-                        .ToDictionary(x => x.Code, _ => random.Next(1, 6).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    db.SurveyResponses.Add(new SurveyResponse
-                    {
-                        RoundId = round.Id, UnitId = unit.Id, Group = group.Code, Channel = ResponseChannel.Online, SubmittedOn = new(2026, 11, 5),
-                        Answers = JsonSerializer.Serialize(answers), Review = ResponseReview.Accepted,
-                    });
-                }
-        await db.SaveChangesAsync();
+        await DemoCycle.AnswersAsync(db, round.Id, [.. units.Select(u => u.Id)], 2026, 3, new(2026, 11, 5));
         return round.Id;
     }
 }
