@@ -48,6 +48,9 @@ public static class BuiltInData
                 throw new InvalidOperationException($"Built-in questionnaire {file} is invalid: " + string.Join("; ", report.Problems));
         }
         await PlansAsync(db, addMissing: true, ct);
+        var leadProblems = await PlanLeads.KeepAsync(db, Plans(), ct);
+        if (leadProblems.Count > 0)
+            throw new InvalidOperationException("Built-in lead tables are invalid: " + string.Join("; ", leadProblems));
     }
 
     /// <summary>Plans are created once; after that they belong to their users (progress, edits). A built-in plan stored
@@ -70,11 +73,15 @@ public static class BuiltInData
     }
 
     /// <summary>What a database seeded by an earlier version lacks: built-in plans completed (a plan its users deleted
-    /// stays deleted), deadlines read again with today's reading of their texts.</summary>
+    /// stays deleted), deadlines read again with today's reading of their texts, the plans' lead tables as their years' leads.</summary>
     public static async Task UpgradeAsync(ChiSoDb db, CancellationToken ct = default)
     {
         await PlansAsync(db, addMissing: false, ct);
         await PlanTasks.RereadDeadlinesAsync(db, ct);
+        // A database seeded before the lead tables were kept gets each plan year's leads once; problems (a registry edited
+        // by hand) are shown, not thrown, as for the units.
+        foreach (var problem in await PlanLeads.KeepAsync(db, Plans(), ct))
+            Console.Error.WriteLine("Bảng phân công chủ trì có sẵn chưa bổ sung được: " + problem);
     }
 
     /// <summary>The plans transcribed from the seeds, oldest first so that a unit's plan finds the plan it implements.</summary>

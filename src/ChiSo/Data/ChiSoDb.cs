@@ -28,6 +28,7 @@ public abstract class ChiSoDb(DbContextOptions options) : IdentityDbContext<ChiS
     public DbSet<Framework> Frameworks => Set<Framework>();
     public DbSet<FrameworkVersion> FrameworkVersions => Set<FrameworkVersion>();
     public DbSet<Criterion> Criteria => Set<Criterion>();
+    public DbSet<CriterionYearLead> CriterionYearLeads => Set<CriterionYearLead>();
     public DbSet<IndexResult> Results => Set<IndexResult>();
     public DbSet<IndexTarget> Targets => Set<IndexTarget>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();

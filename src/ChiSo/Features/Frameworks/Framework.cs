@@ -106,3 +106,19 @@ public sealed class CriterionLead
     public Unit? Unit { get; set; }
     public string? Scope { get; set; }
 }
+
+/// <summary>Who led a criterion in one year, where that year's plan assigned the leads differently from the criterion's
+/// own <see cref="Criterion.Leads"/> (which are the current ones): 164/KH-UBND of 2022 gave PAPI 5.1 and 5.2 to the city
+/// People's Committee Office, 164/KH-UBND of 2024 to Sở Tư pháp and Sở Tài nguyên và Môi trường. A year with no rows
+/// uses the criterion's leads.</summary>
+public sealed class CriterionYearLead
+{
+    public int Id { get; set; }
+    public int CriterionId { get; set; }
+    public int Year { get; set; }
+    public int UnitId { get; set; }
+    public Unit? Unit { get; set; }
+    public string? Scope { get; set; }
+    /// <summary>The document the row comes from ("164/KH-UBND, Phụ lục 2").</summary>
+    public string? Source { get; set; }
+}

@@ -46,6 +46,18 @@ internal sealed class CriterionConfiguration : IEntityTypeConfiguration<Criterio
     }
 }
 
+internal sealed class CriterionYearLeadConfiguration : IEntityTypeConfiguration<CriterionYearLead>
+{
+    public void Configure(EntityTypeBuilder<CriterionYearLead> b)
+    {
+        b.HasOne<Criterion>().WithMany().HasForeignKey(l => l.CriterionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(l => l.Unit).WithMany().HasForeignKey(l => l.UnitId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(l => new { l.CriterionId, l.Year });
+        b.Property(l => l.Scope).HasMaxLength(200);
+        b.Property(l => l.Source).HasMaxLength(300);
+    }
+}
+
 internal sealed class CriterionLeadConfiguration : IEntityTypeConfiguration<CriterionLead>
 {
     public void Configure(EntityTypeBuilder<CriterionLead> b) =>

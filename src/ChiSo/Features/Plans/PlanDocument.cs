@@ -44,7 +44,14 @@ public sealed record TaskDocument
     public List<TaskDocument> Children { get; init; } = [];
 }
 
-public sealed record LeadAssignmentDocument(string Framework, string Criterion, List<string> Lead, List<string> Cooperating);
+/// <summary>A row of a plan's lead table ("phân công chủ trì"): who leads a criterion in the plan's year. <see cref="Criterion"/>
+/// is the criterion's code, matched by hand to the row; <see cref="Name"/> the row as the plan writes it; <see cref="Scope"/> the
+/// part of the criterion the row is about ("điện sinh hoạt" of 6.3), when the plan splits one criterion over several rows.</summary>
+public sealed record LeadAssignmentDocument(string Framework, string Criterion, List<string> Lead, List<string> Cooperating)
+{
+    public string? Name { get; init; }
+    public string? Scope { get; init; }
+}
 
 public sealed record PlanTargetDocument
 {

@@ -43,7 +43,7 @@ public sealed record IndexReport(
         var target = s.TargetOf(c);
         return new CriterionRow(c.Code, c.Name, c.NameEn, c.Max, s.ResultOf(c), target?.Value,
             target?.Value is null ? null : target.Comparator.Symbol(), s.PreviousOf(c),
-            c.Leads.Select(IndexSnapshot.LeadName).ToList(), c.Method.ToString().ToLowerInvariant(), s.ResultNoteOf(c),
+            s.LeadsOf(c).Select(IndexSnapshot.LeadName).ToList(), c.Method.ToString().ToLowerInvariant(), s.ResultNoteOf(c),
             s.ChildrenOf(c).Select(ch => Row(s, ch)).ToList());
     }
 

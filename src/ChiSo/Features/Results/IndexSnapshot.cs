@@ -44,12 +44,20 @@ public sealed class IndexSnapshot
     static CriterionScore? ByCode(List<CriterionScore>? scores, IReadOnlyDictionary<int, string> codes, string code) =>
         scores?.FirstOrDefault(s => codes.GetValueOrDefault(s.CriterionId) == code);
 
+    /// <summary>The leads the snapshot's year assigned (a plan's lead table, <see cref="CriterionYearLead"/>), by criterion id;
+    /// empty for a year whose plan did not assign them differently.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<CriterionLead>> YearLeads { get; init; } = new Dictionary<int, IReadOnlyList<CriterionLead>>();
+
+    /// <summary>Who leads the criterion in the snapshot's year: that year's leads, else the criterion's current ones.</summary>
+    public IReadOnlyList<CriterionLead> LeadsOf(Criterion c) => YearLeads.GetValueOrDefault(c.Id) ?? c.Leads;
+
     /// <summary>Leads named on the criterion, else those of the nearest ancestor that names some: the
-    /// appendices print a lead once for a group of rows.</summary>
+    /// appendices print a lead once for a group of rows. The year's leads come first, through the same walk.</summary>
     public IReadOnlyList<CriterionLead> EffectiveLeads(Criterion c)
     {
-        for (Criterion? n = c; n is not null; n = n.ParentId is { } p ? Criteria.First(x => x.Id == p) : null)
-            if (n.Leads.Count > 0) return n.Leads;
+        foreach (var of in new Func<Criterion, IReadOnlyList<CriterionLead>>[] { n => YearLeads.GetValueOrDefault(n.Id) ?? [], n => n.Leads })
+            for (Criterion? n = c; n is not null; n = n.ParentId is { } p ? Criteria.First(x => x.Id == p) : null)
+                if (of(n).Count > 0) return of(n);
         return [];
     }
 
@@ -66,13 +74,19 @@ public sealed class IndexSnapshot
 
         var criteria = await db.Criteria.AsNoTracking().Where(c => c.VersionId == version.Id)
             .Include(c => c.Leads).ThenInclude(l => l.Unit).ToListAsync(ct);
+        var ids = criteria.Select(c => c.Id).ToList();
+        var yearLeads = (await db.CriterionYearLeads.AsNoTracking().Include(l => l.Unit)
+                .Where(l => l.Year == year && ids.Contains(l.CriterionId)).OrderBy(l => l.Id).ToListAsync(ct))
+            .GroupBy(l => l.CriterionId)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<CriterionLead>)g
+                .Select(l => new CriterionLead { CriterionId = l.CriterionId, UnitId = l.UnitId, Unit = l.Unit, Scope = l.Scope }).ToList());
         var result = await ResultAsync(db, framework.Versions, unit.Id, year, ct);
         var previous = await ResultAsync(db, framework.Versions, unit.Id, year - 1, ct);
         var target = await TargetAsync(db, framework.Versions, unit.Id, year + 1, ct);
         var targetForYear = await TargetAsync(db, framework.Versions, unit.Id, year, ct);
         return new IndexSnapshot
         {
-            Framework = framework, Version = version, Unit = unit, Year = year, Criteria = criteria,
+            Framework = framework, Version = version, Unit = unit, Year = year, Criteria = criteria, YearLeads = yearLeads,
             Result = result, Previous = previous, Target = target, TargetForYear = targetForYear,
             PreviousCodes = await CodesAsync(db, previous?.VersionId, version.Id, criteria, ct),
             TargetCodes = await CodesAsync(db, target?.VersionId, version.Id, criteria, ct),

@@ -771,6 +771,40 @@ namespace ChiSo.Data.Migrations.Postgres
                     b.ToTable("CriterionLead");
                 });
 
+            modelBuilder.Entity("ChiSo.Features.Frameworks.CriterionYearLead", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CriterionId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("CriterionId", "Year");
+
+                    b.ToTable("CriterionYearLeads");
+                });
+
             modelBuilder.Entity("ChiSo.Features.Frameworks.Framework", b =>
                 {
                     b.Property<int>("Id")
@@ -2554,6 +2588,23 @@ namespace ChiSo.Data.Migrations.Postgres
                 {
                     b.HasOne("ChiSo.Features.Frameworks.Criterion", null)
                         .WithMany("Leads")
+                        .HasForeignKey("CriterionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ChiSo.Features.Units.Unit", "Unit")
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("ChiSo.Features.Frameworks.CriterionYearLead", b =>
+                {
+                    b.HasOne("ChiSo.Features.Frameworks.Criterion", null)
+                        .WithMany()
                         .HasForeignKey("CriterionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -741,6 +741,38 @@ namespace ChiSo.Data.Migrations.Sqlite
                     b.ToTable("CriterionLead");
                 });
 
+            modelBuilder.Entity("ChiSo.Features.Frameworks.CriterionYearLead", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CriterionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("CriterionId", "Year");
+
+                    b.ToTable("CriterionYearLeads");
+                });
+
             modelBuilder.Entity("ChiSo.Features.Frameworks.Framework", b =>
                 {
                     b.Property<int>("Id")
@@ -2448,6 +2480,23 @@ namespace ChiSo.Data.Migrations.Sqlite
                 {
                     b.HasOne("ChiSo.Features.Frameworks.Criterion", null)
                         .WithMany("Leads")
+                        .HasForeignKey("CriterionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ChiSo.Features.Units.Unit", "Unit")
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("ChiSo.Features.Frameworks.CriterionYearLead", b =>
+                {
+                    b.HasOne("ChiSo.Features.Frameworks.Criterion", null)
+                        .WithMany()
                         .HasForeignKey("CriterionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
