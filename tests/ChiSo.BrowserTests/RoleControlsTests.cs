@@ -63,7 +63,7 @@ public sealed class RoleControlsTests(BrowserFixture fx)
         await page.Context.CloseAsync();
     }
 
-    /// <summary>Every page of the app with values for its parameters: a plan, a round, a cycle with SNV, a questionnaire.</summary>
+    /// <summary>Every page of the app with values for its parameters: a plan, a round, a cycle with SNV and STP, a questionnaire.</summary>
     async Task<List<(string Path, bool Static)>> EveryPageAsync()
     {
         await using var scope = fx.Services.CreateAsyncScope();
@@ -72,7 +72,8 @@ public sealed class RoleControlsTests(BrowserFixture fx)
         var questionnaire = await db.Questionnaires.Where(q => q.Key == "sipas").Select(q => q.Id).FirstAsync();
         var round = await db.SurveyRounds.Select(r => (int?)r.Id).FirstOrDefaultAsync()
             ?? (await Rounds.CreateAsync(db, new RoundRequest(2026, "Đợt thử nút", questionnaire, new DateOnly(2026, 10, 1), new DateOnly(2026, 12, 30)), Actor.Cli())).Value;
-        var cycle = await db.Cycles.Where(c => c.Units.Any(u => u.Unit!.Code == "SNV")).Select(c => (int?)c.Id).FirstOrDefaultAsync()
+        // Another test may have made a cycle with SNV alone: the refusal check needs STP, another unit, in the same cycle.
+        var cycle = await db.Cycles.Where(c => c.Units.Any(u => u.Unit!.Code == "SNV") && c.Units.Any(u => u.Unit!.Code == "STP")).Select(c => (int?)c.Id).FirstOrDefaultAsync()
             ?? (await new AssessmentService(db, TimeProvider.System).CreateCycleAsync(new CycleSpec(2026, "Kỳ thử nút", new DateTime(2026, 12, 22, 16, 59, 59, DateTimeKind.Utc),
                 new DateOnly(2027, 1, 4), new DateOnly(2027, 1, 29), 7, [new GroupSpec("Sở", "city-par-departments", "2025", ["SNV", "STP"])]), Actor.Cli())).Value.Id;
 
@@ -139,7 +140,11 @@ public sealed class RoleControlsTests(BrowserFixture fx)
                 {
                     // The refusal comes with the page's data (after the circuit starts): wait for it, not just look.
                     try { await page.GetByTestId("access-denied").WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 }); }
-                    catch (TimeoutException) { wrong.Add($"{role.RoleName} opens {path} without the refusal"); }
+                    catch (TimeoutException)
+                    {
+                        var text = await page.Locator("main").InnerTextAsync();
+                        wrong.Add($"{role.RoleName} opens {path} ({page.Url}) without the refusal; it shows: {text[..Math.Min(400, text.Length)]}");
+                    }
                 }
                 foreach (var action in shown.Distinct())
                 {
