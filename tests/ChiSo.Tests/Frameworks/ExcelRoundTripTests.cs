@@ -76,6 +76,9 @@ public abstract class ExcelRoundTripTests(Provider provider)
             var doc = await FrameworkExport.DocumentAsync(db, key, null);
             Assert.NotNull(doc);
             json = JsonSerializer.Serialize(doc, FrameworkDocument.Json);
+            // A year's own leads come from that year's plan (seed 001's 2022 table), not from the framework's document:
+            // the copy can only have the framework's leads, so the original is read with those.
+            await db.CriterionYearLeads.ExecuteDeleteAsync();
             foreach (var year in doc.Results.Select(r => r.Year).Distinct()) originals.Add(await Reports.IndexAsync(db, key, year));
         }
         Assert.NotEmpty(originals);
