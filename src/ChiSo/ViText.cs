@@ -23,6 +23,10 @@ public static class ViText
 
     public static string Date(DateOnly? d) => d?.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture) ?? "";
 
+    /// <summary>A day as people type it (dd/MM/yyyy, d/M/yyyy) or as machines send it (yyyy-MM-dd).</summary>
+    public static bool TryParseDate(string? text, out DateOnly day) =>
+        DateOnly.TryParseExact(text, ["dd/MM/yyyy", "yyyy-MM-dd", "d/M/yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+
     /// <summary>Vietnam's clock (UTC+7 all year, no daylight saving): instants are stored in UTC.</summary>
     public static readonly TimeSpan VietnamOffset = TimeSpan.FromHours(7);
 

@@ -113,7 +113,7 @@ public static class AssessmentsApi
         DateOnly? date = null;
         if (form["docDate"].ToString() is { Length: > 0 } d)
         {
-            if (!DateOnly.TryParseExact(d, ["dd/MM/yyyy", "yyyy-MM-dd", "d/M/yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            if (!ViText.TryParseDate(d, out var parsed))
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["docDate"] = [$"Ngày ban hành '{d}' không đúng dạng dd/MM/yyyy."] });
             date = parsed;
         }

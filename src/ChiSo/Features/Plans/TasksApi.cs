@@ -49,7 +49,7 @@ public static class TasksApi
     {
         asOf = TaskBoard.Today(clock);
         return string.IsNullOrWhiteSpace(text)
-            || DateOnly.TryParseExact(text.Trim(), ["yyyy-MM-dd", "dd/MM/yyyy", "d/M/yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out asOf);
+            || ViText.TryParseDate(text.Trim(), out asOf);
     }
 
     const string BadDate = "Ngày phải có dạng yyyy-mm-dd, ví dụ 2024-06-30.";

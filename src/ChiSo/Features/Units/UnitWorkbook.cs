@@ -95,7 +95,7 @@ public sealed class UnitWorkbook(UnitImporter importer)
     static DateOnly? Date(SheetRow r, int column, string at, List<string> problems)
     {
         if (Cell(r, column) is not { } text) return null;
-        if (DateOnly.TryParseExact(text, ["yyyy-MM-dd", "dd/MM/yyyy", "d/M/yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        if (ViText.TryParseDate(text, out var d)) return d;
         problems.Add($"{at}: ngày '{text}' không hợp lệ (dd/mm/yyyy).");
         return null;
     }
