@@ -19,11 +19,12 @@ public sealed class AssessmentTests(BrowserFixture fx)
 {
     readonly AssessmentSetup setup = new(fx);
 
-    static ILocator Card(IPage page, string code) => page.Locator($"[data-testid=criterion][data-code='{code}']");
-    // MudBlazor puts a text field's attributes on its input.
-    static ILocator Input(ILocator scope, string testId) => scope.Locator($"[data-testid={testId}] input, input[data-testid={testId}], textarea[data-testid={testId}]").First;
+    internal static ILocator Card(IPage page, string code) => page.Locator($"[data-testid=criterion][data-code='{code}']");
+    // MudBlazor puts a text field's attributes on its input (a multi-line one's on the textarea or around it).
+    internal static ILocator Input(ILocator scope, string testId) =>
+        scope.Locator($"[data-testid={testId}] input, input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] textarea").First;
 
-    static async Task Type(ILocator input, string text)
+    internal static async Task Type(ILocator input, string text)
     {
         await input.FillAsync(text);
         await input.PressAsync("Tab");
@@ -249,7 +250,7 @@ public sealed class AssessmentTests(BrowserFixture fx)
     }
 
     /// <summary>A one-page PDF with a correct cross-reference table, made here so the test needs no file.</summary>
-    static byte[] TinyPdf()
+    internal static byte[] TinyPdf()
     {
         string[] objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"];

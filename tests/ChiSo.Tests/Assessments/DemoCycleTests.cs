@@ -33,7 +33,7 @@ public abstract class DemoCycleTests(Provider provider)
         var r = first.Value;
         Assert.Empty(r.Existing);
         Assert.All(r.Accounts, a => Assert.False(string.IsNullOrEmpty(a.Password)));
-        Assert.Equal([Roles.UnitEditor, Roles.UnitEditor, Roles.Appraiser, Roles.Leader, Roles.SurveyInstitute], r.Accounts.Select(a => a.Role));
+        Assert.Equal([Roles.UnitEditor, Roles.UnitEditor, Roles.UnitHead, Roles.UnitHead, Roles.Appraiser, Roles.Leader, Roles.SurveyInstitute], r.Accounts.Select(a => a.Role));
 
         await using var db = database.NewContext();
         var day = new DateOnly(2026, 1, 1);

@@ -37,6 +37,9 @@ public static class DemoCycle
     [
         ("demo.so", "Cán bộ nhập liệu (sở, minh họa)", Roles.UnitEditor, "department"),
         ("demo.phuong", "Cán bộ nhập liệu (phường, minh họa)", Roles.UnitEditor, "ward"),
+        // Only a unit's head sends its self-assessment and its explanation: without these the sample units could not finish.
+        ("demo.so.truong", "Thủ trưởng (sở, minh họa)", Roles.UnitHead, "department"),
+        ("demo.phuong.truong", "Chủ tịch UBND (phường, minh họa)", Roles.UnitHead, "ward"),
         ("demo.thamdinh", "Thành viên thẩm định (minh họa)", Roles.Appraiser, null),
         ("demo.lanhdao", "Lãnh đạo (minh họa)", Roles.Leader, null),
         ("demo.dieutra", "Đơn vị điều tra xã hội học (minh họa)", Roles.SurveyInstitute, null),
