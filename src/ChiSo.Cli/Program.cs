@@ -185,9 +185,33 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
     }));
     root.Subcommands.Add(units);
 
-    var waiting = new Command("handovers", "Phần việc của đơn vị đã kết thúc đang chờ cơ quan thường trực giao (không có đúng một đơn vị kế thừa).") { asOf, json };
+    var handFrom = new Option<string>("--from") { Description = "Giao: đơn vị đã kết thúc có phần việc đang chờ" };
+    var handTo = new Option<string>("--to") { Description = "Giao cho đơn vị này (mã); không có --task: mọi phần việc đang chờ của --from" };
+    var handTasks = new Option<int[]>("--task") { Description = "Giao: mã nhiệm vụ (lặp lại được); không có: mọi phần việc đang chờ của --from", AllowMultipleArgumentsPerToken = true };
+    var handNote = new Option<string>("--note") { Description = "Giao: ghi chú, ghi vào nhật ký" };
+    var waiting = new Command("handovers", "Phần việc của đơn vị đã kết thúc đang chờ cơ quan thường trực giao (không có đúng một đơn vị kế thừa); " +
+        "với --from và --to: giao một lần nhiều phần việc, tất cả hoặc không phần việc nào.") { asOf, json, handFrom, handTo, handTasks, handNote };
     waiting.SetAction(async p => await WithDb(async (db, _) =>
     {
+        if (p.GetValue(handTo) is { } to)
+        {
+            var from = p.GetValue(handFrom);
+            if (string.IsNullOrWhiteSpace(from)) { Console.Error.WriteLine("Cần --from: đơn vị đã kết thúc có phần việc đang chờ."); return 1; }
+            var actor = await CliActor.ResolveAsync(p, db);
+            var tasks = p.GetValue(handTasks) ?? [];
+            var (assigned, problems) = tasks.Length == 0
+                ? await TaskHandovers.AssignAllAtAsync(db, from, to, p.GetValue(handNote), actor, TimeProvider.System)
+                : await TaskHandovers.AssignAsync(db, [.. tasks.Select(t => new ShareAssignment(t, from, to))], p.GetValue(handNote), actor, TimeProvider.System) is { } refused
+                    ? (0, refused) : (tasks.Length, null);
+            if (problems is not null)
+            {
+                Console.Error.WriteLine("Không giao phần việc nào:");
+                foreach (var problem in problems) Console.Error.WriteLine("  " + problem);
+                return 1;
+            }
+            Console.WriteLine($"Đã giao {assigned} phần việc của {from.Trim().ToUpperInvariant()} cho {to.Trim().ToUpperInvariant()}.");
+            return 0;
+        }
         var list = await TaskHandovers.WaitingAsync(db, p.GetValue(asOf) ?? TaskBoard.Today(TimeProvider.System));
         if (p.GetValue(json)) { WriteJson(list); return 0; }
         foreach (var w in list)

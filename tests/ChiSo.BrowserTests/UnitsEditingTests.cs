@@ -27,12 +27,52 @@ public sealed class UnitsEditingTests(BrowserFixture fx)
         var first = waiting.Locator("tbody tr").First;
         var task = await first.GetAttributeAsync("data-task");
         var from = await first.GetAttributeAsync("data-unit");
-        await first.Locator("input").FillAsync(code);
+        await first.Locator("input:not([type=checkbox])").FillAsync(code);
         await first.Locator("[data-action=handover-assign]").ClickAsync();
         await Assertions.Expect(waiting.Locator($"tr[data-task='{task}'][data-unit='{from}']")).ToHaveCountAsync(0);
 
         // A ward of 2025 shows what it is.
         await Assertions.Expect(page.Locator("tr[data-code='00070'] [data-subkind=ward]")).ToHaveTextAsync("Phường");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_standing_agency_assigns_the_rows_it_ticks_at_once_and_then_everything_left_at_one_district()
+    {
+        var page = await fx.OpenAsync("/units");
+        var waiting = page.GetByTestId("waiting");
+        var rows = waiting.Locator("tbody tr");
+        // Two rows of different districts; a refusal first (a department that ended in 2025), then the ward that exists.
+        var last = rows.Last;
+        var district = (await last.GetAttributeAsync("data-unit"))!;
+        var other = waiting.Locator($"tbody tr:not([data-unit='{district}'])").Last;
+        var picked = new[] { (await last.GetAttributeAsync("data-task"), district), (await other.GetAttributeAsync("data-task"), await other.GetAttributeAsync("data-unit")) };
+        await last.GetByTestId("handover-select").CheckAsync();
+        await other.GetByTestId("handover-select").CheckAsync();
+        await Assertions.Expect(page.GetByTestId("handover-bulk")).ToContainTextAsync("Đã chọn 2 phần việc");
+        await page.Locator("[data-testid=handover-selected-to] input, input[data-testid=handover-selected-to]").First.FillAsync("STNMT");
+        await page.Locator("[data-action=handover-assign-many]").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("handover-problems")).ToContainTextAsync("Không giao phần việc nào");
+        await Assertions.Expect(page.GetByTestId("handover-problems")).ToContainTextAsync("không có đơn vị giữ");
+        foreach (var (task, unit) in picked) await Assertions.Expect(waiting.Locator($"tr[data-task='{task}'][data-unit='{unit}']")).ToHaveCountAsync(1);
+
+        await page.Locator("[data-testid=handover-selected-to] input, input[data-testid=handover-selected-to]").First.FillAsync("00004");
+        await page.Locator("[data-action=handover-assign-many]").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("handover-done")).ToHaveTextAsync("Đã giao 2 phần việc.");
+        foreach (var (task, unit) in picked) await Assertions.Expect(waiting.Locator($"tr[data-task='{task}'][data-unit='{unit}']")).ToHaveCountAsync(0);
+
+        // Everything still waiting at the first district, by the unit: the list has none of its rows left.
+        await page.GetByTestId("handover-all-from").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { NameRegex = new System.Text.RegularExpressions.Regex("^" + district + " ") }).ClickAsync();
+        await page.Locator("[data-testid=handover-all-to] input, input[data-testid=handover-all-to]").First.FillAsync("00004");
+        await page.Locator("[data-action=handover-assign-all]").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("handover-done")).ToContainTextAsync("Đã giao");
+        await Assertions.Expect(waiting.Locator($"tr[data-unit='{district}']")).ToHaveCountAsync(0);
+
+        // "Select all shown" ticks every row on the page.
+        await page.GetByTestId("handover-select-all").CheckAsync();
+        var shown = await rows.CountAsync();
+        await Assertions.Expect(page.GetByTestId("handover-bulk")).ToContainTextAsync($"Đã chọn {shown} phần việc");
         await page.Context.CloseAsync();
     }
 

@@ -94,7 +94,8 @@ public abstract class ActionMatrixTests(Provider provider)
             new UnitEnd(new DateOnly(2025, 6, 30), [], "1656/NQ-UBTVQH15", null, null, null), a))),
         new("UnitRegistry.RecordSuccessionAsync", AdminOnly, Db((f, db, a) => new UnitRegistry(db, f.Clock).RecordSuccessionAsync(
             new NewSuccession("KHONG-CO", "SNV", new DateOnly(2025, 7, 1), "1656/NQ-UBTVQH15", null, null, null), a))),
-        new("TaskHandovers.AssignAsync", AdminOnly, Db((f, db, a) => TaskHandovers.AssignAsync(db, [f.Task], "KHONG-CO", "SNV", null, a, f.Clock))),
+        new("TaskHandovers.AssignAsync", AdminOnly, Db((f, db, a) => TaskHandovers.AssignAsync(db, [new ShareAssignment(f.Task, "KHONG-CO", "SNV")], null, a, f.Clock))),
+        new("TaskHandovers.AssignAllAtAsync", AdminOnly, Db((f, db, a) => TaskHandovers.AssignAllAtAsync(db, "KHONG-CO", "SNV", null, a, f.Clock))),
 
         // Plans and inspections: the standing agency. Task progress and reports: the unit itself, or the standing agency.
         new("PlanService.CreateAsync", AdminOnly, Db((f, db, a) => new PlanService(db, f.Clock).CreateAsync(new PlanDocument { Title = "", Year = 1 }, a))),

@@ -14,8 +14,8 @@ namespace ChiSo.Tests.Units;
 /// of ended units passing to their successors or waiting for the standing agency (decision 0019).</summary>
 public abstract class RegistryTests(Provider provider)
 {
-    static readonly DateOnly August = new(2025, 8, 1);
-    static FakeTimeProvider ClockAt(DateOnly day) => new(new DateTimeOffset(day.ToDateTime(new TimeOnly(2, 0)), TimeSpan.Zero));
+    internal static readonly DateOnly August = new(2025, 8, 1);
+    internal static FakeTimeProvider ClockAt(DateOnly day) => new(new DateTimeOffset(day.ToDateTime(new TimeOnly(2, 0)), TimeSpan.Zero));
 
     static Dictionary<string, string> Csv() =>
         // The list as the statistics office gave it (a copy of ../shared/domain/hanoi-communes-2025.csv).
@@ -267,9 +267,9 @@ public abstract class RegistryTests(Provider provider)
         Assert.DoesNotContain(await TaskHandovers.WaitingAsync(db, new DateOnly(2025, 6, 30)), w => w.Unit.StartsWith("Q-"));
 
         var one = waiting.First(w => w.Unit.StartsWith("Q-"));
-        await Assert.ThrowsAsync<AccessDenied>(() => TaskHandovers.AssignAsync(db, [one.TaskId], one.Unit, "00004", null, Actors.Of(Roles.Leader), clock));
-        Assert.Contains("không có đơn vị giữ", await TaskHandovers.AssignAsync(db, [one.TaskId], one.Unit, "STNMT", null, Actors.Admin(), clock));
-        Assert.Null(await TaskHandovers.AssignAsync(db, [one.TaskId], one.Unit, "00004", "Giao theo địa bàn", Actors.Admin(), clock));
+        await Assert.ThrowsAsync<AccessDenied>(() => TaskHandovers.AssignAsync(db, [new ShareAssignment(one.TaskId, one.Unit, "00004")], null, Actors.Of(Roles.Leader), clock));
+        Assert.Contains("không có đơn vị giữ", Assert.Single((await TaskHandovers.AssignAsync(db, [new ShareAssignment(one.TaskId, one.Unit, "STNMT")], null, Actors.Admin(), clock))!));
+        Assert.Null(await TaskHandovers.AssignAsync(db, [new ShareAssignment(one.TaskId, one.Unit, "00004")], "Giao theo địa bàn", Actors.Admin(), clock));
 
         await using var fresh = database.NewContext();
         var now = await TaskHandovers.WaitingAsync(fresh, August);

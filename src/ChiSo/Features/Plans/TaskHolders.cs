@@ -82,6 +82,9 @@ public sealed record WaitingShare(
     int TaskId, string Plan, int PlanYear, string Number, string Description, string Unit, string UnitName, DateOnly EndedOn,
     AgencyRole Role, IReadOnlyList<string> Successors);
 
+/// <summary>One waiting share (a task, the ended unit whose share it is) and the unit chosen to hold it.</summary>
+public sealed record ShareAssignment(int Task, string From, string To);
+
 public static class TaskHandovers
 {
     /// <summary>Assigning an ended unit's work is the standing agency's, like the registry itself.</summary>
@@ -103,46 +106,82 @@ public static class TaskHandovers
     public static async Task<int> WaitingCountAsync(ChiSoDb db, DateOnly asOf, CancellationToken ct = default) =>
         (await WaitingAsync(db, asOf, ct)).Count;
 
-    /// <summary>Gives <paramref name="fromCode"/>'s share of the tasks to <paramref name="toCode"/>; null when done,
-    /// else the Vietnamese reason it was refused (nothing written).</summary>
-    public static async Task<string?> AssignAsync(ChiSoDb db, IReadOnlyCollection<int> taskIds, string fromCode, string toCode, string? note,
+    /// <summary>Gives each chosen share to its unit, all or nothing: null when done, else the Vietnamese reasons, one
+    /// per refused share (nothing written). One audit row per share.</summary>
+    public static async Task<IReadOnlyList<string>?> AssignAsync(ChiSoDb db, IReadOnlyList<ShareAssignment> shares, string? note,
         Actor actor, TimeProvider clock, CancellationToken ct = default)
     {
         actor.Require(MayAssign(actor), "Chỉ cơ quan thường trực (Sở Nội vụ) được giao lại nhiệm vụ của đơn vị đã kết thúc.");
+        if (shares.Count == 0) return ["Chọn ít nhất một phần việc đang chờ giao."];
         var today = TaskBoard.Today(clock);
-        var from = await db.Units.FirstOrDefaultAsync(u => u.Code == fromCode.Trim().ToUpper(), ct);
-        var to = await db.Units.FirstOrDefaultAsync(u => u.Code == toCode.Trim().ToUpper(), ct);
-        if (from is null) return $"Không có đơn vị '{fromCode}'.";
-        if (to is null) return $"Không có đơn vị '{toCode}'.";
-        if (from.ValidTo is null) return $"{from.Name} chưa kết thúc: nhiệm vụ của đơn vị vẫn do đơn vị giữ.";
-        if (from.Id == to.Id) return $"Không thể giao nhiệm vụ của {from.Name} cho chính đơn vị đó.";
-        // An assignee that no longer (or not yet) exists would leave the task with no holder.
-        if (!to.ExistsOn(today))
-            return $"{to.Name} không còn hoặc chưa tồn tại vào ngày {ViText.Date(today)}: nhiệm vụ sẽ không có đơn vị giữ.";
-        var tasks = await db.PlanTasks.Include(t => t.Plan).Include(t => t.Agencies).Where(t => taskIds.Contains(t.Id)).ToListAsync(ct);
-        if (tasks.Count != taskIds.Distinct().Count()) return "Có nhiệm vụ không tồn tại trong danh sách.";
-        var set = await TaskSet.CreateAsync(db, tasks, today, ct);
-        foreach (var t in tasks)
-            if (set.Parties(t).Waiting.All(w => w.Unit.Id != from.Id))
-                return $"Nhiệm vụ {t.Number} ({t.Plan!.Label}) không có phần việc của {from.Name} đang chờ giao.";
+        static string Code(string? c) => (c ?? "").Trim().ToUpperInvariant();
+        var codes = shares.SelectMany(s => new[] { Code(s.From), Code(s.To) }).Distinct().ToList();
+        var units = await db.Units.Where(u => codes.Contains(u.Code)).ToDictionaryAsync(u => u.Code, ct);
+        var taskIds = shares.Select(s => s.Task).Distinct().ToList();
+        var tasks = await db.PlanTasks.Include(t => t.Plan).Include(t => t.Agencies).Where(t => taskIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
+        var set = await TaskSet.CreateAsync(db, [.. tasks.Values], today, ct);
 
-        var existing = await db.TaskHandovers.Where(h => h.FromUnitId == from.Id && taskIds.Contains(h.TaskId)).ToListAsync(ct);
-        var at = clock.GetUtcNow().UtcDateTime;
-        foreach (var t in tasks)
+        var problems = new List<string>();
+        var chosen = new List<(PlanTask Task, Unit From, Unit To)>();
+        var seen = new HashSet<(int, int)>();
+        foreach (var share in shares)
         {
-            var h = existing.FirstOrDefault(x => x.TaskId == t.Id);
-            if (h is null) db.TaskHandovers.Add(h = new TaskHandover { TaskId = t.Id, FromUnitId = from.Id, AssignedBy = actor.Name });
+            string? Refusal()
+            {
+                if (!units.TryGetValue(Code(share.From), out var from)) return $"Không có đơn vị '{share.From}'.";
+                if (!units.TryGetValue(Code(share.To), out var to)) return $"Không có đơn vị '{share.To}'.";
+                if (!tasks.TryGetValue(share.Task, out var task)) return $"Không có nhiệm vụ {share.Task}.";
+                var what = $"Nhiệm vụ {task.Number} ({task.Plan!.Label}) của {from.Name}";
+                if (from.ValidTo is not { } ended) return $"{what}: {from.Name} chưa kết thúc, nhiệm vụ của đơn vị vẫn do đơn vị giữ.";
+                if (from.Id == to.Id) return $"{what}: không thể giao nhiệm vụ của {from.Name} cho chính đơn vị đó.";
+                // An assignee that no longer (or not yet) exists would leave the task with no holder.
+                if (!to.ExistsOn(today))
+                    return $"{what}: {to.Name} không còn hoặc chưa tồn tại vào ngày {ViText.Date(today)}, nhiệm vụ sẽ không có đơn vị giữ.";
+                // The share passes the day after its unit ended: an assignee that did not exist then would hold it before it existed.
+                var passes = ended.AddDays(1);
+                if (!to.ExistsOn(passes))
+                    return $"{what}: {to.Name} chưa tồn tại hoặc đã kết thúc vào ngày {ViText.Date(passes)}, ngày phần việc chuyển đi; chọn đơn vị kế thừa có hiệu lực từ ngày đó.";
+                if (set.Parties(task).Waiting.All(w => w.Unit.Id != from.Id)) return $"{what} không đang chờ giao.";
+                if (!seen.Add((task.Id, from.Id))) return $"{what} được chọn hai lần.";
+                chosen.Add((task, from, to));
+                return null;
+            }
+            if (Refusal() is { } refusal) problems.Add(refusal);
+        }
+        if (problems.Count > 0) return problems;
+
+        var fromIds = chosen.Select(c => c.From.Id).Distinct().ToList();
+        var existing = await db.TaskHandovers.Where(h => fromIds.Contains(h.FromUnitId) && taskIds.Contains(h.TaskId)).ToListAsync(ct);
+        var at = clock.GetUtcNow().UtcDateTime;
+        var reason = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        foreach (var (task, from, to) in chosen)
+        {
+            var h = existing.FirstOrDefault(x => x.TaskId == task.Id && x.FromUnitId == from.Id);
+            if (h is null) db.TaskHandovers.Add(h = new TaskHandover { TaskId = task.Id, FromUnitId = from.Id, AssignedBy = actor.Name });
             h.ToUnitId = to.Id;
             h.AssignedAt = at;
             h.AssignedBy = actor.Name;
-            h.Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+            h.Note = reason;
             db.Audit.Add(new AuditEntry
             {
-                At = at, User = actor.Name, Subject = $"task:{t.Id}", Field = "holder:" + from.Code,
-                OldValue = null, NewValue = to.Code, Reason = h.Note,
+                At = at, User = actor.Name, Subject = $"task:{task.Id}", Field = "holder:" + from.Code,
+                OldValue = null, NewValue = to.Code, Reason = reason,
             });
         }
         await db.SaveChangesAsync(ct);
         return null;
+    }
+
+    /// <summary>Every share waiting today at the ended unit <paramref name="fromCode"/> to <paramref name="toCode"/>, all
+    /// or nothing; the number assigned, or the reasons.</summary>
+    public static async Task<(int Assigned, IReadOnlyList<string>? Problems)> AssignAllAtAsync(ChiSoDb db, string fromCode, string toCode, string? note,
+        Actor actor, TimeProvider clock, CancellationToken ct = default)
+    {
+        actor.Require(MayAssign(actor), "Chỉ cơ quan thường trực (Sở Nội vụ) được giao lại nhiệm vụ của đơn vị đã kết thúc.");
+        var code = (fromCode ?? "").Trim().ToUpperInvariant();
+        var shares = (await WaitingAsync(db, TaskBoard.Today(clock), ct)).Where(w => w.Unit == code)
+            .Select(w => new ShareAssignment(w.TaskId, w.Unit, toCode)).ToList();
+        if (shares.Count == 0) return (0, [$"Không có phần việc nào của '{fromCode}' đang chờ giao."]);
+        return await AssignAsync(db, shares, note, actor, clock, ct) is { } problems ? (0, problems) : (shares.Count, null);
     }
 }

@@ -35,6 +35,10 @@ public static class TasksApi
         other.MapGet("/handovers", Waiting).WithSummary("Phần việc của đơn vị đã kết thúc đang chờ cơ quan thường trực giao (không có đúng một đơn vị kế thừa), tính đến một ngày");
         other.MapPost("/handovers", Assign).WithSummary("Giao phần việc đang chờ của một đơn vị đã kết thúc cho một đơn vị đang tồn tại (ghi nhật ký)")
             .RequireAuthorization(Policies.Admin);
+        other.MapPost("/handovers/batch", AssignBatch).WithSummary("Giao nhiều phần việc đang chờ một lần, mỗi phần việc cho đơn vị được chọn: tất cả hoặc không phần việc nào (mỗi phần việc một dòng nhật ký)")
+            .RequireAuthorization(Policies.Admin);
+        other.MapPost("/handovers/all", AssignAll).WithSummary("Giao mọi phần việc đang chờ của một đơn vị đã kết thúc cho một đơn vị kế thừa: tất cả hoặc không phần việc nào")
+            .RequireAuthorization(Policies.Admin);
         other.MapGet("/notifications", Notifications).WithSummary("Thông báo của một đơn vị: nhắc hạn trước 7, 3, 1 ngày và nhiệm vụ quá hạn");
         other.MapGet("/agencies/{code}/calendar.ics", Calendar)
             .WithSummary("Lịch hạn nhiệm vụ của một đơn vị (iCal): cho người đã đăng nhập, hoặc cho ứng dụng lịch với khoá k của địa chỉ đăng ký")
@@ -63,8 +67,31 @@ public static class TasksApi
     static async Task<Results<NoContent, ValidationProblem>> Assign(Assignment body, ChiSoDb db, HttpContext http, TimeProvider clock, CancellationToken ct)
     {
         if (body.Tasks is not { Count: > 0 }) return TypedResults.ValidationProblem(Invalid("tasks", "Chọn ít nhất một nhiệm vụ."));
-        var problem = await TaskHandovers.AssignAsync(db, body.Tasks, body.From ?? "", body.To ?? "", body.Note, Actor.From(http.User), clock, ct);
-        return problem is null ? TypedResults.NoContent() : TypedResults.ValidationProblem(Invalid("handover", problem));
+        var problems = await TaskHandovers.AssignAsync(db, [.. body.Tasks.Select(t => new ShareAssignment(t, body.From ?? "", body.To ?? ""))], body.Note,
+            Actor.From(http.User), clock, ct);
+        return problems is null ? TypedResults.NoContent() : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["handover"] = [.. problems] });
+    }
+
+    /// <summary>Several waiting shares, each with the unit chosen for it.</summary>
+    public sealed record Batch(List<ShareAssignment>? Shares, string? Note);
+
+    /// <summary>How many shares were assigned.</summary>
+    public sealed record Assigned(int Count);
+
+    static async Task<Results<Ok<Assigned>, ValidationProblem>> AssignBatch(Batch body, ChiSoDb db, HttpContext http, TimeProvider clock, CancellationToken ct)
+    {
+        var shares = body.Shares ?? [];
+        var problems = await TaskHandovers.AssignAsync(db, shares, body.Note, Actor.From(http.User), clock, ct);
+        return problems is null ? TypedResults.Ok(new Assigned(shares.Count)) : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["shares"] = [.. problems] });
+    }
+
+    /// <summary>Every share waiting at <see cref="From"/> to <see cref="To"/>.</summary>
+    public sealed record AllAt(string? From, string? To, string? Note);
+
+    static async Task<Results<Ok<Assigned>, ValidationProblem>> AssignAll(AllAt body, ChiSoDb db, HttpContext http, TimeProvider clock, CancellationToken ct)
+    {
+        var (count, problems) = await TaskHandovers.AssignAllAtAsync(db, body.From ?? "", body.To ?? "", body.Note, Actor.From(http.User), clock, ct);
+        return problems is null ? TypedResults.Ok(new Assigned(count)) : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["handover"] = [.. problems] });
     }
 
     static async Task<Results<Ok<List<TaskRow>>, NotFound<string>, ValidationProblem>> List(
