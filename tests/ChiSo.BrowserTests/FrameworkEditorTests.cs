@@ -58,4 +58,33 @@ public sealed class FrameworkEditorTests(BrowserFixture fx)
         await page.GetByTestId("criterion-save").ClickAsync();
         await Assertions.Expect(page.GetByTestId("sum-warnings")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task The_standing_agency_sets_a_criterion_s_leads_for_a_year_and_a_leader_reads_them()
+    {
+        var key = await new AssessmentSetup(fx).FrameworkAsync();
+        var page = await fx.OpenAsync($"/khung-chi-so/{key}/V1/sua");
+        await Assertions.Expect(page.GetByTestId("year-leads-none")).ToBeVisibleAsync();
+        await page.GetByTestId("editor-tree").Locator("tr[data-code='1.1']").ClickAsync();
+        await FillAsync(page, "year-lead-year", "2023");
+        await FillAsync(page, "year-lead-leads", "Sở Không Có Thật");
+        await page.GetByTestId("year-lead-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("editor-error")).ToContainTextAsync("Không tìm thấy đơn vị chủ trì 'Sở Không Có Thật'");
+
+        await FillAsync(page, "year-lead-leads", "Sở Tư pháp; Sở Nội vụ (cải cách tổ chức bộ máy)");
+        await FillAsync(page, "year-lead-source", "Kế hoạch thử 2023");
+        await page.GetByTestId("year-lead-save").ClickAsync();
+        var row = page.Locator("[data-testid=year-leads] tr[data-code='1.1'][data-year='2023']");
+        await Assertions.Expect(row).ToContainTextAsync("Sở Tư pháp; Sở Nội vụ (cải cách tổ chức bộ máy)");
+        await Assertions.Expect(row).ToContainTextAsync("Kế hoạch thử 2023");
+        await Assertions.Expect(page.GetByTestId("year-lead-chip")).ToContainTextAsync("2023: Sở Tư pháp");
+        await page.Context.CloseAsync();
+
+        var leader = await fx.OpenAsync($"/khung-chi-so/{key}/V1/sua",
+            c => TestSignIn.SignInAsync(c, fx, "lanhdao-leads", "Lãnh đạo thử", null, ChiSo.Features.Accounts.Roles.Leader));
+        await Assertions.Expect(leader.Locator("[data-testid=year-leads] tr[data-code='1.1'][data-year='2023']")).ToContainTextAsync("Sở Tư pháp");
+        await Assertions.Expect(leader.GetByTestId("year-lead-save")).ToHaveCountAsync(0);
+        await Assertions.Expect(leader.Locator("[data-action]")).ToHaveCountAsync(0);
+        await leader.Context.CloseAsync();
+    }
 }

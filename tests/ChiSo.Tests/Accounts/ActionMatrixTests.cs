@@ -82,6 +82,8 @@ public abstract class ActionMatrixTests(Provider provider)
         new("FrameworkEditor.SaveCriterionAsync", AdminOnly, Db((f, db, a) => FrameworkEditor.SaveCriterionAsync(db, f.Clock, f.Framework, FrameworkBuilder.Version, "1.1",
             new CriterionChange(Guid.Empty, "1", null, FrameworkBuilder.Node("1.1", 15)), a))),
         new("FrameworkEditor.DeleteCriterionAsync", AdminOnly, Db((f, db, a) => FrameworkEditor.DeleteCriterionAsync(db, f.Clock, f.Framework, FrameworkBuilder.Version, "4", Guid.Empty, null, a))),
+        new("YearLeads.SetAsync", AdminOnly, Db((f, db, a) => YearLeads.SetAsync(db, f.Clock, f.Framework, FrameworkBuilder.Version, "1.1", 2022,
+            new YearLeadsChange([new LeadDocument("SNV", null)], "ma trận", null), a))),
         new("FrameworkImporter.ImportAsync", AdminOnly, Db((f, db, a) => new FrameworkImporter(db, f.Clock).ImportAsync(FrameworkBuilder.Small(), a, "ma trận"))),
         new("FrameworkExcel.ImportAsync", AdminOnly, Db((f, db, a) => new FrameworkExcel(new FrameworkImporter(db, f.Clock)).ImportAsync(Bytes("không phải xlsx"), a, "ma trận"))),
         new("FrameworkExport.ImportJsonAsync", AdminOnly, Db((f, db, a) => FrameworkExport.ImportJsonAsync(new FrameworkImporter(db, f.Clock), Bytes("{}"), a, "ma trận"))),

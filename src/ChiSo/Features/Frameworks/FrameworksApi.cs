@@ -35,6 +35,9 @@ public static class FrameworksApi
         g.MapPost("/{key}/versions", CreateVersion).WithSummary("Tạo phiên bản (trống hoặc sao chép cây tiêu chí của phiên bản khác)").RequireAuthorization(Policies.Admin);
         g.MapPost("/{key}/versions/{label}/criteria", AddCriterion).WithSummary("Thêm tiêu chí").RequireAuthorization(Policies.Admin);
         g.MapPut("/{key}/versions/{label}/criteria/{code}", UpdateCriterion).WithSummary("Sửa tiêu chí").RequireAuthorization(Policies.Admin);
+        g.MapGet("/{key}/versions/{label}/year-leads", ListYearLeads).WithSummary("Đơn vị chủ trì theo năm của các tiêu chí (thay đơn vị chủ trì của khung trong năm đó)");
+        g.MapPut("/{key}/versions/{label}/criteria/{code}/year-leads/{year:int}", SetYearLeads)
+            .WithSummary("Đặt đơn vị chủ trì của một tiêu chí cho một năm (danh sách rỗng: bỏ, dùng lại đơn vị chủ trì của khung)").RequireAuthorization(Policies.Admin);
         g.MapDelete("/{key}/versions/{label}/criteria/{code}", DeleteCriterion).WithSummary("Xóa tiêu chí cùng các tiêu chí con").RequireAuthorization(Policies.Admin);
         return g;
     }
@@ -101,6 +104,13 @@ public static class FrameworksApi
     static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> DeleteCriterion(
         string key, string label, string code, Guid concurrency, string? reason, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         Http(await FrameworkEditor.DeleteCriterionAsync(db, clock, key, Uri.UnescapeDataString(label), code, concurrency, reason, Actor.From(http.User), ct));
+
+    static async Task<Results<Ok<List<YearLeadsView>>, NotFound>> ListYearLeads(string key, string label, ChiSoDb db, CancellationToken ct) =>
+        await YearLeads.ListAsync(db, key, Uri.UnescapeDataString(label), ct) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound();
+
+    static async Task<Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult>> SetYearLeads(
+        string key, string label, string code, int year, YearLeadsChange change, ChiSoDb db, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        Http(await YearLeads.SetAsync(db, clock, key, Uri.UnescapeDataString(label), code, year, change, Actor.From(http.User), ct));
 
     // TypedResults.Problem, not Conflict(body): the body must go out as application/problem+json.
     static Results<Created<FrameworkSummary>, Created<EditableVersion>, Ok<EditableVersion>, NotFound, ValidationProblem, ProblemHttpResult> Http(FrameworkEdit edit, bool created = false) => edit switch
