@@ -209,7 +209,8 @@ async Task<int> Snapshot(string key, int year, string? unit, Func<IndexSnapshot,
                 foreach (var problem in problems) Console.Error.WriteLine("  " + problem);
                 return 1;
             }
-            Console.WriteLine($"Đã giao {assigned} phần việc của {from.Trim().ToUpperInvariant()} cho {to.Trim().ToUpperInvariant()}.");
+            if (p.GetValue(json)) WriteJson(new { assigned });
+            else Console.WriteLine($"Đã giao {assigned} phần việc của {from.Trim().ToUpperInvariant()} cho {to.Trim().ToUpperInvariant()}.");
             return 0;
         }
         var list = await TaskHandovers.WaitingAsync(db, p.GetValue(asOf) ?? TaskBoard.Today(TimeProvider.System));

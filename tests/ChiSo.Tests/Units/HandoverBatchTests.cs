@@ -106,6 +106,21 @@ public abstract class HandoverBatchTests(Provider provider)
         Assert.Equal(waiting.Count - 1 - districts[1].Count(), after.Count);
     }
 
+    [Fact]
+    public async Task The_cli_assigns_every_share_waiting_at_a_district_and_the_list_has_none_left_there()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var waiting = await Cli.RunAsync(database, "handovers", "--json");
+        var district = waiting.EnumerateArray().Select(w => w.GetProperty("unit").GetString()!).Where(u => u.StartsWith("Q-", StringComparison.Ordinal))
+            .GroupBy(u => u).OrderByDescending(g => g.Count()).First();
+        var done = await Cli.RunAsync(database, "handovers", "--from", district.Key, "--to", "00004", "--note", "Giao theo địa bàn", "--json");
+        Assert.Equal(district.Count(), done.GetProperty("assigned").GetInt32());
+        var after = await Cli.RunAsync(database, "handovers", "--json");
+        Assert.DoesNotContain(after.EnumerateArray(), w => w.GetProperty("unit").GetString() == district.Key);
+        await using var db = database.NewContext();
+        Assert.Equal(district.Count(), await db.Audit.CountAsync(a => a.Field == "holder:" + district.Key && a.NewValue == "00004"));
+    }
+
     sealed record Assigned(int Count);
     sealed record Share(int TaskId, string Unit);
 }
