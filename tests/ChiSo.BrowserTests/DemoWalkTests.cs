@@ -95,6 +95,7 @@ public sealed class DemoWalkTests(BrowserFixture fx)
             await card.GetByTestId("adjust-save").ClickAsync();
             await Expect(card.GetByTestId("verdict")).ToContainTextAsync($"điều chỉnh còn {ViText.Num(onPage.Max - 0.5m)} điểm");
             await page.GetByTestId("accept-rest").ClickAsync();
+            await Expect(page.GetByTestId("progress")).ToContainTextAsync($"Đã thẩm định {view.Progress.Criteria}/{view.Progress.Criteria}", new() { Timeout = 60_000 });
             await page.GetByTestId("send-appraisal").ClickAsync();
             await Expect(page.GetByTestId("unit-done")).ToContainTextAsync("Đã gửi kết quả thẩm định");
             await page.Context.CloseAsync();
