@@ -104,7 +104,7 @@ CONF
   if [ -f "$DIR/nginx.pid" ] && kill -0 "$(cat "$DIR/nginx.pid")" 2>/dev/null; then nginx -c "$DIR/nginx.conf" -s reload
   else nginx -c "$DIR/nginx.conf"; fi
   echo "ChiSo: http://127.0.0.1:$PORT ($n instances on ports $((PORT + 1))-$((PORT + n)), PostgreSQL on $PGPORT, logs in $DIR)"
-  grep -ho 'random password [^ ]*' "$DIR"/app*.log 2>/dev/null | tail -n 1 | sed 's/^/First admin (admin): /' || true
+  grep -hoE 'random password [^ {][^ ]*' "$DIR"/app*.log 2>/dev/null | head -n 1 | sed 's/^random password /First admin: admin, password /' || true
 }
 
 down() {
