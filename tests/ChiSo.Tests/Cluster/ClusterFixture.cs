@@ -150,10 +150,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         public void Set(string name, string value) => cookies[name] = value;
 
+        public string CookieHeader => string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}"));
+
         public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null, Uri? to = null)
         {
             using var request = new HttpRequestMessage(method, new Uri(to ?? nginx, path)) { Content = content };
-            if (cookies.Count > 0) request.Headers.Add("Cookie", string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}")));
+            if (cookies.Count > 0) request.Headers.Add("Cookie", CookieHeader);
             var response = await Http.SendAsync(request);
             Keep(response);
             return response;

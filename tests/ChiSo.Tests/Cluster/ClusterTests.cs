@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text;
 using ChiSo.Features.Cluster;
 using ChiSo.Features.Plans;
@@ -46,8 +47,16 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
             Assert.Equal(pinned, InstanceOf(again));
         }
+        // The circuit's transport: negotiate, then the WebSocket upgrade through nginx, both on the page's instance.
         var negotiate = await client.SendAsync(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1");
         Assert.Equal(pinned, InstanceOf(negotiate));
+        var token = (await negotiate.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("connectionToken").GetString();
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.SetRequestHeader("Cookie", client.CookieHeader);
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{cluster.Port}/_blazor?id={token}"), CancellationToken.None);
+        Assert.Equal(WebSocketState.Open, socket.State);
+        Assert.Equal(pinned, socket.HttpResponseHeaders?[Header].Single());
 
         // Other browsers (other affinity cookies) land on the other instance too, still signed in: same session, no new sign-in.
         var pages = new HashSet<string>();
