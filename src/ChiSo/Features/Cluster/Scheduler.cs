@@ -28,7 +28,9 @@ public sealed class Scheduler(ScheduledWork work, IConfiguration config, TimePro
             jobs.Add((Reminders, config.GetValue("Reminders:Every", TimeSpan.FromHours(1)),
                 async (sp, ct) => (await sp.GetRequiredService<RemindersMailer>().RunOnceAsync(ct), null)));
         using var timer = new PeriodicTimer(config.GetValue("Scheduler:Tick", TimeSpan.FromMinutes(1)), clock);
-        do
+        // The first look a tick after the start: the start itself (migrations, seeding, warm-up) stays short, and a test
+        // host that lives a few seconds runs no job.
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             foreach (var job in jobs)
             {
@@ -39,7 +41,7 @@ public sealed class Scheduler(ScheduledWork work, IConfiguration config, TimePro
                     log.LogWarning(e, "Việc định kỳ {Job} chưa chạy được trên {Instance}; thử lại ở lượt sau.", job.Name, work.Instance);
                 }
             }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
     }
 
     static async Task<(long, string?)> CheckpointAsync(IServiceProvider sp, CancellationToken ct)
