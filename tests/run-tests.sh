@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./chiso test: installs what the tests need (Debian's chromium and postgresql, Noto fonts, poppler-utils),
+# ./chiso test: installs what the tests need (Debian's chromium, postgresql and nginx, Noto fonts, poppler-utils),
 # starts a throw-away PostgreSQL on a local port, runs every test project and prints "N passed, N failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,10 +10,12 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+# The cluster tests (tests/ChiSo.Tests/Cluster) put nginx in front of two instances; installed, never started as a service.
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} ..."
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null || { echo "apt-get install failed"; exit 1; }
+  $SUDO apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null || { echo "apt-get install failed"; exit 1; }
 fi
 
 # PostgreSQL: a cluster of our own under /tmp, so nothing depends on systemd or an existing cluster.

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ChiSo.Data;
+using ChiSo.Features.Cluster;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
@@ -27,10 +28,6 @@ public static class Observability
     /// <summary>Requests slower than this are logged as warnings with their timings; every request is logged at Debug.</summary>
     static readonly TimeSpan Slow = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The name of this instance in traces, metrics and logs (Instance:Name, default host and process id).</summary>
-    public static string InstanceName(IConfiguration configuration) =>
-        configuration["Instance:Name"] is { Length: > 0 } name ? name : $"{Environment.MachineName}-{Environment.ProcessId}";
-
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: [ReadyTag]);
@@ -43,7 +40,7 @@ public static class Observability
         if (string.IsNullOrWhiteSpace(otlp) && !console) return builder;
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("chiso", serviceVersion: typeof(ChiSoDb).Assembly.GetName().Version?.ToString(),
-                serviceInstanceId: InstanceName(builder.Configuration)))
+                serviceInstanceId: InstanceName.Of(builder.Configuration)))
             .WithTracing(t =>
             {
                 t.AddAspNetCoreInstrumentation(o => o.Filter = http => !IsProbe(http.Request.Path))
@@ -62,18 +59,23 @@ public static class Observability
         return builder;
     }
 
+    public const string InstanceHeader = "X-ChiSo-Instance";
+
     static bool IsProbe(PathString path) => path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
 
     /// <summary>First in the pipeline: the Server-Timing header, and the refusal of new work while the instance stops.</summary>
     public static void UseObservability(this WebApplication app)
     {
         var stopping = app.Lifetime.ApplicationStopping;
+        var instance = InstanceName.Of(app.Configuration);
         app.Use(async (http, next) =>
         {
             var started = Stopwatch.GetTimestamp();
             var db = QueryTimings.Begin();
             http.Response.OnStarting(() =>
             {
+                // Which instance answered, for the operator behind the proxy (and the cluster tests).
+                http.Response.Headers[InstanceHeader] = instance;
                 http.Response.Headers.Append("Server-Timing", string.Create(CultureInfo.InvariantCulture,
                     $"app;dur={Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.0}, db;dur={db.Elapsed.TotalMilliseconds:0.0};desc=\"{db.Count} queries\""));
                 return Task.CompletedTask;

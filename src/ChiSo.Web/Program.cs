@@ -7,6 +7,7 @@ using ChiSo.Data;
 using ChiSo.Features.Assessments;
 using ChiSo.Features.Accounts;
 using ChiSo.Features.Audit;
+using ChiSo.Features.Cluster;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Gaps;
 using ChiSo.Features.Inspections;
@@ -36,8 +37,8 @@ builder.Services.AddChiSoData(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<FrameworkImporter>();
 builder.Services.AddScoped<FrameworkExcel>();
-// E-mail reminders; does nothing unless Smtp:Host is set.
-builder.Services.AddHostedService<RemindersMailer>();
+// Scheduled work (e-mail reminders when Smtp:Host is set, the audit chain's checkpoint), once per cluster (decision 0023).
+builder.Services.AddScheduledWork();
 builder.Services.AddScoped<PlanService>();
 builder.Services.AddScoped<AssessmentService>();
 builder.Services.AddSurveyCollection();

@@ -1,6 +1,7 @@
 using ChiSo.Features.Accounts;
 using ChiSo.Features.Assessments;
 using ChiSo.Features.Audit;
+using ChiSo.Features.Cluster;
 using ChiSo.Features.Files;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Inspections;
@@ -55,6 +56,7 @@ public abstract class ChiSoDb(DbContextOptions options) : IdentityDbContext<ChiS
     public DbSet<AssessmentMessage> AssessmentMessages => Set<AssessmentMessage>();
     public DbSet<AuthSession> AuthSessions => Set<AuthSession>();
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
+    public DbSet<ScheduledRun> ScheduledRuns => Set<ScheduledRun>();
     // Shared by every app instance, so cookies and antiforgery tokens survive a second instance or a restart.
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -4,35 +4,19 @@ using ChiSo.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ChiSo.Features.Plans;
 
-/// <summary>Sends the 7/3/1-day reminders by e-mail once an hour, only when <c>Smtp:Host</c> is configured.
+/// <summary>Sends the 7/3/1-day reminders by e-mail; the scheduler runs it hourly, only when <c>Smtp:Host</c> is configured,
+/// on one instance of a cluster at a time (<see cref="Cluster.Scheduler"/>).
 /// Units have no address in the registry yet, so addresses come from configuration:
 /// <c>Reminders:Recipients:SNV = "cchc@snv.hanoi.gov.vn"</c> (units without one get in-app notifications only).
 /// Other settings: Smtp:Port (25), Smtp:From, Smtp:User, Smtp:Password, Smtp:EnableSsl.
-/// Safe with several app instances: each reminder is inserted into <see cref="ReminderSent"/> first, and only
-/// the instance whose insert passed the unique key sends it.</summary>
+/// Each reminder is also inserted into <see cref="ReminderSent"/> first, and sent only when that insert passed the unique
+/// key, so a pass run twice (by hand, or by two schedulers) sends nothing twice.</summary>
 public sealed class RemindersMailer(IServiceScopeFactory scopes, IConfiguration config, TimeProvider clock, ILogger<RemindersMailer> log)
-    : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (string.IsNullOrWhiteSpace(config["Smtp:Host"])) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
-        do
-        {
-            try { await RunOnceAsync(stoppingToken); }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A mail server that is down must not stop the app; the next hour tries again.
-                log.LogError(e, "Gửi nhắc hạn qua e-mail thất bại.");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
-
     /// <summary>One pass: returns how many reminders this instance sent.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {

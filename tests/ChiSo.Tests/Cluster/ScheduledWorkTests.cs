@@ -1,0 +1,85 @@
+using ChiSo.Data;
+using ChiSo.Features.Cluster;
+using ChiSo.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ChiSo.Tests.Cluster;
+
+/// <summary>A job through <see cref="ScheduledWork"/>, as two instances run it on one database: once per period, recorded
+/// with the instance that ran it; on PostgreSQL an instance that finds the job running elsewhere skips it.</summary>
+public abstract class ScheduledWorkTests(Provider provider)
+{
+    protected static (ScheduledWork Work, ServiceProvider Services) Instance(TestDatabase database, string name)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = database.ProviderName,
+            ["ConnectionStrings:ChiSo"] = database.ConnectionString,
+            ["Security:Secret"] = TestDatabase.ServerSecret,
+            ["Instance:Name"] = name,
+        }).Build();
+        var services = new ServiceCollection().AddChiSoData(config).BuildServiceProvider();
+        return (new ScheduledWork(services.GetRequiredService<IServiceScopeFactory>(), config, TimeProvider.System, NullLogger<ScheduledWork>.Instance), services);
+    }
+
+    [Fact]
+    public async Task A_job_runs_once_per_period_and_says_which_instance_ran_it()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider, seeded: false);
+        var (a, sa) = Instance(database, "app1");
+        var (b, sb) = Instance(database, "app2");
+        await using var _ = sa;
+        await using var __ = sb;
+        var runs = 0;
+        Task<(long, string?)> Job(IServiceProvider sp, CancellationToken ct) => Task.FromResult(((long)Interlocked.Increment(ref runs), (string?)null));
+
+        var first = await a.RunAsync("test-job", TimeSpan.FromHours(1), Job, default);
+        Assert.Equal("app1", first?.Instance);
+        Assert.Null(await b.RunAsync("test-job", TimeSpan.FromHours(1), Job, default));
+        Assert.Null(await a.RunAsync("test-job", TimeSpan.FromHours(1), Job, default));
+        Assert.Equal(1, runs);
+
+        // A failed run does not count: the next tick (here on the other instance) runs the job.
+        await b.RunAsync("other-job", TimeSpan.FromHours(1), (_, _) => throw new IOException("máy chủ thư không trả lời"), default);
+        Assert.Equal("app1", (await a.RunAsync("other-job", TimeSpan.FromHours(1), Job, default))?.Instance);
+        await using var db = database.NewContext();
+        var recorded = await db.ScheduledRuns.OrderBy(r => r.Id).Select(r => new { r.Job, r.Instance, r.Failed, r.Problem }).ToListAsync();
+        Assert.Equal([("test-job", "app1", false), ("other-job", "app2", true), ("other-job", "app1", false)],
+            recorded.Select(r => (r.Job, r.Instance, r.Failed)));
+        Assert.Equal("máy chủ thư không trả lời", recorded[1].Problem);
+    }
+}
+
+public sealed class ScheduledWorkSqliteTests() : ScheduledWorkTests(Provider.Sqlite);
+
+public sealed class ScheduledWorkPostgresTests() : ScheduledWorkTests(Provider.Postgres)
+{
+    [Fact]
+    public async Task While_one_instance_runs_a_job_the_other_skips_it()
+    {
+        await using var database = await TestDatabase.CreateAsync(Provider.Postgres, seeded: false);
+        var (a, sa) = Instance(database, "app1");
+        var (b, sb) = Instance(database, "app2");
+        await using var _ = sa;
+        await using var __ = sb;
+        var started = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var running = a.RunAsync("long-job", TimeSpan.FromSeconds(1), async (_, _) =>
+        {
+            started.SetResult();
+            await release.Task;
+            return (1, null);
+        }, default);
+        await started.Task;
+        // Its period is over, but the lock is held: skipped, not run beside it.
+        await Task.Delay(1100);
+        Assert.Null(await b.RunAsync("long-job", TimeSpan.FromSeconds(1), (_, _) => Task.FromResult((2L, (string?)null)), default));
+        release.SetResult();
+        Assert.Equal("app1", (await running)?.Instance);
+        await using var db = database.NewContext();
+        Assert.Equal(["app1"], await db.ScheduledRuns.Select(r => r.Instance).ToListAsync());
+    }
+}
