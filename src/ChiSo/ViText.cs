@@ -67,5 +67,35 @@ public static class ViText
     public static string? Normal(string? text) =>
         text is null || IsNormal(text) ? text : text.Replace("\0", "", StringComparison.Ordinal).Normalize(NormalizationForm.FormC);
 
+    /// <summary>Text as search compares it: lower case without tone marks or other diacritics, đ as d, so "so noi vu" and
+    /// "SỞ NỘI VỤ" both find "Sở Nội vụ". Done here rather than in SQL: SQLite has no such collation, and PostgreSQL's
+    /// unaccent is an extension the Debian server package does not always have installed.</summary>
+    public static string Fold(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return "";
+        var decomposed = text.Normalize(NormalizationForm.FormD);
+        var folded = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
+            folded.Append(c is 'đ' or 'Đ' ? 'd' : char.ToLowerInvariant(c));
+        }
+        return folded.ToString();
+    }
+
+    /// <summary>Whether any of the texts holds the query, both folded (<see cref="Fold"/>); every word of the query must
+    /// appear, in any order, so "noi vu so" finds "Sở Nội vụ" too. An empty query matches everything.</summary>
+    public static bool Matches(string? query, params ReadOnlySpan<string?> texts)
+    {
+        var words = Fold(query).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (words.Length == 0) return true;
+        var haystack = new StringBuilder();
+        foreach (var t in texts) haystack.Append(Fold(t)).Append('\n');
+        var all = haystack.ToString();
+        foreach (var w in words)
+            if (!all.Contains(w, StringComparison.Ordinal)) return false;
+        return true;
+    }
+
     public static bool IsNormal(string text) => text.IsNormalized(NormalizationForm.FormC) && !text.Contains('\0');
 }

@@ -19,13 +19,15 @@ namespace ChiSo.BrowserTests;
 [Collection("browser")]
 public sealed class RoleControlsTests(BrowserFixture fx)
 {
-    sealed record Role(string UserName, string Display, string RoleName, string? Unit, string[] Actions);
+    internal sealed record Role(string UserName, string Display, string RoleName, string? Unit, string[] Actions);
 
-    static readonly Role Leader = new("lanh.dao.nut", "Lãnh đạo thử", Roles.Leader, null, []);
-    static readonly Role Editor = new("can.bo.snv.nut", "Cán bộ Sở Nội vụ", Roles.UnitEditor, "SNV", ["task-progress", "report-file"]);
-    static readonly Role Institute = new("vien.nut", "Viện thử", Roles.SurveyInstitute, null, ["survey-manage"]);
+    internal static readonly Role Leader = new("lanh.dao.nut", "Lãnh đạo thử", Roles.Leader, null, []);
+    internal static readonly Role Editor = new("can.bo.snv.nut", "Cán bộ Sở Nội vụ", Roles.UnitEditor, "SNV", ["task-progress", "report-file"]);
+    internal static readonly Role Institute = new("vien.nut", "Viện thử", Roles.SurveyInstitute, null, ["survey-manage"]);
 
-    async Task<IPage> SignedInAsync(Role role)
+    Task<IPage> SignedInAsync(Role role) => SignedInAsync(fx, role);
+
+    internal static async Task<IPage> SignedInAsync(BrowserFixture fx, Role role)
     {
         int? unit = null;
         if (role.Unit is { } code)
@@ -64,7 +66,7 @@ public sealed class RoleControlsTests(BrowserFixture fx)
     }
 
     /// <summary>Every page of the app with values for its parameters: a plan, a round, a cycle with SNV and STP, a questionnaire.</summary>
-    async Task<List<(string Path, bool Static)>> EveryPageAsync()
+    internal static async Task<List<(string Path, bool Static)>> EveryPageAsync(BrowserFixture fx)
     {
         await using var scope = fx.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
@@ -109,7 +111,7 @@ public sealed class RoleControlsTests(BrowserFixture fx)
     [Fact]
     public async Task Each_role_sees_only_the_changes_it_may_make_on_every_page()
     {
-        var pages = await EveryPageAsync();
+        var pages = await EveryPageAsync(fx);
         // And the controls a role may use are there: the check is not passed by pages that show nothing.
         var expected = new HashSet<(string, string, string)>
         {

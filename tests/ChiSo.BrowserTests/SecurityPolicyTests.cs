@@ -14,7 +14,7 @@ namespace ChiSo.BrowserTests;
 
 /// <summary>The Content-Security-Policy (docs/decisions/0017) against the real pages in Chromium: every page of the route
 /// table opened as an admin (the public ones as a visitor), the public survey form and the published rankings, none reporting a violation, and the
-/// pages still working under the policy (the circuit comes up, MudBlazor's popovers open, the public form's skip script
+/// pages still working under the policy (the circuit comes up, MudBlazor's popovers open, the public form's script
 /// runs).</summary>
 [Collection("browser")]
 public sealed class SecurityPolicyTests(BrowserFixture fx)
@@ -128,14 +128,16 @@ public sealed class SecurityPolicyTests(BrowserFixture fx)
         await context.DisposeAsync();
         await visitor.DisposeAsync();
 
-        // The public pages, as a citizen: the form (its skip script runs under the nonce) and the rankings.
+        // The public pages, as a citizen: the form (its script, a static file, runs under the policy: sections and skip
+        // rules) and the rankings.
         var citizen = await fx.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN" });
         await violations.WatchAsync(citizen);
         var form = await citizen.NewPageAsync();
         var formResponse = await form.GotoAsync($"{fx.BaseUrl}/khao-sat/{round.Id}/{round.Unit}?g=citizens&d=HS-CSP-0001");
         Assert.Equal("no-referrer", await formResponse!.HeaderValueAsync("referrer-policy"));
+        await Assertions.Expect(form.Locator("#progress-text")).ToContainTextAsync("Phần 1/");
         await form.Locator("#q-A8").GetByLabel("Không").CheckAsync();
-        await Assertions.Expect(form.Locator("#q-2\\.1\\.4")).ToBeHiddenAsync();
+        Assert.True(await form.Locator("#q-2\\.1\\.4").EvaluateAsync<bool>("q => q.hidden"), "the skip rule did not hide 2.1.4");
         await violations.CollectAsync(form, "/khao-sat");
         foreach (var path in new[] { "/xep-hang", $"/xep-hang/{cycle}" })
         {

@@ -20,7 +20,7 @@ public static class PublicSurveyEndpoints
         g.MapGet("/{roundId:int}/{unit}", Show).ExcludeFromDescription();
         g.MapPost("/{roundId:int}/{unit}/gui", Submit).ExcludeFromDescription().RequireRateLimiting(SurveyCollectionApi.FormRateLimit);
         app.MapGet(ThanksPath, () => Message("Cảm ơn Ông/Bà đã trả lời phiếu khảo sát",
-            "Ý kiến của Ông/Bà đã được ghi nhận. Phiếu không ghi tên người trả lời; thông tin chỉ dùng tổng hợp cho mục đích thống kê.", 200))
+            "Ý kiến của Ông/Bà đã được ghi nhận. Phiếu không ghi tên người trả lời; thông tin chỉ dùng tổng hợp cho mục đích thống kê.", 200, sent: true))
             .ExcludeFromDescription().AllowAnonymous();
     }
 
@@ -102,11 +102,12 @@ public static class PublicSurveyEndpoints
             : TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(http);
     }
 
-    static RazorComponentResult Message(string title, string message, int status) =>
+    static RazorComponentResult Message(string title, string message, int status, bool sent = false) =>
         new RazorComponentResult<PublicSurveyMessage>(new Dictionary<string, object?>
         {
             [nameof(PublicSurveyMessage.Title)] = title,
             [nameof(PublicSurveyMessage.Message)] = message,
             [nameof(PublicSurveyMessage.Problem)] = status >= 400,
+            [nameof(PublicSurveyMessage.Sent)] = sent,
         }) { StatusCode = status };
 }

@@ -54,6 +54,18 @@ public static class FrameworkEditor
     static readonly JsonSerializerOptions Compact = new(FrameworkDocument.Json) { WriteIndented = false };
     const string DefaultReason = "Sửa khung chỉ số";
 
+    /// <summary>The tree as rows in order, with their depth. With a search (diacritics and case ignored,
+    /// <see cref="ViText.Matches"/>): the criteria whose code or name holds it with everything under them, and the fields
+    /// above them, so each match keeps its place in the tree.</summary>
+    public static IEnumerable<(CriterionDocument Criterion, int Depth)> Rows(IEnumerable<CriterionDocument> roots, string? search = null)
+    {
+        bool Self(CriterionDocument n) => ViText.Matches(search, n.Code, n.Name);
+        bool Holds(CriterionDocument n) => Self(n) || n.Children.Any(Holds);
+        IEnumerable<(CriterionDocument, int)> Walk(IEnumerable<CriterionDocument> nodes, int depth, bool all) =>
+            nodes.Where(n => all || Holds(n)).SelectMany(n => Walk(n.Children, depth + 1, all || Self(n)).Prepend((n, depth)));
+        return Walk(roots, 0, string.IsNullOrWhiteSpace(search));
+    }
+
     public static async Task<EditableVersion?> LoadAsync(ChiSoDb db, string key, string label, CancellationToken ct = default)
     {
         var f = await db.Frameworks.AsNoTracking().Include(x => x.Versions).FirstOrDefaultAsync(x => x.Key == key, ct);

@@ -15,7 +15,8 @@ public sealed record TaskFilter(
     bool? Overdue = null,
     bool? AtRisk = null,
     string? Criterion = null,
-    ProgressStatus? Status = null);
+    ProgressStatus? Status = null,
+    string? Text = null);
 
 /// <summary>A task on the board. With a unit in the filter, <see cref="Role"/> is that unit's role and a lead
 /// unit's row shows its own share (<see cref="TaskBoard.EvaluateFor"/>); otherwise the whole task.</summary>
@@ -214,6 +215,7 @@ public static class TaskBoardQueries
             .Where(r => filter.Overdue is not { } o || r.Standing.Overdue == o)
             .Where(r => filter.AtRisk is not { } a || r.Standing.AtRisk == a)
             .Where(r => filter.Status is not { } s || r.Standing.Status == s)
+            .Where(r => ViText.Matches(filter.Text, r.Number, r.Description, r.Plan, string.Join('\n', r.Lead), string.Join('\n', r.Cooperating), r.Output, r.Notes))
             .ToList();
     }
 

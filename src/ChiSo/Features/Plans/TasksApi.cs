@@ -96,13 +96,13 @@ public static class TasksApi
 
     static async Task<Results<Ok<List<TaskRow>>, NotFound<string>, ValidationProblem>> List(
         int? planId, string? plan, int? year, string? unit, string? asOf, bool? overdue, bool? atRisk, string? criterion, string? status,
-        ChiSoDb db, TimeProvider clock, CancellationToken ct)
+        string? q, ChiSoDb db, TimeProvider clock, CancellationToken ct)
     {
         if (!TryAsOf(asOf, clock, out var day)) return TypedResults.ValidationProblem(Invalid("asOf", BadDate));
         ProgressStatus? s = null;
         if (status is { Length: > 0 } && (s = TaskBoardProgress.ParseStatus(status)) is null)
             return TypedResults.ValidationProblem(Invalid("status", "Tình trạng phải là NotStarted, InProgress, Done hoặc Blocked."));
-        var rows = await TaskBoardQueries.ListAsync(db, new TaskFilter(planId, plan, year, unit, overdue, atRisk, criterion, s), day, ct);
+        var rows = await TaskBoardQueries.ListAsync(db, new TaskFilter(planId, plan, year, unit, overdue, atRisk, criterion, s, q), day, ct);
         return rows is null
             ? TypedResults.NotFound(plan is not null ? $"Không có kế hoạch {plan}{(year is null ? "" : $" năm {year}")}." : $"Không có đơn vị mã '{unit}'.")
             : TypedResults.Ok(rows);

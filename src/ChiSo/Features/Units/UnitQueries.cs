@@ -17,7 +17,12 @@ public sealed record UnitListing(
     IReadOnlyList<string> Aliases,
     IReadOnlyList<UnitChange> History,
     IReadOnlyList<SuccessionLine> Predecessors,
-    IReadOnlyList<SuccessionLine> Successors);
+    IReadOnlyList<SuccessionLine> Successors)
+{
+    /// <summary>Whether the search (diacritics and case ignored, <see cref="ViText.Matches"/>) names this unit by its
+    /// code, name, short or English name or a former name.</summary>
+    public bool Matches(string? search) => ViText.Matches(search, Code, Name, ShortName, NameEn, string.Join('\n', Aliases));
+}
 
 /// <summary>One succession as a unit's page shows it: the other unit, from when, and the document that decided it.</summary>
 public sealed record SuccessionLine(string Unit, string UnitName, DateOnly Date, string Reference, DateOnly? ReferenceDate, string? Share, string? Note);
@@ -27,7 +32,7 @@ public sealed record UnitChange(DateOnly Date, string Kind, IReadOnlyList<string
 
 public static class UnitQueries
 {
-    public static async Task<List<UnitListing>> ListAsync(ChiSoDb db, DateOnly? asOf, UnitKind? kind, CancellationToken ct = default)
+    public static async Task<List<UnitListing>> ListAsync(ChiSoDb db, DateOnly? asOf, UnitKind? kind, CancellationToken ct = default, string? search = null)
     {
         var units = await db.Units.AsNoTracking().Include(u => u.Aliases).ToListAsync(ct);
         var events = await db.UnitEvents.AsNoTracking().Include(e => e.Parts).ToListAsync(ct);
@@ -50,6 +55,7 @@ public static class UnitQueries
                     .ToList(),
                 before[u.Id].OrderBy(x => x.Date).Select(x => Line(x, x.PredecessorId)).ToList(),
                 after[u.Id].OrderBy(x => x.Date).Select(x => Line(x, x.SuccessorId)).ToList()))
+            .Where(u => u.Matches(search))
             .ToList();
     }
 }

@@ -30,8 +30,8 @@ public static class UnitsApi
         return g;
     }
 
-    static Task<List<UnitListing>> List(DateOnly? asOf, string? kind, ChiSoDb db, CancellationToken ct) =>
-        UnitQueries.ListAsync(db, asOf, kind is null ? null : UnitKinds.Parse(kind), ct);
+    static Task<List<UnitListing>> List(DateOnly? asOf, string? kind, string? q, ChiSoDb db, CancellationToken ct) =>
+        UnitQueries.ListAsync(db, asOf, kind is null ? null : UnitKinds.Parse(kind), ct, q);
 
     static async Task<Results<Ok<UnitListing>, NotFound>> Get(string code, ChiSoDb db, CancellationToken ct) =>
         (await UnitQueries.ListAsync(db, null, null, ct)).FirstOrDefault(u => u.Code.Equals(code, StringComparison.OrdinalIgnoreCase)) is { } u
