@@ -249,7 +249,7 @@ public sealed class AssessmentTests(BrowserFixture fx)
     }
 
     /// <summary>A one-page PDF with a correct cross-reference table, made here so the test needs no file.</summary>
-    static byte[] TinyPdf()
+    internal static byte[] TinyPdf()
     {
         string[] objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"];
