@@ -17,9 +17,9 @@ public sealed class TaskTests(BrowserFixture fx)
 
         var form = page.GetByTestId("progress-form");
         await Assertions.Expect(form).ToContainTextAsync("Báo cáo tiến độ");
-        await form.GetByTestId("form-status").SelectOptionAsync("InProgress");
-        await form.GetByTestId("form-percent").FillAsync("40");
-        await form.GetByTestId("form-text").FillAsync("Đã xây dựng dự thảo kế hoạch hội nghị");
+        // "Đang thực hiện" is the status the form opens with.
+        await form.Locator("[data-testid=form-percent] input, input[data-testid=form-percent]").First.FillAsync("40");
+        await form.Locator("[data-testid=form-text] textarea, textarea[data-testid=form-text]").First.FillAsync("Đã xây dựng dự thảo kế hoạch hội nghị");
         await form.GetByTestId("form-submit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("filing-result")).ToContainTextAsync("Đã ghi báo cáo tiến độ nhiệm vụ 1");
 

@@ -54,7 +54,7 @@ public abstract class AuthorizationMatrixTests(Provider provider)
         new("GET", "/api/units", Staff), new("POST", "/api/units", Admin),
         new("GET", "/api/audit", Oversight), new("GET", "/api/audit/verify", Oversight), new("GET", "/api/audit/head", Oversight),
         // Plans, tasks, reports, inspections
-        new("GET", "/api/plans", Staff), new("POST PUT", "/api/plans", Admin),
+        new("GET", "/api/plans", Staff), new("POST PUT DELETE", "/api/plans", Admin),
         new("GET", "/api/tasks", Staff), new("POST", "/api/tasks", Filing, UnitChecked: true),
         new("GET", "/api/handovers", Staff), new("POST", "/api/handovers", Admin), new("POST", "/api/handovers/batch", Admin), new("POST", "/api/handovers/all", Admin),
         new("GET", "/api/accountability", Staff), new("GET", "/api/notifications", Staff), new("GET", "/api/agencies", Staff),

@@ -293,6 +293,33 @@ public abstract class PlansApiTests(Provider provider)
         Assert.Equal(2, (await JsonAsync(await run.Client.GetAsync("/api/plans?year=2025&issuer=SNV"))).GetArrayLength());
         Assert.Equal(HttpStatusCode.BadRequest, (await run.Client.GetAsync("/api/plans?kind=nonsense")).StatusCode);
     }
+
+    [Fact]
+    public async Task Over_HTTP_a_draft_gains_and_loses_a_task_and_an_issue_with_past_deadlines_needs_confirming()
+    {
+        await using var run = await StartAsync();
+        var plan = await DraftAsync(run.Client);
+        var id = plan.GetProperty("id").GetInt32();
+
+        var added = await JsonAsync(await run.Client.PostAsJsonAsync($"/api/plans/{id}/tasks", new
+        {
+            number = "90", description = "Tập huấn rà soát văn bản", lead = new[] { "Sở Tư pháp" }, cooperating = Array.Empty<string>(),
+            deadline = "Quý II/2024", output = (string?)null, criteria = new[] { "par-province:2.4.1" }, concurrency = Guid.Empty,
+        }));
+        Assert.Equal("STP", added.GetProperty("lead")[0].GetProperty("unitCode").GetString());
+        var taskId = added.GetProperty("id").GetInt32();
+        var removed = await JsonAsync(await run.Client.DeleteAsync($"/api/plans/{id}/tasks/{taskId}?concurrency={added.GetProperty("concurrency").GetGuid()}"));
+        Assert.DoesNotContain(removed.GetProperty("sections").EnumerateArray().SelectMany(s => s.GetProperty("tasks").EnumerateArray()),
+            t => t.GetProperty("id").GetInt32() == taskId);
+
+        var token = removed.GetProperty("concurrency").GetGuid();
+        var refused = await JsonAsync(await run.Client.PostAsJsonAsync($"/api/plans/{id}/issue", new { number = "91/KH-UBND", issuedOn = "2025-02-01", concurrency = token }),
+            HttpStatusCode.BadRequest);
+        Assert.Contains("có hạn trước ngày ban hành 01/02/2025", refused.GetProperty("errors").GetProperty("deadlines")[0].GetString());
+        var issued = await JsonAsync(await run.Client.PostAsJsonAsync($"/api/plans/{id}/issue",
+            new { number = "91/KH-UBND", issuedOn = "2025-02-01", concurrency = token, confirmPastDeadlines = true }));
+        Assert.Equal("Issued", issued.GetProperty("status").GetString());
+    }
 }
 
 public sealed class PlansApiSqliteTests() : PlansApiTests(Provider.Sqlite);

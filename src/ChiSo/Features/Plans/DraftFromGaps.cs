@@ -27,6 +27,26 @@ public static class DraftFromGaps
 {
     public static string DefaultDeadline(int planYear) => $"Quý III/{planYear}";
 
+    /// <summary>The default deadline as of <paramref name="today"/>: the third quarter of the plan year while it is at least a
+    /// month away, else the end of the first quarter that is (a plan drafted late must not be overdue the day it is issued).</summary>
+    public static string DefaultDeadline(int planYear, DateOnly today)
+    {
+        var soonest = today.AddMonths(1);
+        if (new DateOnly(planYear, 9, 30) >= soonest) return DefaultDeadline(planYear);
+        var quarter = (soonest.Month - 1) / 3 + 1;
+        return $"Quý {new[] { "I", "II", "III", "IV" }[quarter - 1]}/{soonest.Year}";
+    }
+
+    /// <summary>The latest year of the framework whose results give a draft at least one task (a year with only a headline,
+    /// or nothing lost, drafts nothing); null when no year does.</summary>
+    public static async Task<int?> LatestYearAsync(ChiSoDb db, string framework, CancellationToken ct = default)
+    {
+        var years = await db.Results.Where(r => r.Version!.Framework!.Key == framework).Select(r => r.Year).Distinct().ToListAsync(ct);
+        foreach (var year in years.OrderDescending())
+            if (await PreviewAsync(db, framework, year, null, null, ct) is { Tasks.Count: > 0 }) return year;
+        return null;
+    }
+
     public static async Task<DraftPreview?> PreviewAsync(ChiSoDb db, string framework, int year, string? unit, string? deadline = null, CancellationToken ct = default) =>
         await IndexSnapshot.LoadAsync(db, framework, year, unit, ct) is { Result: not null } s ? Preview(GapReport.From(s), deadline) : null;
 

@@ -1,4 +1,5 @@
 using ChiSo.Features.Accounts;
+using ChiSo.Features.Audit;
 using ChiSo.Features.Files;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Units;
@@ -15,7 +16,12 @@ public sealed record PlanHeaderEdit(string Title, int Year, PlanKind Kind, strin
 public sealed record TaskEdit(string Number, string Description, List<string>? Lead, List<string>? Cooperating, string? Deadline,
     string? Output, List<string>? Criteria, Guid Concurrency);
 
-public sealed record IssueRequest(string? Number, DateOnly? IssuedOn, Guid Concurrency);
+/// <summary><paramref name="ConfirmPastDeadlines"/>: the standing agency has seen the tasks whose deadline is already past
+/// on the issue date and issues anyway (an old plan entered late); without it such an issue is refused with the list.</summary>
+public sealed record IssueRequest(string? Number, DateOnly? IssuedOn, Guid Concurrency, bool ConfirmPastDeadlines = false);
+
+/// <summary>A task whose deadline falls before a day (the issue date): issuing would make it overdue at once.</summary>
+public sealed record PastDeadline(int TaskId, string Number, string Description, string? DeadlineText, DateOnly Due);
 
 public sealed record ActualEntry(int Year, ReportingPeriodKind Period, decimal Value);
 
@@ -98,6 +104,82 @@ public sealed partial class PlanService
         var task = await db.PlanTasks.Include(t => t.Agencies).Include(t => t.Criteria)
             .FirstOrDefaultAsync(t => t.Id == taskId && t.PlanId == planId, ct);
         if (plan is null || task is null) return PlanChange<TaskLine>.Missing();
+        var (errors, criteria) = await CheckTaskAsync(planId, taskId, e, ct);
+        if (errors.Count > 0) return PlanChange<TaskLine>.Invalid(errors);
+        if (task.Concurrency != e.Concurrency) return PlanChange<TaskLine>.Stale();
+
+        var before = TaskText(task);
+        await ApplyTaskAsync(task, plan, e, criteria, ct);
+        task.Concurrency = Guid.NewGuid();
+        AuditTask(actor, plan, task, before, TaskText(task), "Sửa nhiệm vụ");
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return PlanChange<TaskLine>.Stale();
+        }
+        return PlanChange<TaskLine>.Done(await LineAsync(planId, taskId, ct));
+    }
+
+    /// <summary>Adds a task to a draft plan, at the end of the section given (by code) or of the plan. An issued plan is
+    /// what units carry out: its tasks are no longer added or removed.</summary>
+    public async Task<PlanChange<TaskLine>> AddTaskAsync(int planId, TaskEdit e, Actor actor, string? section = null, CancellationToken ct = default)
+    {
+        RequireEdit(actor);
+        var plan = await db.Plans.AsNoTracking().Include(p => p.Sections).FirstOrDefaultAsync(p => p.Id == planId, ct);
+        if (plan is null) return PlanChange<TaskLine>.Missing();
+        var (errors, criteria) = await CheckTaskAsync(planId, null, e, ct);
+        if (plan.Status == PlanStatus.Issued) errors["status"] = [$"Kế hoạch đã ban hành ({plan.Label}): không thêm nhiệm vụ được nữa."];
+        var sectionId = Blank(section) is { } code ? plan.Sections.FirstOrDefault(s => s.Code == code)?.Id : null;
+        if (Blank(section) is { } wanted && sectionId is null) errors["section"] = [$"Kế hoạch không có phần '{wanted}'."];
+        if (errors.Count > 0) return PlanChange<TaskLine>.Invalid(errors);
+
+        var order = await db.PlanTasks.Where(t => t.PlanId == planId).Select(t => (int?)t.Order).MaxAsync(ct) ?? -1;
+        var task = new PlanTask { PlanId = planId, SectionId = sectionId, Number = "", Description = "", Order = order + 1 };
+        await ApplyTaskAsync(task, plan, e, criteria, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.PlanTasks.Add(task);
+        await db.SaveChangesAsync(ct);
+        AuditTask(actor, plan, task, null, TaskText(task), "Thêm nhiệm vụ vào dự thảo");
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return PlanChange<TaskLine>.Done(await LineAsync(planId, task.Id, ct));
+    }
+
+    /// <summary>Removes a task from a draft plan (with its agencies and criteria). A task with sub-items or with progress
+    /// filed stays: the first would orphan its items, the second lose what a unit reported.</summary>
+    public async Task<PlanChange<PlanDetail>> RemoveTaskAsync(int planId, int taskId, Guid concurrency, Actor actor, CancellationToken ct = default)
+    {
+        RequireEdit(actor);
+        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct);
+        var task = await db.PlanTasks.Include(t => t.Agencies).Include(t => t.Criteria)
+            .FirstOrDefaultAsync(t => t.Id == taskId && t.PlanId == planId, ct);
+        if (plan is null || task is null) return PlanChange<PlanDetail>.Missing();
+        var errors = new Dictionary<string, string[]>();
+        if (plan.Status == PlanStatus.Issued) errors["status"] = [$"Kế hoạch đã ban hành ({plan.Label}): không bỏ nhiệm vụ được nữa."];
+        else if (await db.PlanTasks.AnyAsync(t => t.ParentId == taskId, ct)) errors["task"] = [$"Nhiệm vụ {task.Number} có nhiệm vụ con: bỏ các nhiệm vụ con trước."];
+        else if (await db.ProgressUpdates.AnyAsync(u => u.TaskId == taskId, ct)) errors["task"] = [$"Nhiệm vụ {task.Number} đã có báo cáo tiến độ: không bỏ được."];
+        if (errors.Count > 0) return PlanChange<PlanDetail>.Invalid(errors);
+        if (task.Concurrency != concurrency) return PlanChange<PlanDetail>.Stale();
+        AuditTask(actor, plan, task, TaskText(task), null, "Bỏ nhiệm vụ khỏi dự thảo");
+        db.PlanTasks.Remove(task);
+        return await SaveAsync(planId, ct);
+    }
+
+    /// <summary>The tasks whose deadline (a date or the end of a range) falls before <paramref name="day"/>: issued on that
+    /// day they would be overdue at once. Recurring tasks are not listed: their occurrences start at the issue (decision 0021).</summary>
+    public async Task<List<PastDeadline>> PastDeadlinesAsync(int planId, DateOnly day, CancellationToken ct = default) =>
+        (await db.PlanTasks.AsNoTracking()
+            .Where(t => t.PlanId == planId && (t.DeadlineKind == DeadlineKind.Date || t.DeadlineKind == DeadlineKind.Range) && t.Due != null && t.Due < day)
+            .OrderBy(t => t.Order)
+            .Select(t => new PastDeadline(t.Id, t.Number, t.Description, t.DeadlineText, t.Due!.Value))
+            .ToListAsync(ct));
+
+    async Task<(Dictionary<string, string[]> Errors, List<(string Framework, string Code)> Criteria)> CheckTaskAsync(int planId, int? taskId, TaskEdit e,
+        CancellationToken ct)
+    {
         var errors = new Dictionary<string, string[]>();
         var number = Blank(e.Number);
         if (number is null) errors["number"] = ["Nhiệm vụ cần có số thứ tự."];
@@ -106,11 +188,13 @@ public sealed partial class PlanService
             errors["number"] = [$"Số thứ tự nhiệm vụ '{number}' đã có trong kế hoạch."];
         if (string.IsNullOrWhiteSpace(e.Description)) errors["description"] = ["Nhiệm vụ cần có nội dung."];
         var criteria = await CriteriaAsync(e.Criteria ?? [], errors, ct);
-        if (errors.Count > 0) return PlanChange<TaskLine>.Invalid(errors);
-        if (task.Concurrency != e.Concurrency) return PlanChange<TaskLine>.Stale();
+        return (errors, criteria);
+    }
 
+    async Task ApplyTaskAsync(PlanTask task, Plan plan, TaskEdit e, List<(string Framework, string Code)> criteria, CancellationToken ct)
+    {
         var units = await UnitDirectory.LoadAsync(db, ct);
-        task.Number = number!;
+        task.Number = Blank(e.Number)!;
         task.Description = e.Description.Trim();
         task.Output = Blank(e.Output);
         // The text is kept exactly as typed, even when it cannot be read; only what it means is recomputed.
@@ -122,18 +206,22 @@ public sealed partial class PlanService
         var stake = task.Criteria.ToDictionary(c => (c.Framework, c.Code), c => c.PointsAtStake);
         task.Criteria.Clear();
         task.Criteria.AddRange(criteria.Select(c => new TaskCriterion { Framework = c.Framework, Code = c.Code, PointsAtStake = stake.GetValueOrDefault(c) }));
-        task.Concurrency = Guid.NewGuid();
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return PlanChange<TaskLine>.Stale();
-        }
-        var detail = await GetAsync(planId, ct);
-        return PlanChange<TaskLine>.Done(detail!.Sections.SelectMany(s => s.Tasks).First(t => t.Id == taskId));
     }
+
+    async Task<TaskLine> LineAsync(int planId, int taskId, CancellationToken ct) =>
+        (await GetAsync(planId, ct))!.Sections.SelectMany(s => s.Tasks).First(t => t.Id == taskId);
+
+    static string TaskText(PlanTask t) =>
+        $"{t.Number}. {t.Description} | Tiến độ: {t.DeadlineText} | Chủ trì: {string.Join("; ", t.Agencies.Where(a => a.Role == AgencyRole.Lead).Select(a => a.Name))}"
+        + $" | Phối hợp: {string.Join("; ", t.Agencies.Where(a => a.Role == AgencyRole.Cooperating).Select(a => a.Name))}"
+        + $" | Tiêu chí: {string.Join(", ", t.Criteria.Select(c => $"{c.Framework}:{c.Code}"))}" + (t.Output is null ? "" : $" | Sản phẩm: {t.Output}");
+
+    void AuditTask(Actor actor, Plan plan, PlanTask task, string? before, string? after, string reason) =>
+        db.Audit.Add(new AuditEntry
+        {
+            At = clock.GetUtcNow().UtcDateTime, User = actor.Name, Subject = $"plan:{plan.Id}/task:{task.Id}", Field = "task",
+            OldValue = before, NewValue = after, Reason = $"{reason} {task.Number} ({plan.Label})",
+        });
 
     /// <summary>Issuing gives a draft its number and date; an issued plan is what units carry out.</summary>
     public async Task<PlanChange<PlanDetail>> IssueAsync(int id, IssueRequest r, Actor actor, CancellationToken ct = default)
@@ -149,6 +237,10 @@ public sealed partial class PlanService
         else if (await db.Plans.AnyAsync(p => p.Id != id && p.Number == number && p.Year == plan.Year, ct))
             errors["number"] = [$"Kế hoạch {number} năm {plan.Year} đã có trong hệ thống."];
         if (r.IssuedOn is null) errors["issuedOn"] = ["Cần ghi ngày ban hành."];
+        else if (!r.ConfirmPastDeadlines && errors.Count == 0 && await PastDeadlinesAsync(id, r.IssuedOn.Value, ct) is { Count: > 0 } past)
+            errors["deadlines"] = [$"{past.Count} nhiệm vụ có hạn trước ngày ban hành {ViText.Date(r.IssuedOn)}, sẽ quá hạn ngay khi ban hành: "
+                + string.Join("; ", past.Take(10).Select(p => $"{p.Number} ({p.DeadlineText}, hạn {ViText.Date(p.Due)})")) + (past.Count > 10 ? $"; và {past.Count - 10} nhiệm vụ khác" : "")
+                + ". Sửa tiến độ các nhiệm vụ này, hoặc xác nhận ban hành như vậy."];
         if (errors.Count > 0) return PlanChange<PlanDetail>.Invalid(errors);
         if (plan.Concurrency != r.Concurrency) return PlanChange<PlanDetail>.Stale();
         plan.Number = number;

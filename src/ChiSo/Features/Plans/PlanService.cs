@@ -166,6 +166,36 @@ public sealed partial class PlanService(ChiSoDb db, TimeProvider clock)
             .ToList();
     }
 
+    /// <summary>What a task may name as lead or cooperating agency on <paramref name="day"/> (the plan's issue date, else the
+    /// first day of its year): the units in force that day, then the groups ("UBND cấp xã").</summary>
+    public async Task<List<AgencyChoice>> AgencyChoicesAsync(DateOnly day, CancellationToken ct = default)
+    {
+        var units = (await db.Units.AsNoTracking().ToListAsync(ct)).Where(u => u.ExistsOn(day))
+            .OrderBy(u => u.Name, StringComparer.Create(ViText.Vi, false))
+            .Select(u => new AgencyChoice(u.Name, u.Code, null));
+        var groups = (await db.UnitGroups.AsNoTracking().ToListAsync(ct)).OrderBy(g => g.Name, StringComparer.Create(ViText.Vi, false))
+            .Select(g => new AgencyChoice(g.Name, null, g.Name));
+        return [.. units, .. groups];
+    }
+
+    /// <summary>The criteria a task may be linked to, by name: each framework's version in force in <paramref name="year"/>
+    /// (the latest one before it when none is), the plan's own frameworks first.</summary>
+    public async Task<List<CriterionChoice>> CriterionChoicesAsync(int year, IReadOnlyCollection<string> first, CancellationToken ct = default)
+    {
+        var versions = await db.FrameworkVersions.AsNoTracking().Include(v => v.Framework).ToListAsync(ct);
+        var chosen = versions.GroupBy(v => v.FrameworkId)
+            .Select(g => g.Where(v => v.ValidFromYear <= year && (v.ValidToYear is null || v.ValidToYear >= year)).MaxBy(v => v.ValidFromYear)
+                ?? g.Where(v => v.ValidFromYear <= year).MaxBy(v => v.ValidFromYear) ?? g.MinBy(v => v.ValidFromYear)!)
+            .ToList();
+        var ids = chosen.Select(v => v.Id).ToList();
+        var criteria = await db.Criteria.AsNoTracking().Where(c => ids.Contains(c.VersionId))
+            .Select(c => new { c.VersionId, c.Code, c.Name, c.Id }).ToListAsync(ct);
+        return chosen.OrderBy(v => first.Contains(v.Framework!.Key) ? 0 : 1).ThenBy(v => v.Framework!.Name)
+            .SelectMany(v => criteria.Where(c => c.VersionId == v.Id).OrderBy(c => c.Id)
+                .Select(c => new CriterionChoice(v.Framework!.Key, v.Framework.Name, c.Code, c.Name)))
+            .ToList();
+    }
+
     public async Task<(Plan? Plan, IReadOnlyList<Frameworks.ImportProblem> Problems)> CreateAsync(PlanDocument doc, Accounts.Actor actor, CancellationToken ct = default) =>
         await new PlanImporter(db).ImportAsync(doc, actor, ct);
 }
@@ -206,5 +236,14 @@ public sealed record TargetStanding(int Id, PlanTargetKind Kind, string? Framewo
 public sealed record ActualValue(int Year, ReportingPeriodKind Period, decimal Value, DateTime RecordedAt, string RecordedBy);
 
 public enum TargetStatus { Met, NotMet, AtRisk }
+
+/// <summary>An agency a task may name: a unit (with its code) or a group.</summary>
+public sealed record AgencyChoice(string Name, string? Code, string? Group);
+
+/// <summary>A criterion a task may be linked to; <see cref="Key"/> is how the task stores it.</summary>
+public sealed record CriterionChoice(string Framework, string FrameworkName, string Code, string Name)
+{
+    public string Key => $"{Framework}:{Code}";
+}
 
 public sealed record UnresolvedAgency(string Name, List<AgencyRole> Roles, List<string> Tasks);

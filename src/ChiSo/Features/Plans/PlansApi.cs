@@ -25,6 +25,8 @@ public static class PlansApi
             .AcceptsUpTo(PlanImporter.Limits.MaxBytes);
         admin.MapPut("/{id:int}", EditHeader).WithSummary("Sửa thông tin chung của kế hoạch (chống ghi đè)");
         admin.MapPut("/{id:int}/tasks/{taskId:int}", EditTask).WithSummary("Sửa một nhiệm vụ; tiến độ được đọc lại, cơ quan được đối chiếu lại (chống ghi đè)");
+        admin.MapPost("/{id:int}/tasks", AddTask).WithSummary("Thêm một nhiệm vụ vào dự thảo (section: mã phần của kế hoạch)");
+        admin.MapDelete("/{id:int}/tasks/{taskId:int}", RemoveTask).WithSummary("Bỏ một nhiệm vụ khỏi dự thảo (concurrency: phiên bản đã đọc)");
         admin.MapPost("/{id:int}/issue", Issue).WithSummary("Ban hành dự thảo: ghi số và ngày");
         admin.MapPut("/{id:int}/targets/{targetId:int}/actuals", RecordActual).WithSummary("Ghi giá trị thực hiện của một chỉ tiêu trong một kỳ");
         admin.MapPost("/{id:int}/source", UploadSource).WithSummary("Đính kèm văn bản kế hoạch (PDF/Office, tối đa 20 MB)").DisableAntiforgery()
@@ -75,6 +77,12 @@ public static class PlansApi
 
     static async Task<Results<Ok<PlanDetail>, NotFound, ValidationProblem, ProblemHttpResult>> EditHeader(int id, PlanHeaderEdit edit, PlanService plans, HttpContext http, CancellationToken ct) =>
         Map(await plans.EditHeaderAsync(id, edit, Actor.From(http.User), ct), "Kế hoạch");
+
+    static async Task<Results<Ok<TaskLine>, NotFound, ValidationProblem, ProblemHttpResult>> AddTask(int id, TaskEdit edit, string? section, PlanService plans, HttpContext http, CancellationToken ct) =>
+        Map(await plans.AddTaskAsync(id, edit, Actor.From(http.User), section, ct), "Nhiệm vụ");
+
+    static async Task<Results<Ok<PlanDetail>, NotFound, ValidationProblem, ProblemHttpResult>> RemoveTask(int id, int taskId, Guid concurrency, PlanService plans, HttpContext http, CancellationToken ct) =>
+        Map(await plans.RemoveTaskAsync(id, taskId, concurrency, Actor.From(http.User), ct), "Nhiệm vụ");
 
     static async Task<Results<Ok<TaskLine>, NotFound, ValidationProblem, ProblemHttpResult>> EditTask(int id, int taskId, TaskEdit edit, PlanService plans, HttpContext http, CancellationToken ct) =>
         Map(await plans.EditTaskAsync(id, taskId, edit, Actor.From(http.User), ct), "Nhiệm vụ");

@@ -29,8 +29,10 @@ public sealed record SectionText(string Area, string Name, string? Text);
 
 public sealed record KpiValue(int TargetId, string Plan, string Metric, string? Comparator, decimal? Threshold, string? Unit, decimal? Value, bool? Met);
 
+/// <summary>A task the unit leads as the report sees it; <see cref="Note"/> is the unit's latest progress text on or before the
+/// period's end, <see cref="Section"/> the plan's heading the task sits under.</summary>
 public sealed record TaskStatusRow(int TaskId, int PlanId, string Plan, string Number, string Description, string? DeadlineText,
-    DateOnly? Due, ProgressStatus Status, int Percent, DateOnly? UpdatedOn, bool Overdue);
+    DateOnly? Due, ProgressStatus Status, int Percent, DateOnly? UpdatedOn, bool Overdue, string? Note = null, string? Section = null);
 
 /// <summary>What a unit saves: a text per reform area, a value per KPI target (null clears it), and the version
 /// of the report it read (null for a report not created yet).</summary>
@@ -200,6 +202,48 @@ public sealed class ReportService(ChiSoDb db, TimeProvider clock, ReportingSched
         return await GetAsync(unitCode, year, kind, area, ct);
     }
 
+    /// <summary>Words that place a task in a reform area, looked for in its plan heading first, then in its text.</summary>
+    static readonly (string Area, string[] Words)[] AreaWords =
+    [
+        ("institutions", ["thể chế", "văn bản quy phạm"]),
+        ("procedures", ["thủ tục hành chính", "tthc", "một cửa", "dịch vụ công"]),
+        ("apparatus", ["tổ chức bộ máy", "bộ máy"]),
+        ("civil-service", ["công vụ", "công chức", "viên chức"]),
+        ("public-finance", ["tài chính công", "tài chính", "ngân sách"]),
+        ("e-government", ["chính quyền điện tử", "chính quyền số", "chuyển đổi số", "công nghệ thông tin"]),
+    ];
+
+    /// <summary>A first text for each area of a report not yet started, from the tasks the unit leads and their latest progress:
+    /// each task placed by its plan heading (or, failing that, its text) under one area, with its standing and the unit's last note.
+    /// Tasks no area's words name stay in the table only. The unit edits it before saving; nothing is stored until then.</summary>
+    public static Dictionary<string, string> Prefill(IReadOnlyList<TaskStatusRow> tasks, string? area = null)
+    {
+        string? AreaOf(TaskStatusRow t)
+        {
+            foreach (var text in new[] { t.Section, t.Description })
+            {
+                var lower = text?.ToLower(ViText.Vi);
+                if (lower is null) continue;
+                foreach (var (key, words) in AreaWords)
+                    if (words.Any(lower.Contains)) return key;
+            }
+            return null;
+        }
+        var texts = new Dictionary<string, string>();
+        foreach (var g in tasks.GroupBy(t => area ?? AreaOf(t)).Where(g => g.Key is not null))
+        {
+            var lines = g.Select(t =>
+            {
+                var state = ReportStates.Vietnamese(t.Status) + (t.Status is ProgressStatus.InProgress or ProgressStatus.Blocked ? $" {t.Percent} %" : "")
+                    + (t.Overdue ? ", quá hạn" : "");
+                return $"- Nhiệm vụ {t.Number} ({t.Plan}): {t.Description.TrimEnd('.', ' ')} — {state}" + (t.Note is { Length: > 0 } n ? $". {n.Trim()}" : ".");
+            });
+            var done = g.Count(t => t.Status == ProgressStatus.Done);
+            texts[g.Key!] = $"Đơn vị chủ trì {g.Count()} nhiệm vụ, đã hoàn thành {done}, quá hạn {g.Count(t => t.Overdue)}:\n" + string.Join("\n", lines);
+        }
+        return texts;
+    }
+
     /// <summary>The signed-in user answers for a report; the preparer typed in the form is kept beside their name.</summary>
     static string WithPreparer(Actor actor, string? preparer) =>
         actor.Name + (string.IsNullOrWhiteSpace(preparer) ? "" : " — " + preparer.Trim());
@@ -249,6 +293,8 @@ public sealed class ReportService(ChiSoDb db, TimeProvider clock, ReportingSched
         var end = period.End;
         var set = await TaskBoardQueries.LoadAsync(db, new TaskFilter(Year: period.Year), end, ct);
         var wanted = unitIds.ToHashSet();
+        var planIds = set!.Tasks.Select(t => t.PlanId).Distinct().ToList();
+        var sections = await db.Set<PlanSection>().AsNoTracking().Where(s => planIds.Contains(s.PlanId)).ToDictionaryAsync(s => s.Id, s => s.Title, ct);
         var rows = new List<(int, TaskStatusRow)>();
         foreach (var t in set!.Tasks.OrderBy(t => t.Plan!.Year).ThenBy(t => t.PlanId).ThenBy(t => t.Order))
             foreach (var party in set.Parties(t).Units)
@@ -256,8 +302,10 @@ public sealed class ReportService(ChiSoDb db, TimeProvider clock, ReportingSched
                 if (party.Role != AgencyRole.Lead || !wanted.Contains(party.Unit.Id)) continue;
                 // A successor reports on what it holds for ended units, with their updates read as its own.
                 var s = TaskSet.ShareOf(t, party, end);
+                var note = t.Progress.Where(u => u.Date <= end && (u.UnitId == party.Unit.Id || party.HeldFor.Any(h => h.Id == u.UnitId)))
+                    .OrderBy(u => u.Date).ThenBy(u => u.FiledAt).ThenBy(u => u.Id).LastOrDefault()?.Text;
                 rows.Add((party.Unit.Id, new TaskStatusRow(t.Id, t.PlanId, t.Plan!.Label, t.Number, t.Description, t.DeadlineText, s.Due,
-                    s.Status, s.Percent, s.LastUpdate, s.Overdue)));
+                    s.Status, s.Percent, s.LastUpdate, s.Overdue, note, t.SectionId is { } sid ? sections.GetValueOrDefault(sid) : null)));
             }
         // Stable: each unit's tasks stay in plan order.
         return rows.OrderBy(r => r.Item1).ToList();
