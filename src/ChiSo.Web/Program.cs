@@ -38,6 +38,9 @@ builder.Services.AddScoped<FrameworkImporter>();
 builder.Services.AddScoped<FrameworkExcel>();
 // E-mail reminders; does nothing unless Smtp:Host is set.
 builder.Services.AddHostedService<RemindersMailer>();
+// Notices by e-mail, each once; also nothing unless Smtp:Host is set.
+builder.Services.AddHostedService<ChiSo.Features.Notifications.NoticeMailer>();
+builder.Services.AddScoped<ChiSo.Features.Notifications.NoticeService>();
 builder.Services.AddScoped<PlanService>();
 builder.Services.AddScoped<AssessmentService>();
 builder.Services.AddSurveyCollection();
