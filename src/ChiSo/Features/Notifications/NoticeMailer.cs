@@ -36,8 +36,11 @@ public sealed class NoticeMailer(IServiceScopeFactory scopes, IConfiguration con
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
         var notices = new NoticeService(db, clock, config);
-        var users = await db.Users.AsNoTracking().Where(u => u.Email != null && u.Email != "" && (u.LockoutEnd == null || u.LockoutEnd < clock.GetUtcNow()))
-            .Select(u => new { u.UserName, u.Email, u.DisplayName }).ToListAsync(ct);
+        // A locked account gets nothing; SQLite cannot compare the lock's offset date in SQL, and the accounts are few.
+        var now = clock.GetUtcNow();
+        var users = (await db.Users.AsNoTracking().Where(u => u.Email != null && u.Email != "")
+            .Select(u => new { u.UserName, u.Email, u.DisplayName, u.LockoutEnd }).ToListAsync(ct))
+            .Where(u => u.LockoutEnd is null || u.LockoutEnd < now).ToList();
         var sent = 0;
         foreach (var user in users)
         {
