@@ -246,10 +246,13 @@ public sealed class AssessmentTests(BrowserFixture fx)
             return path;
         }
         await page.Locator("[data-testid=survey-file]").SetInputFilesAsync(Sheet(("SNV", "2.2", 1.5), ("STP", "1.1", 1)));
+        await Expect(page.GetByTestId("survey-file").GetByTestId("file-chosen")).ToHaveTextAsync(new Regex(@"^diem-xhh-.*\.xlsx$"));
         await page.GetByTestId("survey-import").ClickAsync();
         await Expect(page.GetByTestId("survey-error")).ToContainTextAsync("Dòng 2");
         await Expect(page.GetByTestId("survey-error")).ToContainTextAsync("Dòng 3");
-        await page.Locator("[data-testid=survey-file]").SetInputFilesAsync(Sheet(("SNV", "2.2", 0.9), ("STP", "2.2", 0.7)));
+        var good = Sheet(("SNV", "2.2", 0.9), ("STP", "2.2", 0.7));
+        await page.Locator("[data-testid=survey-file]").SetInputFilesAsync(good);
+        await Expect(page.GetByTestId("survey-file").GetByTestId("file-chosen")).ToHaveTextAsync(Path.GetFileName(good));
         await page.GetByTestId("survey-import").ClickAsync();
         await Expect(page.GetByTestId("cycle-done")).ToContainTextAsync("2 dòng");
 
