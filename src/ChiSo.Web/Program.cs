@@ -37,8 +37,10 @@ builder.Services.AddChiSoData(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<FrameworkImporter>();
 builder.Services.AddScoped<FrameworkExcel>();
-// Scheduled work (e-mail reminders when Smtp:Host is set, the audit chain's checkpoint), once per cluster (decision 0023).
+// Scheduled work (e-mail reminders and notices when Smtp:Host is set, the audit chain's checkpoint), once per cluster
+// (decision 0023).
 builder.Services.AddScheduledWork();
+builder.Services.AddScoped<ChiSo.Features.Notifications.NoticeService>();
 builder.Services.AddScoped<PlanService>();
 builder.Services.AddScoped<AssessmentService>();
 builder.Services.AddSurveyCollection();

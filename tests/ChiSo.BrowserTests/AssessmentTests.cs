@@ -31,7 +31,7 @@ public sealed class AssessmentTests(BrowserFixture fx)
     }
 
     [Fact]
-    public async Task A_unit_editor_answers_two_kinds_of_criteria_links_uploaded_evidence_and_bad_scores_are_refused_in_Vietnamese()
+    public async Task A_unit_editor_answers_two_kinds_of_criteria_saves_them_at_once_attaches_evidence_beside_one_and_bad_scores_are_refused_in_Vietnamese()
     {
         var key = await setup.FrameworkAsync();
         var id = await setup.CycleAsync(key, "SNV");
@@ -39,41 +39,49 @@ public sealed class AssessmentTests(BrowserFixture fx)
         var page = await fx.OpenAsync($"/danh-gia/{id}/don-vi/SNV",
             c => TestSignIn.SignInAsync(c, fx, "bientap-" + key, "Nguyễn Thị Biên", unitId, Roles.UnitEditor));
         await Expect(page.GetByTestId("progress-text")).ToHaveTextAsync("0/4");
+        await Expect(page.GetByTestId("unsaved-count")).ToHaveTextAsync("Mọi thay đổi đã được lưu");
+        await Expect(page.GetByTestId("save")).ToHaveCountAsync(0);
 
+        // Two criteria typed, one save: the good one is stored, the bad one stays typed with its reason.
         var c11 = Card(page, "1.1");
+        var c12 = Card(page, "1.2");
         await Type(Input(c11, "answer"), "2,5");
-        await c11.GetByTestId("save").ClickAsync();
+        await c12.GetByText("Có (1 điểm)").ClickAsync();
+        await Expect(page.GetByTestId("unsaved-count")).ToHaveTextAsync("2 tiêu chí chưa lưu");
+        await Expect(c11.GetByTestId("item-unsaved")).ToBeVisibleAsync();
+        await page.GetByTestId("save-all").ClickAsync();
         await Expect(c11.GetByTestId("item-error")).ToContainTextAsync("điểm 2,5 vượt điểm tối đa 2");
+        await Expect(page.GetByTestId("save-summary")).ToContainTextAsync("Đã lưu 1 tiêu chí; 1 tiêu chí chưa lưu được");
+        await Expect(page.GetByTestId("progress-text")).ToHaveTextAsync("1/4");
+        await Expect(c12.GetByTestId("points")).ToContainTextAsync("1 / 1");
+        await Expect(page.GetByTestId("unsaved-count")).ToHaveTextAsync("1 tiêu chí chưa lưu");
+
         await Type(Input(c11, "answer"), "0,7");
-        await c11.GetByTestId("save").ClickAsync();
+        await page.GetByTestId("save-all").ClickAsync();
         await Expect(c11.GetByTestId("item-error")).ToContainTextAsync("điểm phải là bội số của 0,5");
         await Type(Input(c11, "answer"), "1,5");
-        await c11.GetByTestId("save").ClickAsync();
+        await page.GetByTestId("save-all").ClickAsync();
         await Expect(c11.GetByTestId("item-saved")).ToBeVisibleAsync();
         await Expect(c11.GetByTestId("item-error")).ToHaveCountAsync(0);
-        await Expect(page.GetByTestId("progress-text")).ToHaveTextAsync("1/4");
+        await Expect(page.GetByTestId("progress-text")).ToHaveTextAsync("2/4");
         await Expect(c11.GetByTestId("missing-evidence")).ToHaveTextAsync("Thiếu tài liệu kiểm chứng");
 
-        var c12 = Card(page, "1.2");
-        await c12.GetByText("Có (1 điểm)").ClickAsync();
-        await c12.GetByTestId("save").ClickAsync();
-        await Expect(page.GetByTestId("progress-text")).ToHaveTextAsync("2/4");
-        await Expect(c12.GetByTestId("points")).ToContainTextAsync("1 / 1");
-
-        await page.GetByTestId("evidence-file").SetInputFilesAsync(new FilePayload { Name = "ke-hoach-cchc-2026.pdf", MimeType = "application/pdf", Buffer = TinyPdf() });
-        await Type(Input(page.GetByTestId("evidence-form"), "evidence-title"), "Kế hoạch CCHC năm 2026");
-        await Type(Input(page.GetByTestId("evidence-form"), "evidence-number"), "12/KH-SNV");
-        await page.GetByTestId("evidence-upload").ClickAsync();
+        // Evidence beside the criterion that needs it: uploaded there, linked there, stored with the next save.
+        await c11.GetByTestId("attach").ClickAsync();
+        var form = c11.GetByTestId("evidence-form");
+        await form.GetByTestId("evidence-file").SetInputFilesAsync(new FilePayload { Name = "ke-hoach-cchc-2026.pdf", MimeType = "application/pdf", Buffer = TinyPdf() });
+        await Expect(form.GetByTestId("file-chosen")).ToHaveTextAsync("ke-hoach-cchc-2026.pdf");
+        await Type(Input(form, "evidence-title"), "Kế hoạch CCHC năm 2026");
+        await Type(Input(form, "evidence-number"), "12/KH-SNV");
+        await form.GetByTestId("evidence-upload").ClickAsync();
         await Expect(page.GetByTestId("evidence-list")).ToContainTextAsync("Kế hoạch CCHC năm 2026");
         await Expect(page.GetByTestId("evidence-list")).ToContainTextAsync("ke-hoach-cchc-2026.pdf");
-
-        await c11.GetByTestId("evidence").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { NameRegex = new Regex("Kế hoạch CCHC năm 2026") }).ClickAsync();
-        await page.Keyboard.PressAsync("Escape");
-        await c11.GetByTestId("save").ClickAsync();
+        await Expect(c11.GetByTestId("item-unsaved")).ToBeVisibleAsync();
+        await page.GetByTestId("save-all").ClickAsync();
         await Expect(c11.GetByTestId("missing-evidence")).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-testid=evidence-list] tr[data-evidence]").First).ToContainTextAsync("1.1");
         await Expect(page.GetByTestId("total")).ToContainTextAsync("2,5 / 7");
+        await Expect(page.GetByTestId("unsaved-count")).ToHaveTextAsync("Mọi thay đổi đã được lưu");
         await Screenshots.TakeAsync(page, "unit-form.png");
     }
 
@@ -87,14 +95,19 @@ public sealed class AssessmentTests(BrowserFixture fx)
         var page = await fx.OpenAsync($"/danh-gia/{id}/don-vi/SNV",
             c => TestSignIn.SignInAsync(c, fx, "thutruong-" + key, "Lê Văn Trưởng", unitId, Roles.UnitHead));
         await Expect(page.GetByTestId("progress-text")).ToHaveTextAsync("4/4");
-        await Expect(page.GetByTestId("save")).ToHaveCountAsync(4);
+        await Expect(page.GetByTestId("save-all")).ToBeVisibleAsync();
 
+        // The confirmation says what is sent; cancelling sends nothing.
         await page.GetByTestId("submit").ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Gửi", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("confirm-dialog")).ToContainTextAsync("Sau khi gửi, điểm tự chấm bị khoá");
+        await page.GetByTestId("confirm-cancel").ClickAsync();
+        await Expect(page.GetByTestId("submit")).ToBeVisibleAsync();
+        await page.GetByTestId("submit").ClickAsync();
+        await page.GetByTestId("confirm-yes").ClickAsync();
         await Expect(page.GetByTestId("unit-done")).ToContainTextAsync("Đã gửi bản tự đánh giá");
         await Expect(page.Locator("h1 ~ [data-testid=stage], [data-testid=stage]").First).ToHaveTextAsync("Đã gửi, chờ thẩm định");
         await Expect(page.GetByTestId("read-only")).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("save")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("save-all")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("submit")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("evidence-form")).ToHaveCountAsync(0);
         await Expect(Card(page, "1.1").GetByTestId("self")).ToContainTextAsync("1,5");
@@ -118,7 +131,7 @@ public sealed class AssessmentTests(BrowserFixture fx)
         await row.GetByTestId("queue-unit").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/danh-gia/{id}/don-vi/SNV$"));
         await Expect(page.GetByTestId("appraiser-mode")).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("save")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("save-all")).ToHaveCountAsync(0);
 
         var c11 = Card(page, "1.1");
         await c11.GetByTestId("adjust").ClickAsync();
@@ -234,14 +247,18 @@ public sealed class AssessmentTests(BrowserFixture fx)
             return path;
         }
         await page.Locator("[data-testid=survey-file]").SetInputFilesAsync(Sheet(("SNV", "2.2", 1.5), ("STP", "1.1", 1)));
+        await Expect(page.GetByTestId("survey-file").GetByTestId("file-chosen")).ToHaveTextAsync(new Regex(@"^diem-xhh-.*\.xlsx$"));
         await page.GetByTestId("survey-import").ClickAsync();
         await Expect(page.GetByTestId("survey-error")).ToContainTextAsync("Dòng 2");
         await Expect(page.GetByTestId("survey-error")).ToContainTextAsync("Dòng 3");
-        await page.Locator("[data-testid=survey-file]").SetInputFilesAsync(Sheet(("SNV", "2.2", 0.9), ("STP", "2.2", 0.7)));
+        var good = Sheet(("SNV", "2.2", 0.9), ("STP", "2.2", 0.7));
+        await page.Locator("[data-testid=survey-file]").SetInputFilesAsync(good);
+        await Expect(page.GetByTestId("survey-file").GetByTestId("file-chosen")).ToHaveTextAsync(Path.GetFileName(good));
         await page.GetByTestId("survey-import").ClickAsync();
         await Expect(page.GetByTestId("cycle-done")).ToContainTextAsync("2 dòng");
 
         await page.GetByTestId("cycle-publish").ClickAsync();
+        await page.GetByTestId("confirm-yes").ClickAsync();
         await Expect(page.GetByTestId("cycle-done")).ToContainTextAsync("Đã công bố");
         var visitor = await (await fx.Browser.NewContextAsync()).NewPageAsync();
         await visitor.GotoAsync($"{fx.BaseUrl}/xep-hang/{id}");

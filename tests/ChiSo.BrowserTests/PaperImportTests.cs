@@ -31,6 +31,8 @@ public sealed class PaperImportTests(BrowserFixture fx)
         await Assertions.Expect(page.GetByTestId("paper-template")).ToHaveAttributeAsync("href", $"/api/surveys/rounds/{round.Id}/paper/template.xlsx");
 
         await page.GetByTestId("paper-file").SetInputFilesAsync(File("lo-1.csv", Csv(good[0], bad, good[2])));
+        // The drop area names the file once the page has it: import only then, as a person would.
+        await Assertions.Expect(page.GetByTestId("paper-file").GetByTestId("file-chosen")).ToHaveTextAsync("lo-1.csv");
         await page.GetByTestId("paper-import").ClickAsync();
         await Assertions.Expect(page.GetByTestId("paper-refused")).ToContainTextAsync("Tệp bị từ chối, không phiếu nào được ghi: 1 lỗi");
         var row = page.GetByTestId("paper-report").Locator("tbody tr");
@@ -41,6 +43,7 @@ public sealed class PaperImportTests(BrowserFixture fx)
             Assert.False(await scope.ServiceProvider.GetRequiredService<ChiSoDb>().SurveyResponses.AnyAsync(r => r.RoundId == round.Id));
 
         await page.GetByTestId("paper-file").SetInputFilesAsync(File("lo-1-da-sua.csv", Csv(good)));
+        await Assertions.Expect(page.GetByTestId("paper-file").GetByTestId("file-chosen")).ToHaveTextAsync("lo-1-da-sua.csv");
         await page.GetByTestId("paper-import").ClickAsync();
         await Assertions.Expect(page.GetByTestId("paper-result")).ToContainTextAsync("Đã nhập 3 phiếu giấy");
         await Assertions.Expect(page.GetByTestId("paper-refused")).ToHaveCountAsync(0);

@@ -54,6 +54,8 @@ public abstract class ChiSoDb(DbContextOptions options) : IdentityDbContext<ChiS
     public DbSet<AssessmentItem> AssessmentItems => Set<AssessmentItem>();
     public DbSet<Evidence> Evidence => Set<Evidence>();
     public DbSet<AssessmentMessage> AssessmentMessages => Set<AssessmentMessage>();
+    public DbSet<ChiSo.Features.Notifications.NoticeRead> NoticesRead => Set<ChiSo.Features.Notifications.NoticeRead>();
+    public DbSet<ChiSo.Features.Notifications.NoticeMailed> NoticesMailed => Set<ChiSo.Features.Notifications.NoticeMailed>();
     public DbSet<AuthSession> AuthSessions => Set<AuthSession>();
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
     public DbSet<ScheduledRun> ScheduledRuns => Set<ScheduledRun>();

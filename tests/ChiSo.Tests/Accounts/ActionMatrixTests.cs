@@ -74,6 +74,9 @@ public abstract class ActionMatrixTests(Provider provider)
 
     static MemoryStream Bytes(string text) => new(Encoding.UTF8.GetBytes(text));
 
+    static ChiSo.Features.Notifications.NoticeService Notices(ChiSoDb db, Fixture f) =>
+        new(db, f.Clock, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+
     static readonly Action[] Table =
     [
         // Frameworks and published results: the standing agency.
@@ -182,6 +185,10 @@ public abstract class ActionMatrixTests(Provider provider)
         new("AssessmentService.RankingAsync", [Who.Admin, Who.Leader], Assess((s, f, a) => s.RankingAsync(f.Cycle, a))),
         new("AssessmentService.HeatMapAsync", [Who.Admin, Who.Leader], Assess((s, f, a) => s.HeatMapAsync(f.Cycle, a))),
         new("AssessmentService.FinaliseAsync", AdminOnly, Assess((s, f, a) => s.FinaliseAsync(f.Cycle, new CouncilInput(default, "", 0, 0, null, null), a))),
+        // Notifications: every signed-in user has their own.
+        new("NoticeService.ListAsync", SignedIn, Db((f, db, a) => Notices(db, f).ListAsync(a))),
+        new("NoticeService.UnreadCountAsync", SignedIn, Db((f, db, a) => Notices(db, f).UnreadCountAsync(a))),
+        new("NoticeService.MarkReadAsync", SignedIn, Db((f, db, a) => Notices(db, f).MarkReadAsync(["khong-co"], a))),
         // Last: publishing opens every unit's assessment to everyone signed in.
         new("AssessmentService.PublishAsync", AdminOnly, Assess((s, f, a) => s.PublishAsync(f.Cycle, new DateOnly(2027, 3, 1), a))),
     ];

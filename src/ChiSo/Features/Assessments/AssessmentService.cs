@@ -57,6 +57,9 @@ public sealed partial class AssessmentService(ChiSoDb db, TimeProvider clock)
             var version = await db.FrameworkVersions.Include(v => v.Framework)
                 .FirstOrDefaultAsync(v => v.Framework!.Key == g.Framework && v.Label == g.Version, ct);
             if (version is null) { Err($"groups[{i}].version", $"Không có bộ chỉ số '{g.Framework}' phiên bản '{g.Version}'."); continue; }
+            // The API and the CLI may list bands in any order; two equal bounds, a bound outside 0–100 or a repeated name are refused.
+            if (g.Bands is { Count: > 0 } given && Band.Problems([.. given.OrderByDescending(x => x.MinPercent)]) is { Count: > 0 } bandProblems)
+                foreach (var problem in bandProblems) Err($"groups[{i}].bands", problem);
             var bands = (g.Bands is { Count: > 0 } b ? b : DefaultBands).OrderByDescending(x => x.MinPercent).ToList();
             var group = new CycleGroup { Name = g.Name.Trim(), FrameworkVersionId = version.Id, Order = i, Bands = bands };
             cycle.Groups.Add(group);

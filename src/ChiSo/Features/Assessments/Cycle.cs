@@ -66,7 +66,27 @@ public sealed class CycleGroup
     public List<Band> Bands { get; set; } = [];
 }
 
-public sealed record Band(string Name, decimal MinPercent);
+public sealed record Band(string Name, decimal MinPercent)
+{
+    /// <summary>What is wrong with a group's bands, in the order given (the editor shows them per row, the service refuses
+    /// with them): each named, lower bounds within 0–100 and strictly descending, names unique. Empty when they are right.</summary>
+    public static List<string> Problems(IReadOnlyList<Band> bands)
+    {
+        var problems = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < bands.Count; i++)
+        {
+            var b = bands[i];
+            var name = b.Name?.Trim() ?? "";
+            if (name.Length == 0) problems.Add($"Mức thứ {i + 1} chưa có tên.");
+            else if (!seen.Add(name)) problems.Add($"Tên mức '{name}' bị trùng.");
+            if (b.MinPercent is < 0 or > 100) problems.Add($"Cận dưới của mức '{name}' phải từ 0 đến 100.");
+            if (i > 0 && b.MinPercent >= bands[i - 1].MinPercent)
+                problems.Add($"Cận dưới của mức '{name}' ({ViText.Num(b.MinPercent)}) phải nhỏ hơn mức trên ({ViText.Num(bands[i - 1].MinPercent)}).");
+        }
+        return problems;
+    }
+}
 
 /// <summary>A unit in scope of a cycle, with where its assessment stands.</summary>
 public sealed class CycleUnit

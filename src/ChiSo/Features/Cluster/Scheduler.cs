@@ -1,6 +1,7 @@
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
 using ChiSo.Features.Audit;
+using ChiSo.Features.Notifications;
 using ChiSo.Features.Plans;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,13 +11,14 @@ using Microsoft.Extensions.Logging;
 namespace ChiSo.Features.Cluster;
 
 /// <summary>The web app's scheduled work, on every instance, each job through <see cref="ScheduledWork"/> so that the cluster
-/// runs it once per period: the e-mail reminders (hourly, only when <c>Smtp:Host</c> is set; <c>Reminders:Every</c>) and the
+/// runs it once per period: the e-mail reminders and notices (every half hour, <c>Notifications:Every</c>) (hourly, only when <c>Smtp:Host</c> is set; <c>Reminders:Every</c>) and the
 /// audit chain's checkpoint (daily, <c>Audit:CheckpointEvery</c>: the whole chain verified, its head recorded with the run).
 /// <c>Scheduler:Tick</c> (default a minute) is how often each instance looks.</summary>
 public sealed class Scheduler(ScheduledWork work, IConfiguration config, TimeProvider clock, ILogger<Scheduler> log) : BackgroundService
 {
     public const string Reminders = "reminders";
     public const string AuditCheckpoint = "audit-checkpoint";
+    public const string Notices = "notices";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,8 +27,12 @@ public sealed class Scheduler(ScheduledWork work, IConfiguration config, TimePro
             (AuditCheckpoint, config.GetValue("Audit:CheckpointEvery", TimeSpan.FromDays(1)), CheckpointAsync),
         };
         if (!string.IsNullOrWhiteSpace(config["Smtp:Host"]))
+        {
             jobs.Add((Reminders, config.GetValue("Reminders:Every", TimeSpan.FromHours(1)),
                 async (sp, ct) => (await sp.GetRequiredService<RemindersMailer>().RunOnceAsync(ct), null)));
+            jobs.Add((Notices, config.GetValue("Notifications:Every", TimeSpan.FromMinutes(30)),
+                async (sp, ct) => (await sp.GetRequiredService<NoticeMailer>().RunOnceAsync(ct), null)));
+        }
         using var timer = new PeriodicTimer(config.GetValue("Scheduler:Tick", TimeSpan.FromMinutes(1)), clock);
         // The first look a tick after the start: the start itself (migrations, seeding, warm-up) stays short, and a test
         // host that lives a few seconds runs no job.
@@ -55,5 +61,5 @@ public sealed class Scheduler(ScheduledWork work, IConfiguration config, TimePro
 public static class SchedulerSetup
 {
     public static IServiceCollection AddScheduledWork(this IServiceCollection services) =>
-        services.AddSingleton<ScheduledWork>().AddSingleton<RemindersMailer>().AddHostedService<Scheduler>();
+        services.AddSingleton<ScheduledWork>().AddSingleton<RemindersMailer>().AddSingleton<NoticeMailer>().AddHostedService<Scheduler>();
 }

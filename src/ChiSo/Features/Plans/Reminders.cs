@@ -17,9 +17,10 @@ public static class Reminders
     public static readonly int[] DaysBefore = [7, 3, 1];
 
     /// <summary>Every unit on a task whose due date (or next occurrence) is exactly 7, 3 or 1 days after
-    /// <paramref name="asOf"/> and that is not done. A lead's own share decides for a lead; the whole task for a
-    /// cooperating agency, which has no deadline of its own.</summary>
-    public static IEnumerable<Notification> For(TaskSet set, DateOnly asOf, int? unitId = null)
+    /// <paramref name="asOf"/> (or, with <paramref name="within"/>, any day from today to that many days ahead) and that is
+    /// not done. A lead's own share decides for a lead; the whole task for a cooperating agency, which has no deadline of
+    /// its own.</summary>
+    public static IEnumerable<Notification> For(TaskSet set, DateOnly asOf, int? unitId = null, int? within = null)
     {
         foreach (var task in set.Tasks)
         {
@@ -32,7 +33,7 @@ public static class Reminders
                 if (!unit.ExistsOn(asOf)) continue;
                 var s = role == AgencyRole.Lead ? TaskSet.ShareOf(task, party, asOf) : whole;
                 if (s.Status == ProgressStatus.Done && s.Missed.Count == 0) continue;
-                if (s.Due is { } due && DaysBefore.Contains(due.DayNumber - asOf.DayNumber) && s.Status != ProgressStatus.Done)
+                if (s.Due is { } due && Near(due.DayNumber - asOf.DayNumber, within) && s.Status != ProgressStatus.Done)
                 {
                     var days = due.DayNumber - asOf.DayNumber;
                     yield return Make(NotificationKind.Reminder, unit, role, task, due, days,
@@ -47,6 +48,8 @@ public static class Reminders
             }
         }
     }
+
+    static bool Near(int days, int? within) => within is { } w ? days >= 0 && days <= w : DaysBefore.Contains(days);
 
     static Notification Make(NotificationKind kind, Unit unit, AgencyRole role, PlanTask task, DateOnly due, int days, string message) =>
         new(kind, unit.Code, unit.Name, role, task.Id, task.Plan!.Label, task.Number, task.Description, due, days,

@@ -57,7 +57,12 @@ public sealed class RemindersMailer(IServiceScopeFactory scopes, IConfiguration 
         return sent;
     }
 
-    async Task SendAsync(string to, Notification n, CancellationToken ct)
+    Task SendAsync(string to, Notification n, CancellationToken ct) => SendMailAsync(config, to,
+        $"[ChiSo] Còn {n.Days} ngày đến hạn nhiệm vụ {n.Number} ({n.Plan})",
+        $"Kính gửi {n.UnitName},\n\n{n.Message}\n\nNội dung: {n.Description}\n\nHạn: {ViText.Date(n.Due)}\n", ct);
+
+    /// <summary>One plain-text UTF-8 mail through the configured server (Smtp:Host, Port, From, User, Password, EnableSsl).</summary>
+    public static async Task SendMailAsync(IConfiguration config, string to, string subject, string body, CancellationToken ct)
     {
         using var smtp = new SmtpClient(config["Smtp:Host"], config.GetValue("Smtp:Port", 25))
         {
@@ -66,8 +71,8 @@ public sealed class RemindersMailer(IServiceScopeFactory scopes, IConfiguration 
         if (config["Smtp:User"] is { Length: > 0 } user) smtp.Credentials = new NetworkCredential(user, config["Smtp:Password"]);
         using var mail = new MailMessage(config["Smtp:From"] ?? "chiso@localhost", to)
         {
-            Subject = $"[ChiSo] Còn {n.Days} ngày đến hạn nhiệm vụ {n.Number} ({n.Plan})",
-            Body = $"Kính gửi {n.UnitName},\n\n{n.Message}\n\nNội dung: {n.Description}\n\nHạn: {ViText.Date(n.Due)}\n",
+            Subject = subject,
+            Body = body,
             SubjectEncoding = System.Text.Encoding.UTF8,
             BodyEncoding = System.Text.Encoding.UTF8,
         };
