@@ -60,16 +60,16 @@ public sealed class DemoWalkTests(BrowserFixture fx)
             var page = await SignedInAsync(editor, Password(editor), $"/danh-gia/{cycle}/don-vi/{unit}");
             var card = Card(page, onPage.Code);
             await Type(Input(card, "answer"), ViText.Num(onPage.Max));
-            await card.GetByTestId("save").ClickAsync();
-            await Expect(card.GetByTestId("item-saved")).ToBeVisibleAsync();
-            await page.GetByTestId("evidence-file").SetInputFilesAsync(new FilePayload { Name = "bao-cao-cchc.pdf", MimeType = "application/pdf", Buffer = AssessmentTests.TinyPdf() });
-            await Type(Input(page.GetByTestId("evidence-form"), "evidence-title"), $"Báo cáo CCHC năm {year}");
-            await page.GetByTestId("evidence-upload").ClickAsync();
+            // Evidence beside the criterion: uploaded from its card, linked to it, stored with the one save of the page.
+            await card.GetByTestId("attach").ClickAsync();
+            var form = card.GetByTestId("evidence-form");
+            await form.GetByTestId("evidence-file").SetInputFilesAsync(new FilePayload { Name = "bao-cao-cchc.pdf", MimeType = "application/pdf", Buffer = AssessmentTests.TinyPdf() });
+            await Expect(form.GetByTestId("file-chosen")).ToHaveTextAsync("bao-cao-cchc.pdf");
+            await Type(Input(form, "evidence-title"), $"Báo cáo CCHC năm {year}");
+            await form.GetByTestId("evidence-upload").ClickAsync();
             await Expect(page.GetByTestId("evidence-list")).ToContainTextAsync($"Báo cáo CCHC năm {year}");
-            await card.GetByTestId("evidence").ClickAsync();
-            await page.GetByRole(AriaRole.Option, new() { NameRegex = new Regex($"Báo cáo CCHC năm {year}") }).ClickAsync();
-            await page.Keyboard.PressAsync("Escape");
-            await card.GetByTestId("save").ClickAsync();
+            await page.GetByTestId("save-all").ClickAsync();
+            await Expect(card.GetByTestId("item-saved")).ToBeVisibleAsync();
             await Expect(page.Locator("[data-testid=evidence-list] tr[data-evidence]").First).ToContainTextAsync(onPage.Code);
             await Expect(page.GetByTestId("progress-text")).ToHaveTextAsync($"{view.Progress.Criteria}/{view.Progress.Criteria}");
             await Expect(page.GetByTestId("submit")).ToHaveCountAsync(0); // only the unit's head sends
@@ -77,7 +77,7 @@ public sealed class DemoWalkTests(BrowserFixture fx)
 
             page = await SignedInAsync(head, Password(head), $"/danh-gia/{cycle}/don-vi/{unit}");
             await page.GetByTestId("submit").ClickAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = "Gửi", Exact = true }).ClickAsync();
+            await page.GetByTestId("confirm-yes").ClickAsync();
             await Expect(page.GetByTestId("unit-done")).ToContainTextAsync("Đã gửi bản tự đánh giá");
             await page.Context.CloseAsync();
 
@@ -156,6 +156,7 @@ public sealed class DemoWalkTests(BrowserFixture fx)
         await leader.Context.CloseAsync();
 
         await admin.GetByTestId("cycle-publish").ClickAsync();
+        await admin.GetByTestId("confirm-yes").ClickAsync();
         await Expect(admin.GetByTestId("cycle-done")).ToContainTextAsync("Đã công bố");
         await admin.Context.CloseAsync();
 
