@@ -21,9 +21,11 @@ public sealed class RoleControlsTests(BrowserFixture fx)
 {
     sealed record Role(string UserName, string Display, string RoleName, string? Unit, string[] Actions);
 
-    static readonly Role Leader = new("lanh.dao.nut", "Lãnh đạo thử", Roles.Leader, null, []);
-    static readonly Role Editor = new("can.bo.snv.nut", "Cán bộ Sở Nội vụ", Roles.UnitEditor, "SNV", ["task-progress", "report-file"]);
-    static readonly Role Institute = new("vien.nut", "Viện thử", Roles.SurveyInstitute, null, ["survey-manage"]);
+    // Anyone signed in may comment on a task they can read and keep their own views of the task pages.
+    static readonly string[] Everyone = ["task-comment", "filter-save"];
+    static readonly Role Leader = new("lanh.dao.nut", "Lãnh đạo thử", Roles.Leader, null, Everyone);
+    static readonly Role Editor = new("can.bo.snv.nut", "Cán bộ Sở Nội vụ", Roles.UnitEditor, "SNV", ["task-progress", "report-file", .. Everyone]);
+    static readonly Role Institute = new("vien.nut", "Viện thử", Roles.SurveyInstitute, null, ["survey-manage", .. Everyone]);
 
     async Task<IPage> SignedInAsync(Role role)
     {
@@ -84,6 +86,7 @@ public sealed class RoleControlsTests(BrowserFixture fx)
             ["/danh-gia/{Id:int}/don-vi/{UnitCode}"] = $"/danh-gia/{cycle}/don-vi/SNV",
             ["/khung-chi-so/{Key}/{Label}/sua"] = "/khung-chi-so/city-par-communes/2025/sua",
             ["/reports/{Unit}/{Year:int}/{Period}"] = "/reports/SNV/2026/Q1",
+            ["/tasks/{Id:int}"] = $"/tasks/{await db.PlanTasks.OrderBy(t => t.Id).Select(t => t.Id).FirstAsync()}",
         };
         // Static pages (no circuit: login, errors, the QR sheet) have no interactive marker to wait for.
         var templates = typeof(ChiSo.Web.Components.App).Assembly.GetTypes()
@@ -115,6 +118,7 @@ public sealed class RoleControlsTests(BrowserFixture fx)
         {
             (Roles.UnitEditor, "/my-tasks?unit=SNV", "task-progress"), (Roles.UnitEditor, "/reports/SNV/2026/Q1", "report-file"),
             (Roles.SurveyInstitute, "/surveys/rounds", "survey-manage"),
+            (Roles.Leader, "/tasks", "filter-save"), (Roles.UnitEditor, "/tasks/board", "filter-save"),
         };
         var wrong = new List<string>();
         foreach (var role in new[] { Leader, Editor, Institute })
@@ -148,7 +152,7 @@ public sealed class RoleControlsTests(BrowserFixture fx)
                 }
                 foreach (var action in shown.Distinct())
                 {
-                    var allowed = role.Actions.Contains(action) && (role != Editor || own);
+                    var allowed = role.Actions.Contains(action) && (role != Editor || own || Everyone.Contains(action));
                     if (!allowed) wrong.Add($"{role.RoleName} sees '{action}' on {path}");
                 }
             }
