@@ -277,7 +277,8 @@ public static class TaskBoardQueries
         }
         if (await LoadAsync(db, filter, asOf, null, (page, size), ct) is not { } loaded) return null;
         var sections = await SectionsAsync(db, loaded.Set, ct);
-        var rows = loaded.PageIds!.Select(id => loaded.Set.Tasks.First(t => t.Id == id)).Select(t => Row(loaded.Set, t, asOf, null, sections)).ToList();
+        var byId = loaded.Set.Tasks.ToDictionary(t => t.Id);
+        var rows = loaded.PageIds!.Select(id => Row(loaded.Set, byId[id], asOf, null, sections)).ToList();
         return new TaskPage(rows, loaded.Total, page, size, null);
     }
 
