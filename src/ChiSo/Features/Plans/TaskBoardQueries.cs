@@ -221,23 +221,29 @@ public static class TaskBoardQueries
             q = q.Where(t => t.Criteria.Any(x => (fw == "" || x.Framework == fw) && (x.Code == cc || x.Code.StartsWith(sub))));
         }
         if (window is { } w) q = Within(q, w);
-        var total = 0;
-        List<int>? pageIds = null;
-        if (paging is { } pg)
-        {
-            total = await q.CountAsync(ct);
-            pageIds = await Ordered(q).Select(t => t.Id).Skip((pg.Page - 1) * pg.Size).Take(pg.Size).ToListAsync(ct);
-            // A heading task stands as its sub-tasks do (RollUp): they come along, though not as rows of the page.
-            var page = pageIds;
-            q = db.PlanTasks.AsNoTracking().Where(t => page.Contains(t.Id) || (t.ParentId != null && page.Contains(t.ParentId.Value)));
-        }
-        var tasks = await Ordered(q
+        IQueryable<PlanTask> WithParts(IQueryable<PlanTask> x) => x
             .Include(t => t.Plan)
             .Include(t => t.Agencies)
             .Include(t => t.Criteria)
             .Include(t => t.Progress.Where(p => p.Date <= asOf))
-            .AsSplitQuery())
-            .ToListAsync(ct);
+            .AsSplitQuery();
+        var total = 0;
+        List<int>? pageIds = null;
+        List<PlanTask> tasks;
+        if (paging is { } pg)
+        {
+            total = await q.CountAsync(ct);
+            // The page by its order and limit, not by a list of its ids: a page of thousands would be thousands of parameters.
+            tasks = await WithParts(Ordered(q).Skip((pg.Page - 1) * pg.Size).Take(pg.Size)).ToListAsync(ct);
+            var onPage = tasks.Select(t => t.Id).ToList();
+            pageIds = onPage;
+            // A heading task stands as its sub-tasks do (RollUp): they come along, though not as rows of the page.
+            var headings = tasks.Where(t => t.Agencies.All(a => a.Role != AgencyRole.Lead)).Select(t => t.Id).ToList();
+            if (headings.Count > 0)
+                tasks.AddRange(await WithParts(db.PlanTasks.AsNoTracking().Where(t => t.ParentId != null && headings.Contains(t.ParentId.Value))
+                    .Where(t => !onPage.Contains(t.Id))).ToListAsync(ct));
+        }
+        else tasks = await Ordered(WithParts(q)).ToListAsync(ct);
         var set = new TaskSet { Tasks = tasks, Units = units, Groups = groups, AsOf = asOf, Holders = holders };
         // A group's year-bound membership is only known in memory: drop tasks the unit was not yet (or no longer) on.
         if (unit is not null) set.Tasks.RemoveAll(t => set.RoleOf(t, unit.Id) is null);
