@@ -21,11 +21,13 @@ public sealed class RoleControlsTests(BrowserFixture fx)
 {
     internal sealed record Role(string UserName, string Display, string RoleName, string? Unit, string[] Actions);
 
-    // Marking one's own notices read (notice-read) changes nothing but the user's own bookkeeping: every role may.
-    internal static readonly Role Leader = new("lanh.dao.nut", "Lãnh đạo thử", Roles.Leader, null, ["notice-read"]);
+    // Anyone signed in may comment on a task they can read, keep their own views of the task pages and mark their own
+    // notices read (notice-read changes nothing but the user's own bookkeeping).
+    static readonly string[] Everyone = ["task-comment", "filter-save", "notice-read"];
+    internal static readonly Role Leader = new("lanh.dao.nut", "Lãnh đạo thử", Roles.Leader, null, Everyone);
     internal static readonly Role Editor = new("can.bo.snv.nut", "Cán bộ Sở Nội vụ", Roles.UnitEditor, "SNV",
-        ["task-progress", "report-file", "assessment-self", "assessment-explain", "notice-read"]);
-    internal static readonly Role Institute = new("vien.nut", "Viện thử", Roles.SurveyInstitute, null, ["survey-manage", "notice-read"]);
+        ["task-progress", "report-file", "assessment-self", "assessment-explain", .. Everyone]);
+    internal static readonly Role Institute = new("vien.nut", "Viện thử", Roles.SurveyInstitute, null, ["survey-manage", .. Everyone]);
 
     Task<IPage> SignedInAsync(Role role) => SignedInAsync(fx, role);
 
@@ -88,6 +90,7 @@ public sealed class RoleControlsTests(BrowserFixture fx)
             ["/danh-gia/{Id:int}/don-vi/{UnitCode}"] = $"/danh-gia/{cycle}/don-vi/SNV",
             ["/khung-chi-so/{Key}/{Label}/sua"] = "/khung-chi-so/city-par-communes/2025/sua",
             ["/reports/{Unit}/{Year:int}/{Period}"] = "/reports/SNV/2026/Q1",
+            ["/tasks/{Id:int}"] = $"/tasks/{await db.PlanTasks.OrderBy(t => t.Id).Select(t => t.Id).FirstAsync()}",
         };
         // Static pages (no circuit: login, errors, the QR sheet) have no interactive marker to wait for.
         var templates = typeof(ChiSo.Web.Components.App).Assembly.GetTypes()
@@ -119,6 +122,7 @@ public sealed class RoleControlsTests(BrowserFixture fx)
         {
             (Roles.UnitEditor, "/my-tasks?unit=SNV", "task-progress"), (Roles.UnitEditor, "/reports/SNV/2026/Q1", "report-file"),
             (Roles.SurveyInstitute, "/surveys/rounds", "survey-manage"),
+            (Roles.Leader, "/tasks", "filter-save"), (Roles.UnitEditor, "/tasks/board", "filter-save"),
         };
         var wrong = new List<string>();
         foreach (var role in new[] { Leader, Editor, Institute })
@@ -153,7 +157,7 @@ public sealed class RoleControlsTests(BrowserFixture fx)
                 }
                 foreach (var action in shown.Distinct())
                 {
-                    var allowed = role.Actions.Contains(action) && (role != Editor || own);
+                    var allowed = role.Actions.Contains(action) && (role != Editor || own || Everyone.Contains(action));
                     if (!allowed) wrong.Add($"{role.RoleName} sees '{action}' on {path}");
                 }
             }

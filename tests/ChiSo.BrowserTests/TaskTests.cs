@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace ChiSo.BrowserTests;
@@ -23,15 +25,41 @@ public sealed class TaskTests(BrowserFixture fx)
         await form.GetByTestId("form-submit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("filing-result")).ToContainTextAsync("Đã ghi báo cáo tiến độ nhiệm vụ 1");
 
-        var board = await fx.OpenAsync("/tasks?unit=SNV");
+        // All of SNV's tasks on one page: the list is paged by 50.
+        var board = await fx.OpenAsync("/tasks?unit=SNV&size=1000");
         var onBoard = board.Locator($"[data-testid=board] tr[data-task-id='{id}']");
         await Assertions.Expect(onBoard.GetByTestId("status")).ToHaveTextAsync(new Regex("Đang thực hiện 40 %"));
     }
 
     [Fact]
+    public async Task A_task_opens_from_the_board_with_its_page_and_takes_a_comment()
+    {
+        int plan, id;
+        await using (var scope = fx.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChiSo.Data.ChiSoDb>();
+            (plan, id) = await db.PlanTasks.Where(t => t.Plan!.Number == "164/KH-UBND" && t.Plan.Year == 2024 && t.Number == "1")
+                .Select(t => ValueTuple.Create(t.PlanId, t.Id)).SingleAsync();
+        }
+        var page = await fx.OpenAsync($"/tasks/board?plan={plan}&unit=SNV&asOf=2024-07-01");
+        var card = page.Locator($"[data-testid=kanban] article[data-task-id='{id}']");
+        await card.GetByTestId("task-link").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/tasks/{id}\\?asOf=2024-07-01$"));
+        await Assertions.Expect(page.GetByTestId("task-title")).ToContainTextAsync("Nhiệm vụ 1.");
+        await Assertions.Expect(page.GetByTestId("deadline-text")).ToHaveTextAsync("Tháng 5/2024");
+        await Assertions.Expect(page.GetByTestId("agencies")).ToContainTextAsync("Sở Nội vụ");
+
+        var text = $"Đề nghị gửi biên bản {Guid.NewGuid():N}";
+        await page.GetByTestId("comment-text").FillAsync(text);
+        await page.GetByTestId("comment-add").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("comments")).ToContainTextAsync(text);
+        await Assertions.Expect(page.GetByTestId("changes")).ToContainTextAsync("Bình luận: " + text);
+    }
+
+    [Fact]
     public async Task Accountability_page_lists_heads_and_offers_Excel()
     {
-        var page = await fx.OpenAsync("/accountability?asOf=2024-07-01");
+        var page = await fx.OpenAsync("/accountability?asOf=2024-07-01&size=1000");
         await Assertions.Expect(page.GetByTestId("heads")).ToContainTextAsync("Thủ trưởng Sở Nội vụ");
         await Assertions.Expect(page.GetByTestId("xlsx")).ToHaveAttributeAsync("href", new Regex("/api/accountability.xlsx\\?asOf=2024-07-01"));
     }

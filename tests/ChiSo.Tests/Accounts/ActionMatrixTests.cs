@@ -119,6 +119,13 @@ public abstract class ActionMatrixTests(Provider provider)
         new("PlanService.AttachSourceAsync", AdminOnly, Db((f, db, a) => new PlanService(db, f.Clock).AttachSourceAsync(f.Plan, "x.txt", Bytes("x"), a))),
         new("TaskBoardProgress.FileAsync", Filers, Db((f, db, a) => TaskBoardProgress.FileAsync(db, f.Task,
             new ProgressFiling("SNV", "InProgress", 10, "ma trận", null, null), [], a, f.Clock))),
+        // The task's page: whoever may read a task (anyone signed in) may comment on it and keep views of the task pages.
+        new("TaskViews.ViewAsync", SignedIn, Db((f, db, a) => TaskViews.ViewAsync(db, f.Task, new DateOnly(2024, 7, 1), a))),
+        new("TaskComments.ListAsync", SignedIn, Db((f, db, a) => TaskComments.ListAsync(db, f.Task, a))),
+        new("TaskComments.AddAsync", SignedIn, Db((f, db, a) => TaskComments.AddAsync(db, f.Task, "ma trận", a, f.Clock))),
+        new("SavedTaskFilters.ListAsync", SignedIn, Db((f, db, a) => SavedTaskFilters.ListAsync(db, "/tasks", a))),
+        new("SavedTaskFilters.SaveAsync", SignedIn, Db((f, db, a) => SavedTaskFilters.SaveAsync(db, "/tasks", "ma trận", "?unit=SNV", a, f.Clock))),
+        new("SavedTaskFilters.DeleteAsync", SignedIn, Db((f, db, a) => SavedTaskFilters.DeleteAsync(db, 999999, a))),
         new("ReportService.SaveAsync", Filers, Db((f, db, a) => new ReportService(db, f.Clock, ReportingSchedule.Default).SaveAsync("SNV", 2026, ReportingPeriodKind.Q1, null,
             new ReportEdit(Guid.Empty, null, null), a))),
         new("ReportService.SubmitAsync", Filers, Db((f, db, a) => new ReportService(db, f.Clock, ReportingSchedule.Default).SubmitAsync("SNV", 2026, ReportingPeriodKind.Q1, null, null, a))),

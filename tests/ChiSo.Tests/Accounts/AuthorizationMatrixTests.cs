@@ -56,6 +56,7 @@ public abstract class AuthorizationMatrixTests(Provider provider)
         // Plans, tasks, reports, inspections
         new("GET", "/api/plans", Staff), new("POST PUT DELETE", "/api/plans", Admin),
         new("GET", "/api/tasks", Staff), new("POST", "/api/tasks", Filing, UnitChecked: true),
+        new("POST", "/api/tasks/{id:int}/comments", Staff),
         new("GET", "/api/handovers", Staff), new("POST", "/api/handovers", Admin), new("POST", "/api/handovers/batch", Admin), new("POST", "/api/handovers/all", Admin),
         new("GET", "/api/accountability", Staff), new("GET", "/api/notifications", Staff), new("GET", "/api/agencies", Staff),
         new("GET", "/api/reports", Staff), new("PUT POST", "/api/reports", Filing, UnitChecked: true),

@@ -50,10 +50,13 @@ public sealed partial record Deadline(string? Text, DeadlineKind Kind)
             : new Deadline(text, DeadlineKind.Unparsed);
     }
 
+    /// <summary>The time allowed after an event, when the plan gives none (see <see cref="WithEventDate"/>).</summary>
+    public const int DaysAfterEvent = 30;
+
     /// <summary>The deadline once its event has happened. The plans give no time limit after an event, so
     /// <paramref name="days"/> (30 by default) is an assumption for the caller to configure; an event the task
     /// must come before ("Trước bầu cử") is due on the event's day.</summary>
-    public Deadline WithEventDate(DateOnly date, int days = 30) => Kind == DeadlineKind.Event
+    public Deadline WithEventDate(DateOnly date, int days = DaysAfterEvent) => Kind == DeadlineKind.Event
         ? this with { Kind = DeadlineKind.Date, Start = date, Due = BeforeEvent ? date : date.AddDays(days) }
         : throw new InvalidOperationException($"'{Text}' is not an event-triggered deadline.");
 

@@ -39,6 +39,21 @@ public sealed record TaskRow(
     AgencyRole? Role,
     TaskStanding Standing);
 
+/// <summary>Two days, both included: a calendar month's cells, a timeline's year.</summary>
+public readonly record struct DateWindow(DateOnly From, DateOnly To);
+
+/// <summary>A page of task rows; <see cref="Counts"/> only when every task of the filter was judged anyway.</summary>
+public sealed record TaskPage(IReadOnlyList<TaskRow> Rows, int Total, int Page, int Size, TaskCounts? Counts)
+{
+    public int Pages => Math.Max(1, (Total + Size - 1) / Size);
+}
+
+public sealed record TaskCounts(int Done, int Overdue, int AtRisk, int NeedsDeadline)
+{
+    public static TaskCounts Of(IReadOnlyList<TaskRow> rows) => new(rows.Count(r => r.Standing.Status == ProgressStatus.Done),
+        rows.Count(r => r.Standing.Overdue), rows.Count(r => r.Standing.AtRisk), rows.Count(r => r.Standing.NeedsDeadline));
+}
+
 /// <summary>One update as the history lists it.</summary>
 public sealed record ProgressEntry(
     int Id, string Unit, string UnitName, AgencyRole Role, ProgressStatus Status, int Percent, string? Text,
@@ -46,8 +61,10 @@ public sealed record ProgressEntry(
 
 public sealed record EvidenceFile(int Id, string Name, string ContentType, long Size, string Sha256);
 
-/// <summary>An agency's share of one task: its latest update (as of the day) and where it stands.</summary>
-public sealed record AgencyShare(string Name, AgencyRole Role, string? Unit, bool Registered, ProgressEntry? Latest, TaskStanding Standing);
+/// <summary>An agency's share of one task: its latest update (as of the day) and where it stands.
+/// <see cref="HeldFor"/> names the ended units whose share this unit holds after a merger (decision 0019).</summary>
+public sealed record AgencyShare(string Name, AgencyRole Role, string? Unit, bool Registered, ProgressEntry? Latest, TaskStanding Standing,
+    IReadOnlyList<string>? HeldFor = null);
 
 /// <summary>One occurrence of a recurring task in its plan's window, and whether its leads had done it.</summary>
 public sealed record OccurrenceRow(DateOnly Due, bool Done, bool Missed);
@@ -158,7 +175,22 @@ public static class TaskBoardQueries
 
     /// <summary>Loads the tasks the filter's plan, unit and criterion select (the standing filters need the rules,
     /// so <see cref="ListAsync"/> applies them). Null when the filter names a plan or unit that does not exist.</summary>
-    public static async Task<TaskSet?> LoadAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, CancellationToken ct = default)
+    public static async Task<TaskSet?> LoadAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, CancellationToken ct = default) =>
+        (await LoadAsync(db, filter, asOf, null, null, ct))?.Set;
+
+    /// <summary>Only the tasks that can fall due between two days (a calendar month, a timeline's year): the window is
+    /// applied in SQL from the deadline columns (docs/decisions/0023), so a month costs what it holds.</summary>
+    public static async Task<TaskSet?> LoadAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, DateWindow window, CancellationToken ct = default) =>
+        (await LoadAsync(db, filter, asOf, window, null, ct))?.Set;
+
+    /// <summary>Paging in SQL needs no rule: filters by standing or by a unit's (year-bound) group membership do, so
+    /// those go through <see cref="ListAsync"/> and are paged after.</summary>
+    // Text search folds diacritics in C# (ViText.Matches), so a searched list is paged after the match, like the standing filters.
+    static bool PagesInSql(TaskFilter f) => f.Unit is not { Length: > 0 } && f.Overdue is null && f.AtRisk is null && f.Status is null && f.Text is not { Length: > 0 };
+
+    sealed record Loaded(TaskSet Set, int Total, IReadOnlyList<int>? PageIds);
+
+    static async Task<Loaded?> LoadAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, DateWindow? window, (int Page, int Size)? paging, CancellationToken ct)
     {
         var units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, ct);
         var groups = await db.UnitGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct);
@@ -190,18 +222,72 @@ public static class TaskBoardQueries
             var sub = cc + ".";
             q = q.Where(t => t.Criteria.Any(x => (fw == "" || x.Framework == fw) && (x.Code == cc || x.Code.StartsWith(sub))));
         }
-        var tasks = await q
+        if (window is { } w) q = Within(q, w);
+        IQueryable<PlanTask> WithParts(IQueryable<PlanTask> x) => x
             .Include(t => t.Plan)
             .Include(t => t.Agencies)
             .Include(t => t.Criteria)
             .Include(t => t.Progress.Where(p => p.Date <= asOf))
-            .AsSplitQuery()
-            .OrderByDescending(t => t.Plan!.Year).ThenBy(t => t.PlanId).ThenBy(t => t.Order)
-            .ToListAsync(ct);
+            .AsSplitQuery();
+        var total = 0;
+        List<int>? pageIds = null;
+        List<PlanTask> tasks;
+        if (paging is { } pg)
+        {
+            total = await q.CountAsync(ct);
+            // The page by its order and limit, not by a list of its ids: a page of thousands would be thousands of parameters.
+            tasks = await WithParts(Ordered(q).Skip((pg.Page - 1) * pg.Size).Take(pg.Size)).ToListAsync(ct);
+            var onPage = tasks.Select(t => t.Id).ToList();
+            pageIds = onPage;
+            // A heading task stands as its sub-tasks do (RollUp): they come along, though not as rows of the page.
+            var headings = tasks.Where(t => t.Agencies.All(a => a.Role != AgencyRole.Lead)).Select(t => t.Id).ToList();
+            if (headings.Count > 0)
+                tasks.AddRange(await WithParts(db.PlanTasks.AsNoTracking().Where(t => t.ParentId != null && headings.Contains(t.ParentId.Value))
+                    .Where(t => !onPage.Contains(t.Id))).ToListAsync(ct));
+        }
+        else tasks = await Ordered(WithParts(q)).ToListAsync(ct);
         var set = new TaskSet { Tasks = tasks, Units = units, Groups = groups, AsOf = asOf, Holders = holders };
         // A group's year-bound membership is only known in memory: drop tasks the unit was not yet (or no longer) on.
         if (unit is not null) set.Tasks.RemoveAll(t => set.RoleOf(t, unit.Id) is null);
-        return set;
+        return new Loaded(set, paging is null ? set.Tasks.Count : total, pageIds);
+    }
+
+    static IQueryable<PlanTask> Ordered(IQueryable<PlanTask> q) =>
+        q.OrderByDescending(t => t.Plan!.Year).ThenBy(t => t.PlanId).ThenBy(t => t.Order).ThenBy(t => t.Id);
+
+    /// <summary>Tasks that can have a due date between the window's days, from the columns <see cref="PlanTasks.ApplyDeadline"/>
+    /// keeps: a dated deadline inside it, a recurring one whose plan runs during it, an event-triggered one whose event
+    /// was dated close enough. Continuous, regulated, unparsed and undated event deadlines never fall due.</summary>
+    static IQueryable<PlanTask> Within(IQueryable<PlanTask> q, DateWindow w)
+    {
+        var (from, to) = (w.From, w.To);
+        var (fromYear, toYear) = (from.Year, to.Year);
+        var eventFrom = from.AddDays(-Deadline.DaysAfterEvent);
+        return q.Where(t =>
+            ((t.DeadlineKind == DeadlineKind.Date || t.DeadlineKind == DeadlineKind.Range) && t.Due >= from && t.Due <= to)
+            || (t.DeadlineKind == DeadlineKind.Recurring && (t.Plan!.PeriodFrom ?? t.Plan.Year) <= toYear && (t.Plan.PeriodTo ?? t.Plan.Year) >= fromYear)
+            || (t.DeadlineKind == DeadlineKind.Event && t.EventDate >= eventFrom && t.EventDate <= to));
+    }
+
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 5000;
+
+    /// <summary>One page of the task list. Without a unit or a standing filter the page is cut in SQL and only its tasks
+    /// are loaded and judged (<see cref="TaskPage.Counts"/> is then null: counting needs every task judged); otherwise
+    /// the filter needs the rules on every task and the page is cut after.</summary>
+    public static async Task<TaskPage?> PageAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, int page, int size, CancellationToken ct = default)
+    {
+        (page, size) = (Math.Max(1, page), Math.Clamp(size, 1, MaxPageSize));
+        if (!PagesInSql(filter))
+        {
+            if (await ListAsync(db, filter, asOf, ct) is not { } all) return null;
+            return new TaskPage(all.Skip((page - 1) * size).Take(size).ToList(), all.Count, page, size, TaskCounts.Of(all));
+        }
+        if (await LoadAsync(db, filter, asOf, null, (page, size), ct) is not { } loaded) return null;
+        var sections = await SectionsAsync(db, loaded.Set, ct);
+        var byId = loaded.Set.Tasks.ToDictionary(t => t.Id);
+        var rows = loaded.PageIds!.Select(id => Row(loaded.Set, byId[id], asOf, null, sections)).ToList();
+        return new TaskPage(rows, loaded.Total, page, size, null);
     }
 
     public static async Task<List<TaskRow>?> ListAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, CancellationToken ct = default)
@@ -261,7 +347,8 @@ public static class TaskBoardQueries
             // Group members are many (30 districts): list those that reported, and every unit named on its own or holding for one.
             .Where(p => task.Agencies.Any(a => a.UnitId == p.Unit.Id) || p.HeldFor.Count > 0 || history.Any(h => h.Unit == p.Unit.Code))
             .Select(p => new AgencyShare(p.Unit.Name, p.Role, p.Unit.Code, true,
-                history.FirstOrDefault(h => h.Unit == p.Unit.Code || p.HeldFor.Any(f => f.Code == h.Unit)), TaskSet.ShareOf(task, p, asOf)))
+                history.FirstOrDefault(h => h.Unit == p.Unit.Code || p.HeldFor.Any(f => f.Code == h.Unit)), TaskSet.ShareOf(task, p, asOf),
+                p.HeldFor.Select(f => f.Name).ToList()))
             .Concat(task.Agencies.Where(a => a.UnitId is null).Select(a => new AgencyShare(a.Name, a.Role, null, !unregistered.Contains(a), null,
                 TaskBoard.EvaluateUnreported(task, window, asOf))))
             .OrderBy(s => s.Role).ToList();
@@ -300,38 +387,3 @@ public sealed record TaskListItem(
         r.Standing.NeedsDeadline, r.Criteria);
 }
 
-/// <summary>A bar of the Gantt-style timeline: from the start of the deadline's period (or of the plan's window for
-/// recurring and continuous work) to its due date.</summary>
-public sealed record TimelineBar(int TaskId, string Plan, string Number, string Description, string Lead, DateOnly Start, DateOnly End,
-    ProgressStatus Status, int Percent, bool Overdue);
-
-public static class TaskTimeline
-{
-    /// <summary>The tasks of a year's plans as bars ordered by start, then end. Tasks with no date to show
-    /// (awaiting an event, unparsed) are left out: they are listed on the board with their flag.</summary>
-    public static async Task<List<TimelineBar>> ForYearAsync(ChiSoDb db, int year, DateOnly asOf, CancellationToken ct = default)
-    {
-        var set = (await TaskBoardQueries.LoadAsync(db, new TaskFilter(Year: year), asOf, ct))!;
-        var (first, last) = (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31));
-        var bars = new List<TimelineBar>();
-        foreach (var t in set.Tasks)
-        {
-            var window = t.Plan!.Window;
-            var d = TaskBoard.DeadlineOf(t, window);
-            (DateOnly, DateOnly)? span = d.Kind switch
-            {
-                // Work without a date of its own runs while the plan does, within the year shown.
-                DeadlineKind.Recurring or DeadlineKind.Continuous or DeadlineKind.Regulated =>
-                    (window.From > first ? window.From : first, window.To < last ? window.To : last),
-                _ when d.Due is { } due => (d.Start ?? due, due),
-                _ => null,
-            };
-            if (span is not { } s || s.Item1 > s.Item2) continue;
-            var standing = TaskBoard.Evaluate(t, window, asOf);
-            bars.Add(new TimelineBar(t.Id, t.Plan!.Label, t.Number, t.Description,
-                string.Join("; ", t.Agencies.Where(a => a.Role == AgencyRole.Lead).Select(a => a.Name)),
-                s.Item1, s.Item2, standing.Status, standing.Percent, standing.Overdue));
-        }
-        return bars.OrderBy(b => b.Start).ThenBy(b => b.End).ThenBy(b => b.TaskId).ToList();
-    }
-}

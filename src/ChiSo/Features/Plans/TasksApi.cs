@@ -23,6 +23,9 @@ public static class TasksApi
         var g = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Staff);
         g.MapGet("/", List).WithSummary("Danh sách nhiệm vụ với tình trạng tính đến một ngày (lọc theo kế hoạch, đơn vị, quá hạn, nguy cơ chậm, tiêu chí, tình trạng)");
         g.MapGet("/{id:int}", Get).WithSummary("Một nhiệm vụ: tình trạng của từng đơn vị, các kỳ (nhiệm vụ định kỳ) và lịch sử báo cáo");
+        g.MapGet("/{id:int}/view", View).WithSummary("Trang của một nhiệm vụ: kế hoạch và mục, tiêu chí với tên và điểm, báo cáo, bình luận và lịch sử thay đổi");
+        g.MapGet("/{id:int}/comments", Comments).WithSummary("Bình luận về một nhiệm vụ");
+        g.MapPost("/{id:int}/comments", Comment).WithSummary("Thêm bình luận về một nhiệm vụ (ai đọc được nhiệm vụ thì bình luận được)");
         g.MapPost("/{id:int}/progress", FileProgress).DisableAntiforgery()
             .Accepts<ProgressFiling>("multipart/form-data", "application/json")
             .WithSummary("Báo cáo tiến độ (multipart kèm tệp minh chứng, mỗi tệp tối đa 20 MB, cả lần gửi tối đa 50 MB; hoặc JSON); vai trò suy ra từ nhiệm vụ")
@@ -31,6 +34,7 @@ public static class TasksApi
 
         var other = app.MapGroup("/api").WithTags("Tasks").RequireAuthorization(Policies.Staff);
         other.MapGet("/accountability", Accountability).WithSummary("Trách nhiệm theo đơn vị và danh sách thủ trưởng chịu trách nhiệm, tính đến một ngày");
+        other.MapGet("/tasks.xlsx", TasksXlsx).WithSummary("Xuất danh sách nhiệm vụ (cùng bộ lọc với /api/tasks) ra Excel");
         other.MapGet("/accountability.xlsx", AccountabilityXlsx).WithSummary("Xuất trách nhiệm theo đơn vị ra Excel");
         other.MapGet("/handovers", Waiting).WithSummary("Phần việc của đơn vị đã kết thúc đang chờ cơ quan thường trực giao (không có đúng một đơn vị kế thừa), tính đến một ngày");
         other.MapPost("/handovers", Assign).WithSummary("Giao phần việc đang chờ của một đơn vị đã kết thúc cho một đơn vị đang tồn tại (ghi nhật ký)")
@@ -108,10 +112,50 @@ public static class TasksApi
             : TypedResults.Ok(rows);
     }
 
+    static async Task<Results<FileContentHttpResult, NotFound<string>, ValidationProblem>> TasksXlsx(
+        int? planId, string? plan, int? year, string? unit, string? asOf, bool? overdue, bool? atRisk, string? criterion, string? status,
+        ChiSoDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var listed = await List(planId, plan, year, unit, asOf, overdue, atRisk, criterion, status, db, clock, ct);
+        if (listed.Result is not Ok<List<TaskRow>> { Value: { } rows }) return listed.Result switch
+        {
+            NotFound<string> n => n,
+            ValidationProblem v => v,
+            _ => throw new InvalidOperationException(),
+        };
+        using var stream = new MemoryStream();
+        TaskExport.WriteExcel(rows, stream);
+        return TypedResults.File(stream.ToArray(), TaskBoardAccountability.Xlsx, $"nhiem-vu-{(TryAsOf(asOf, clock, out var d) ? d : default):yyyy-MM-dd}.xlsx");
+    }
+
     static async Task<Results<Ok<TaskDetail>, NotFound, ValidationProblem>> Get(int id, string? asOf, ChiSoDb db, TimeProvider clock, CancellationToken ct)
     {
         if (!TryAsOf(asOf, clock, out var day)) return TypedResults.ValidationProblem(Invalid("asOf", BadDate));
         return await TaskBoardQueries.DetailAsync(db, id, day, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound();
+    }
+
+    static async Task<Results<Ok<TaskView>, NotFound, ValidationProblem>> View(int id, string? asOf, ChiSoDb db, HttpContext http, TimeProvider clock, CancellationToken ct)
+    {
+        if (!TryAsOf(asOf, clock, out var day)) return TypedResults.ValidationProblem(Invalid("asOf", BadDate));
+        return await TaskViews.ViewAsync(db, id, day, Actor.From(http.User), ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound();
+    }
+
+    static async Task<Results<Ok<List<CommentEntry>>, NotFound>> Comments(int id, ChiSoDb db, HttpContext http, CancellationToken ct) =>
+        await db.PlanTasks.AnyAsync(t => t.Id == id, ct) ? TypedResults.Ok(await TaskComments.ListAsync(db, id, Actor.From(http.User), ct)) : TypedResults.NotFound();
+
+    /// <summary>A comment as posted: its text.</summary>
+    public sealed record NewComment(string? Text);
+
+    static async Task<Results<Created<CommentEntry>, NotFound, ValidationProblem>> Comment(int id, NewComment body, ChiSoDb db, HttpContext http,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var result = await TaskComments.AddAsync(db, id, body.Text, Actor.From(http.User), clock, ct);
+        return result.Outcome switch
+        {
+            CommentOutcome.NotFound => TypedResults.NotFound(),
+            CommentOutcome.Invalid => TypedResults.ValidationProblem(Invalid("text", result.Error!)),
+            _ => TypedResults.Created($"/api/tasks/{id}/comments", result.Comment!),
+        };
     }
 
     static async Task<Results<Created<ProgressEntry>, NotFound, ValidationProblem, ProblemHttpResult>> FileProgress(

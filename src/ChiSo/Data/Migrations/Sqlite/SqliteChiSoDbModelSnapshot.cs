@@ -1331,6 +1331,43 @@ namespace ChiSo.Data.Migrations.Sqlite
                     b.ToTable("RemindersSent");
                 });
 
+            modelBuilder.Entity("ChiSo.Features.Plans.SavedTaskFilter", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Page")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Page", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SavedTaskFilter");
+                });
+
             modelBuilder.Entity("ChiSo.Features.Plans.TargetActual", b =>
                 {
                     b.Property<int>("Id")
@@ -1400,6 +1437,40 @@ namespace ChiSo.Data.Migrations.Sqlite
                     b.HasIndex("UnitId");
 
                     b.ToTable("TaskAgency");
+                });
+
+            modelBuilder.Entity("ChiSo.Features.Plans.TaskComment", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TaskId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TaskId", "At");
+
+                    b.ToTable("TaskComment");
                 });
 
             modelBuilder.Entity("ChiSo.Features.Plans.TaskCriterion", b =>
@@ -2747,6 +2818,15 @@ namespace ChiSo.Data.Migrations.Sqlite
                     b.Navigation("Group");
 
                     b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("ChiSo.Features.Plans.TaskComment", b =>
+                {
+                    b.HasOne("ChiSo.Features.Plans.PlanTask", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ChiSo.Features.Plans.TaskCriterion", b =>

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The task pages on the server over a 3,000-task year (issue 12, issue 13 item 4). A fresh SQLite database, the built-in
+# data, one generated plan for 2025 of 3,000 tasks (12 departments lead, four sections, every kind of deadline) posted
+# through the API, two progress reports on two tasks in three written straight into the database, then each page fetched
+# as a signed-in admin. The figure is the server's own: the Server-Timing header's app;dur (the whole request on the
+# server, database included), median of BENCH_RUNS (default 7) after one warm-up.
+#   bench/tasks/tasks.sh                  one line per page: median, min, max (ms), database ms, size, what it is
+#   BENCH_PORT=5093 (default)             BENCH_KEEP=1 keeps the database in the printed directory
+# Needs curl, jq, python3 and sqlite3 (apt-get install -y curl jq python3 sqlite3). Only ever talks to 127.0.0.1.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PORT="${BENCH_PORT:-5093}"
+RUNS="${BENCH_RUNS:-7}"
+DIR="$(mktemp -d)"
+for tool in curl jq python3 sqlite3; do command -v "$tool" >/dev/null || { echo "$tool missing: apt-get install -y $tool" >&2; exit 1; }; done
+export Database__Provider=sqlite ConnectionStrings__ChiSo="Data Source=$DIR/bench.db"
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$DIR"; else echo "kept $DIR"; fi
+}
+trap cleanup EXIT
+
+password=$("$ROOT/chiso" users add bench --name "Tải thử nhiệm vụ" --role admin | sed -n 's/^Mật khẩu: //p')
+
+# The plan: leads by name, as a plan document names them; the import resolves them to the registry.
+sqlite3 "$DIR/bench.db" "SELECT Name FROM Units WHERE Kind = 'Department' AND ValidTo IS NULL ORDER BY Id LIMIT 12" >"$DIR/leads.txt"
+python3 - "$DIR/leads.txt" >"$DIR/plan.json" <<'PY'
+import json, sys
+leads = [l.strip() for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+deadlines = ["Tháng {m}/2025", "Quý II/2025", "Hằng quý", "Thường xuyên", "Từ 3/2025 đến {m}/2025", "Trong năm 2025", "Hàng tháng",
+             "Trước ngày 15/{m}/2025", "Theo quy định", "Sau khi ban hành", "Quý IV/2025", "Hằng năm"]
+sections = [{"code": c, "title": t, "framework": None, "notes": None} for c, t in
+            [("I", "Cải cách thể chế"), ("II", "Cải cách thủ tục hành chính"), ("III", "Cải cách tổ chức bộ máy"), ("IV", "Chính phủ số")]]
+tasks = []
+for i in range(3000):
+    tasks.append({"section": sections[i * 4 // 3000]["code"], "number": str(i + 1),
+                  "description": f"Nhiệm vụ số {i + 1}: nâng cao chất lượng cải cách hành chính",
+                  "lead": [leads[i % len(leads)]], "cooperating": [leads[(i + 5) % len(leads)]],
+                  "deadline": deadlines[i % len(deadlines)].format(m=1 + i % 12), "criteria": [f"par-province:{1 + i % 8}"]})
+print(json.dumps({"number": "9999/KH-BENCH", "issuedOn": "2025-01-15", "title": "Kế hoạch đo hiệu năng 3.000 nhiệm vụ", "year": 2025,
+                  "kind": "annual-par", "sections": sections, "tasks": tasks}, ensure_ascii=False))
+PY
+
+dotnet build "$ROOT/src/ChiSo.Web" -c Release -v quiet -nologo >/dev/null
+B="http://127.0.0.1:$PORT"
+jar="$DIR/cookies"
+(cd "$ROOT/src/ChiSo.Web" && Logging__LogLevel__Default=Warning exec dotnet "$ROOT/artifacts/bin/ChiSo.Web/release/ChiSo.Web.dll" --urls "$B") >"$DIR/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 1 240); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$B/api/account/me")" != 000 ] && break
+  kill -0 "$server" 2>/dev/null || { tail -20 "$DIR/serve.log" >&2; exit 1; }
+  sleep 0.5
+done
+curl -s -o /dev/null -c "$jar" -H 'Content-Type: application/json' -d "{\"userName\":\"bench\",\"password\":\"$password\"}" "$B/api/account/login"
+code=$(curl -s -o "$DIR/created.json" -w '%{http_code}' -b "$jar" -H 'Content-Type: application/json' --data-binary "@$DIR/plan.json" "$B/api/plans")
+[ "$code" = 201 ] || { echo "plan import answered $code:" >&2; head -c 2000 "$DIR/created.json" >&2; exit 1; }
+plan=$(sqlite3 "$DIR/bench.db" "SELECT Id FROM Plans WHERE Number = '9999/KH-BENCH'")
+# Two reports on two tasks in three, by their lead: in progress in March, done or further in May.
+sqlite3 "$DIR/bench.db" <<SQL
+INSERT INTO ProgressUpdates (TaskId, UnitId, Role, Status, Percent, Text, Date, FiledAt, FiledBy, EvidenceFileIds)
+SELECT t.Id, a.UnitId, 'Lead', 'InProgress', 40, 'Đang triển khai', '2025-03-' || printf('%02d', 1 + t."Order" % 28), '2025-03-01 00:00:00', 'bench', '[]'
+FROM PlanTasks t JOIN TaskAgency a ON a.TaskId = t.Id AND a.Role = 'Lead' AND a.UnitId IS NOT NULL WHERE t.PlanId = $plan AND t."Order" % 3 <> 0;
+INSERT INTO ProgressUpdates (TaskId, UnitId, Role, Status, Percent, Text, Date, FiledAt, FiledBy, EvidenceFileIds)
+SELECT t.Id, a.UnitId, 'Lead', CASE WHEN t."Order" % 2 = 0 THEN 'Done' ELSE 'InProgress' END, CASE WHEN t."Order" % 2 = 0 THEN 100 ELSE 70 END,
+  'Báo cáo tháng 5', '2025-05-' || printf('%02d', 1 + t."Order" % 28), '2025-05-01 00:00:00', 'bench', '[]'
+FROM PlanTasks t JOIN TaskAgency a ON a.TaskId = t.Id AND a.Role = 'Lead' AND a.UnitId IS NOT NULL WHERE t.PlanId = $plan AND t."Order" % 3 <> 0;
+SQL
+tasks=$(sqlite3 "$DIR/bench.db" "SELECT COUNT(*) FROM PlanTasks WHERE PlanId = $plan")
+updates=$(sqlite3 "$DIR/bench.db" "SELECT COUNT(*) FROM ProgressUpdates p JOIN PlanTasks t ON t.Id = p.TaskId WHERE t.PlanId = $plan")
+unit=$(sqlite3 "$DIR/bench.db" "SELECT u.Code FROM TaskAgency a JOIN Units u ON u.Id = a.UnitId JOIN PlanTasks t ON t.Id = a.TaskId WHERE t.PlanId = $plan AND a.Role = 'Lead' LIMIT 1")
+led=$(sqlite3 "$DIR/bench.db" "SELECT COUNT(*) FROM TaskAgency a JOIN Units u ON u.Id = a.UnitId JOIN PlanTasks t ON t.Id = a.TaskId WHERE t.PlanId = $plan AND a.Role = 'Lead' AND u.Code = '$unit'")
+total=$(sqlite3 "$DIR/bench.db" "SELECT COUNT(*) FROM PlanTasks")
+echo "plan $plan: $tasks tasks, $updates progress reports ($total tasks in the database); $unit leads $led"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+
+A="asOf=2025-07-01"
+measure() {
+  local what="$1" path="$2" durs=() dbs=() size=0
+  curl -s -o /dev/null -b "$jar" "$B$path"
+  for _ in $(seq 1 "$RUNS"); do
+    local headers
+    headers=$(curl -s -D - -o "$DIR/body" -b "$jar" "$B$path")
+    durs+=("$(grep -i '^server-timing:' <<<"$headers" | sed -E 's/.*app;dur=([0-9.]+).*/\1/')")
+    dbs+=("$(grep -i '^server-timing:' <<<"$headers" | sed -E 's/.*db;dur=([0-9.]+).*/\1/')")
+    size=$(stat -c %s "$DIR/body")
+  done
+  local med min max dbmed
+  med=$(printf '%s\n' "${durs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  min=$(printf '%s\n' "${durs[@]}" | sort -n | head -1)
+  max=$(printf '%s\n' "${durs[@]}" | sort -n | tail -1)
+  dbmed=$(printf '%s\n' "${dbs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '%-44s %8s ms  (%s–%s)  db %6s ms  %7s KB  load %s\n' "$what" "$med" "$min" "$max" "$dbmed" "$((size / 1024))" "$(cut -d' ' -f1 /proc/loadavg)"
+}
+measure "task list, a page (50) of the plan"          "/tasks?plan=$plan&$A"
+measure "task list, page 30 of the plan"              "/tasks?plan=$plan&p=30&$A"
+measure "board by status, one agency of the plan"     "/tasks/board?plan=$plan&unit=$unit&$A"
+measure "board by status, whole plan (25 a column)"   "/tasks/board?plan=$plan&$A"
+measure "timeline, a page (200) of the year"          "/tasks/timeline?year=2025&$A"
+measure "timeline, the whole year on one page"        "/tasks/timeline?year=2025&size=5000&$A"
+measure "calendar, June 2025"                         "/tasks/calendar?m=2025-06&$A"
+measure "calendar, June 2025, one agency"             "/tasks/calendar?m=2025-06&unit=$unit&$A"
+measure "export of the plan's tasks (xlsx)"           "/api/tasks.xlsx?planId=$plan&$A"
+measure "export of the plan's tasks (JSON)"           "/api/tasks?planId=$plan&$A"
+measure "a task's page"                               "/tasks/$(sqlite3 "$DIR/bench.db" "SELECT MIN(Id) FROM PlanTasks WHERE PlanId = $plan")?$A"
+measure "accountability (all plans), first page"      "/accountability?$A"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
