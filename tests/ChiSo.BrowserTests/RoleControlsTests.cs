@@ -132,7 +132,8 @@ public sealed class RoleControlsTests(BrowserFixture fx)
                     await Assertions.Expect(page.Locator(".mud-progress-indeterminate")).ToHaveCountAsync(0);
                 }
                 var shown = await page.Locator("[data-action]").EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('data-action'))");
-                var own = path is "/my-tasks?unit=SNV" or "/reports/SNV/2026/Q1";
+                // "/" sends a unit editor to its own unit's tasks.
+                var own = path is "/" or "/my-tasks?unit=SNV" or "/reports/SNV/2026/Q1";
                 foreach (var (_, _, action) in expected.Where(e => e.Item1 == role.RoleName && e.Item2 == path))
                     if (!shown.Contains(action)) wrong.Add($"{role.RoleName} does not see '{action}' on {path}");
                 // Another unit's assessment, opened by its address, is refused with the service's reason on the page.
