@@ -6,6 +6,7 @@ using ChiSo.Features.Gaps;
 using ChiSo.Features.Plans;
 using ChiSo.Features.Results;
 using ChiSo.Features.Surveys;
+using ChiSo.Features.Units;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChiSo.Features.Dashboard;
@@ -53,14 +54,13 @@ public static class LeaderDashboard
             tiles.Add(new IndexTile(f.Key, f.Name, f.NameEn, f.Scale, false, last?.Year, last?.Total, max, last?.Rank, last?.RankOf,
                 next ?? last?.Target, history, 0));
             // The newest year scored criterion by criterion: a year with only the headline published has no losses by lead.
-            foreach (var year in history.Where(p => p.Total is not null).Select(p => p.Year).OrderDescending())
+            var scored = await db.Results.AsNoTracking()
+                .Where(r => r.Version!.Framework!.Key == f.Key && r.Unit!.Kind == UnitKind.City && r.Scores.Any(c => c.Value != null))
+                .MaxAsync(r => (int?)r.Year, ct);
+            if (scored is { } year && await IndexSnapshot.LoadAsync(db, f.Key, year, null, ct) is { } snapshot)
             {
-                if (await IndexSnapshot.LoadAsync(db, f.Key, year, null, ct) is not { } snapshot) continue;
                 var gaps = GapReport.From(snapshot);
-                var byLead = gaps.ByLead.Where(l => l.PointsLost > 0).ToList();
-                if (byLead.Count == 0) continue;
-                atStake.Add(new PointsAtStake(f.Key, f.Name, year, gaps.PointsLost, byLead));
-                break;
+                atStake.Add(new PointsAtStake(f.Key, f.Name, year, gaps.PointsLost, gaps.ByLead.Where(l => l.PointsLost > 0).ToList()));
             }
         }
         foreach (var f in frameworks.Where(f => f.Key.StartsWith("city-par-", StringComparison.Ordinal) && f.Versions.Count > 0))
