@@ -97,5 +97,19 @@ public static class ViText
         return true;
     }
 
+    /// <summary>A file name's stem from Vietnamese words: no diacritics, lower case, words joined by "-"
+    /// ("Quý I năm 2026" → "quy-i-nam-2026"), so that every browser and mail client keeps it as it is.</summary>
+    public static string Slug(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var ch in text.Replace('đ', 'd').Replace('Đ', 'D').Normalize(NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.NonSpacingMark) continue;
+            if (char.IsAsciiLetterOrDigit(ch)) sb.Append(char.ToLowerInvariant(ch));
+            else if (sb.Length > 0 && sb[^1] != '-') sb.Append('-');
+        }
+        return sb.ToString().TrimEnd('-');
+    }
+
     public static bool IsNormal(string text) => text.IsNormalized(NormalizationForm.FormC) && !text.Contains('\0');
 }

@@ -9,7 +9,7 @@ public sealed class IndexWorkspaceTests(BrowserFixture fx)
     [Fact]
     public async Task Overview_shows_PAR_2023_in_Vietnamese_then_PAPI_after_picking_it()
     {
-        var page = await fx.OpenAsync("/");
+        var page = await fx.OpenAsync("/overview");
         await Assertions.Expect(page.GetByTestId("headline-result")).ToHaveTextAsync("91,43");
         await Assertions.Expect(page.Locator("tr[data-code='8.1'] td").Nth(3)).ToHaveTextAsync("8,37");
 
@@ -28,7 +28,7 @@ public sealed class IndexWorkspaceTests(BrowserFixture fx)
     [Fact]
     public async Task English_switch_changes_text_and_number_format()
     {
-        var page = await fx.OpenAsync("/");
+        var page = await fx.OpenAsync("/overview");
         await page.GetByTestId("lang-en").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Index overview" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("headline-result")).ToHaveTextAsync("91.43");
@@ -42,7 +42,7 @@ public sealed class IndexWorkspaceTests(BrowserFixture fx)
         var page = await fx.OpenAsync("/gaps?f=par-province&y=2023");
         await Assertions.Expect(page.GetByTestId("points-lost")).ToHaveTextAsync("8,57");
         await Assertions.Expect(page.GetByTestId("by-lead")).ToContainTextAsync("Sở Nội vụ");
-        await Assertions.Expect(page.Locator("svg.chart")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("figure.chart.bars")).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class ScoreEditTests(BrowserFixture fx)
     [Fact]
     public async Task A_score_edit_needs_a_reason_and_lands_in_the_change_log()
     {
-        var page = await fx.OpenAsync("/?f=par-province&y=2023");
+        var page = await fx.OpenAsync("/overview?f=par-province&y=2023");
         await page.Locator("tr[data-code='1.6'] a.edit-score").ClickAsync();
         var value = page.GetByTestId("score-editor").Locator("input").First;
         await value.FillAsync("0,5");

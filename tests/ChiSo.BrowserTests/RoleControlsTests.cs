@@ -140,8 +140,8 @@ public sealed class RoleControlsTests(BrowserFixture fx)
                     await Assertions.Expect(page.Locator(".mud-progress-indeterminate")).ToHaveCountAsync(0);
                 }
                 var shown = await page.Locator("[data-action]").EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('data-action'))");
-                // "/my-tasks" opens on the account's unit: for the editor of SNV it is her own.
-                var own = path is "/my-tasks?unit=SNV" or "/my-tasks" or "/reports/SNV/2026/Q1" or "/thong-bao" || path.EndsWith("/don-vi/SNV", StringComparison.Ordinal);
+                // "/" and "/my-tasks" send a unit editor to its own unit's tasks.
+                var own = path is "/" or "/my-tasks?unit=SNV" or "/my-tasks" or "/reports/SNV/2026/Q1" or "/thong-bao" || path.EndsWith("/don-vi/SNV", StringComparison.Ordinal);
                 foreach (var (_, _, action) in expected.Where(e => e.Item1 == role.RoleName && e.Item2 == path))
                     if (!shown.Contains(action)) wrong.Add($"{role.RoleName} does not see '{action}' on {path}");
                 // Another unit's assessment, opened by its address, is refused with the service's reason on the page.

@@ -114,12 +114,12 @@ public sealed class SecurityPolicyTests(BrowserFixture fx)
         // Under the policy a click still works: MudBlazor's select opens its popover and picking changes the page, and the
         // score link (once a javascript: address, which the policy refuses) opens the editor.
         var overview = await context.NewPageAsync();
-        await overview.GotoAsync(fx.BaseUrl + "/?f=par-province&y=2023");
+        await overview.GotoAsync(fx.BaseUrl + "/overview?f=par-province&y=2023");
         await overview.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await overview.GetByTestId("pick-framework").ClickAsync();
         await overview.GetByRole(AriaRole.Option, new() { Name = "Chỉ số Hiệu quả quản trị và hành chính công cấp tỉnh (PAPI)" }).ClickAsync();
         await Assertions.Expect(overview).ToHaveURLAsync(new Regex("f=papi"));
-        await overview.GotoAsync(fx.BaseUrl + "/?f=par-province&y=2023");
+        await overview.GotoAsync(fx.BaseUrl + "/overview?f=par-province&y=2023");
         await overview.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await overview.Locator("tr[data-code='1.6'] a.edit-score").ClickAsync();
         await Assertions.Expect(overview.GetByTestId("score-editor")).ToBeVisibleAsync();

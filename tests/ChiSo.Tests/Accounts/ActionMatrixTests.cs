@@ -4,6 +4,7 @@ using ChiSo.Data;
 using ChiSo.Features.Accounts;
 using ChiSo.Features.Assessments;
 using ChiSo.Features.Audit;
+using ChiSo.Features.Dashboard;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Inspections;
 using ChiSo.Features.Plans;
@@ -160,6 +161,9 @@ public abstract class ActionMatrixTests(Provider provider)
         // The change log: the standing agency and leaders read it and check its chain.
         new("AuditApi.ListAsync", [Who.Admin, Who.Leader], Db((f, db, a) => AuditApi.ListAsync(db, null, null, 10, a))),
         new("AuditChain.VerifyAsync", [Who.Admin, Who.Leader], Db((f, db, a) => AuditChain.VerifyAsync(db, a))),
+
+        // The leaders' dashboard: leaders and the standing agency (other roles start on their own page).
+        new("LeaderDashboard.LoadAsync", [Who.Admin, Who.Leader], Db((f, db, a) => LeaderDashboard.LoadAsync(db, f.Clock, a))),
 
         // Accounts: the standing agency's administrator.
         new("UserAccounts.ListAsync", AdminOnly, Sp((f, sp, db, a) => sp.GetRequiredService<UserAccounts>().ListAsync(a))),

@@ -304,9 +304,9 @@ public abstract class ApiTests(Provider provider)
     {
         await using var run = await StartAsync();
 
-        var vi = await run.Client.GetAsync("/");
+        var vi = await run.Client.GetAsync("/overview");
         var viHtml = await vi.Content.ReadAsStringAsync();
-        var en = await run.Client.GetStringAsync("/?culture=en-US");
+        var en = await run.Client.GetStringAsync("/overview?culture=en-US");
 
         Assert.Equal(HttpStatusCode.OK, vi.StatusCode);
         Assert.Equal("text/html", vi.Content.Headers.ContentType?.MediaType);

@@ -20,19 +20,22 @@ public static class AuditApi
         return g;
     }
 
-    /// <summary>Entries whose subject starts with <paramref name="subject"/> (e.g. "result:par-province:2023"), newest first.</summary>
-    public static Task<List<AuditEntry>> ListAsync(ChiSoDb db, string? subject, string? field, int take, Actor actor, CancellationToken ct = default)
+    /// <summary>Entries whose subject starts with <paramref name="subject"/> (e.g. "result:par-province:2023"), newest first;
+    /// with <paramref name="before"/>, the page of entries older than that row (paging by row, stable while rows are added).</summary>
+    public static Task<List<AuditEntry>> ListAsync(ChiSoDb db, string? subject, string? field, int take, Actor actor, long? before = null,
+        CancellationToken ct = default)
     {
         AuditChain.RequireRead(actor);
         return db.Audit.AsNoTracking()
             .Where(a => subject == null || a.Subject.StartsWith(subject))
             .Where(a => field == null || a.Field == field)
+            .Where(a => before == null || a.Id < before)
             .OrderByDescending(a => a.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct);
     }
 
     static async Task<Results<Ok<AuditHead>, NotFound>> Head(ChiSoDb db, CancellationToken ct) =>
         await AuditChain.HeadAsync(db, ct) is { } head ? TypedResults.Ok(head) : TypedResults.NotFound();
 
-    static Task<List<AuditEntry>> List(string? subject, string? field, int? take, ChiSoDb db, HttpContext http, CancellationToken ct) =>
-        ListAsync(db, subject, field, take ?? 200, Actor.From(http.User), ct);
+    static Task<List<AuditEntry>> List(string? subject, string? field, int? take, long? before, ChiSoDb db, HttpContext http, CancellationToken ct) =>
+        ListAsync(db, subject, field, take ?? 200, Actor.From(http.User), before, ct);
 }

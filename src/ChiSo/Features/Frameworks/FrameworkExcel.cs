@@ -26,8 +26,8 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
 
     static readonly (string Key, string Label)[] InfoRows =
     [
-        ("key", "Mã bộ chỉ số"), ("name", "Tên bộ chỉ số"), ("nameEn", "Tên tiếng Anh"), ("scale", "Thang điểm (points/percent)"),
-        ("rollUp", "Cộng dồn (sum/none)"), ("publisher", "Cơ quan công bố"), ("version", "Phiên bản"), ("versionName", "Tên phiên bản"),
+        ("key", "Mã bộ chỉ số"), ("name", "Tên bộ chỉ số"), ("nameEn", "Tên tiếng Anh"), ("scale", "Thang điểm (điểm/phần trăm)"),
+        ("rollUp", "Cộng dồn (cộng/không cộng)"), ("publisher", "Cơ quan công bố"), ("version", "Phiên bản"), ("versionName", "Tên phiên bản"),
         ("validFrom", "Áp dụng từ năm"), ("validTo", "Áp dụng đến năm"), ("versionSource", "Nguồn phiên bản"), ("unit", "Đơn vị được đánh giá"),
         ("year", "Năm kết quả"), ("rank", "Xếp hạng"), ("band", "Nhóm"), ("resultSource", "Nguồn kết quả"),
         ("publishedOn", "Ngày công bố (dd/MM/yyyy)"), ("resultNotes", "Ghi chú kết quả"), ("targetSource", "Nguồn mục tiêu"),
@@ -55,7 +55,8 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
 
         var info = new Dictionary<string, string?>
         {
-            ["key"] = doc.Key, ["name"] = doc.Name, ["nameEn"] = doc.NameEn, ["scale"] = doc.Scale, ["rollUp"] = doc.RollUp,
+            ["key"] = doc.Key, ["name"] = doc.Name, ["nameEn"] = doc.NameEn, ["scale"] = doc.Scale switch { "percent" => "phần trăm", "points" => "điểm", var x => x },
+            ["rollUp"] = doc.RollUp switch { "sum" => "cộng", "none" => "không cộng", var x => x },
             ["publisher"] = doc.Publisher, ["version"] = version.Label, ["versionName"] = version.Name,
             ["validFrom"] = version.ValidFromYear.ToString(CultureInfo.InvariantCulture),
             ["validTo"] = version.ValidToYear?.ToString(CultureInfo.InvariantCulture), ["versionSource"] = version.Source,
@@ -294,8 +295,8 @@ public sealed class FrameworkExcel(FrameworkImporter importer)
         }
         var document = new FrameworkDocument
         {
-            Key = Info("key")!, Name = Info("name") ?? "", NameEn = Info("nameEn"), Scale = Info("scale") ?? "points",
-            RollUp = Info("rollUp") ?? "sum", Publisher = Info("publisher"),
+            Key = Info("key")!, Name = Info("name") ?? "", NameEn = Info("nameEn"), Scale = Info("scale") switch { null or "điểm" => "points", "phần trăm" => "percent", var x => x },
+            RollUp = Info("rollUp") switch { null or "cộng" => "sum", "không cộng" => "none", var x => x }, Publisher = Info("publisher"),
             Versions =
             [
                 new VersionDocument

@@ -65,7 +65,7 @@ public static class ReportsApi
         var c = await Consolidations.LoadAsync(db, p!, day, ct);
         using var stream = new MemoryStream();
         ReportWord.Write(c, day, stream);
-        return TypedResults.File(stream.ToArray(), Docx, $"bao-cao-cchc-{p!.Key.ToLowerInvariant()}-{year}.docx");
+        return TypedResults.File(stream.ToArray(), Docx, $"bao-cao-cchc-{ViText.Slug(p!.Name)}.docx");
     }
 
     static async Task<Results<FileContentHttpResult, ValidationProblem>> ConsolidatedXlsx(int year, string period, DateOnly? asOf,
@@ -75,7 +75,7 @@ public static class ReportsApi
         var c = await Consolidations.LoadAsync(db, p!, asOf ?? ReportingSchedule.Today(clock), ct);
         using var stream = new MemoryStream();
         ReportExcel.Write(c, stream);
-        return TypedResults.File(stream.ToArray(), Xlsx, $"bao-cao-cchc-{p!.Key.ToLowerInvariant()}-{year}.xlsx");
+        return TypedResults.File(stream.ToArray(), Xlsx, $"bao-cao-cchc-{ViText.Slug(p!.Name)}.xlsx");
     }
 
     static ReportService Service(ChiSoDb db, TimeProvider clock, IConfiguration config) => new(db, clock, ReportingSchedule.From(config));
