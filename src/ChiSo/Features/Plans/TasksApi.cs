@@ -114,9 +114,9 @@ public static class TasksApi
 
     static async Task<Results<FileContentHttpResult, NotFound<string>, ValidationProblem>> TasksXlsx(
         int? planId, string? plan, int? year, string? unit, string? asOf, bool? overdue, bool? atRisk, string? criterion, string? status,
-        ChiSoDb db, TimeProvider clock, CancellationToken ct)
+        string? q, ChiSoDb db, TimeProvider clock, CancellationToken ct)
     {
-        var listed = await List(planId, plan, year, unit, asOf, overdue, atRisk, criterion, status, db, clock, ct);
+        var listed = await List(planId, plan, year, unit, asOf, overdue, atRisk, criterion, status, q, db, clock, ct);
         if (listed.Result is not Ok<List<TaskRow>> { Value: { } rows }) return listed.Result switch
         {
             NotFound<string> n => n,
