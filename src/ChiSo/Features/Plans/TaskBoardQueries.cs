@@ -179,7 +179,7 @@ public static class TaskBoardQueries
         (await LoadAsync(db, filter, asOf, null, null, ct))?.Set;
 
     /// <summary>Only the tasks that can fall due between two days (a calendar month, a timeline's year): the window is
-    /// applied in SQL from the deadline columns (docs/decisions/0023), so a month costs what it holds.</summary>
+    /// applied in SQL from the deadline columns (docs/decisions/0024), so a month costs what it holds.</summary>
     public static async Task<TaskSet?> LoadAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, DateWindow window, CancellationToken ct = default) =>
         (await LoadAsync(db, filter, asOf, window, null, ct))?.Set;
 

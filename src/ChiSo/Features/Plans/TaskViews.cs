@@ -81,7 +81,7 @@ public sealed record KanbanBoard(IReadOnlyList<BoardLane> Lanes, int Page, int S
 }
 
 /// <summary>The board by status: every task of the filter judged (a column needs its standing), each column paged.
-/// Meant per agency and plan, which bounds it to the agency's share; see docs/decisions/0023.</summary>
+/// Meant per agency and plan, which bounds it to the agency's share; see docs/decisions/0024.</summary>
 public static class TaskKanban
 {
     public const int DefaultPageSize = 25;
