@@ -41,7 +41,14 @@ wait_ready() {
 start_pg() {
   local bin; bin="$(pgbin)"
   if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
-    mkdir -p "$PGDATA_DIR"; [ "$(id -u)" = 0 ] && chown postgres "$PGDATA_DIR"
+    mkdir -p "$PGDATA_DIR"
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres "$PGDATA_DIR"
+      # The postgres user must pass through the directories above its data: the app creates its own (.data, a test's
+      # directory) owner-only (umask 077), so give others the right to traverse (not to list) where it is missing.
+      local d; d="$(dirname "$PGDATA_DIR")"
+      while [ "$d" != / ]; do find "$d" -maxdepth 0 ! -perm -o+x -exec chmod o+x {} \; ; d="$(dirname "$d")"; done
+    fi
     as_pg "$bin/initdb -D $PGDATA_DIR -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
   fi
   if ! as_pg "$bin/pg_ctl -D $PGDATA_DIR status" >/dev/null 2>&1; then

@@ -35,7 +35,8 @@ public sealed class KeyboardTests(BrowserFixture fx)
             "Tab never reached the answer of criterion 1.1");
         await page.Keyboard.TypeAsync("1,5");
         Assert.True(await TabToAsync(page, "!!e.closest(\"[data-testid=criterion][data-code='1.2']\")"), "Tab never reached criterion 1.2");
-        Assert.True(await TabToAsync(page, "!!e.closest('[data-testid=evidence-panel]')", 400), "Tab never reached the evidence panel");
+        // Evidence is attached beside the criterion: its "Đính kèm" button is on the keyboard path too.
+        Assert.True(await TabToAsync(page, "e.matches('[data-testid=attach]') && !!e.closest(\"[data-testid=criterion][data-code='1.2']\")"), "Tab never reached the evidence button of criterion 1.2");
         await page.Context.CloseAsync();
     }
 

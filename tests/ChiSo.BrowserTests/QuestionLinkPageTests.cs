@@ -19,7 +19,9 @@ public sealed class QuestionLinkPageTests(BrowserFixture fx)
         var page = await fx.OpenAsync($"/surveys/questionnaires/{id}");
         await page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         var cell = page.GetByTestId("links-E3");
-        await Assertions.Expect(cell).ToContainTextAsync("city-par-departments@2025-5666:8.4.1");
+        // A link reads as the criterion's name and code; its key is the title, for whoever edits the links as text.
+        await Assertions.Expect(cell).ToContainTextAsync("Tác động đến môi trường đầu tư, kinh doanh 8.4.1");
+        await Assertions.Expect(cell.Locator("[title='city-par-departments@2025-5666:8.4.1']")).ToHaveCountAsync(1);
 
         await page.GetByTestId("edit-links-E3").ClickAsync();
         var text = page.Locator("[data-testid=links-text] textarea, textarea[data-testid=links-text]").First;
@@ -31,7 +33,7 @@ public sealed class QuestionLinkPageTests(BrowserFixture fx)
         await text.FillAsync("city-par-departments@2025-5666:8.4.1; city-par-communes@2025-5666:8.4");
         await text.PressAsync("Tab");
         await page.GetByTestId("save-links-E3").ClickAsync();
-        await Assertions.Expect(cell).ToContainTextAsync("city-par-communes@2025-5666:8.4 — Tác động của CCHC");
+        await Assertions.Expect(cell.Locator("[title='city-par-communes@2025-5666:8.4']")).ToContainTextAsync("Tác động của CCHC");
         await Assertions.Expect(page.GetByTestId("edit-links-E3")).ToBeVisibleAsync();
     }
 }

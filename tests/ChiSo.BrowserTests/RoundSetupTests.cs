@@ -26,6 +26,8 @@ public sealed class RoundSetupTests(BrowserFixture fx)
         await page.GetByTestId("round-create").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/surveys/rounds/\d+$"));
         await page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        // The list's chips stay until the round's page has rendered: wait for the one chip of the round.
+        await Assertions.Expect(page.GetByTestId("round-status")).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByTestId("round-status")).ToHaveTextAsync("Nháp");
 
         // Opening without a sample plan is refused.

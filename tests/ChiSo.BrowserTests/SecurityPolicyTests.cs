@@ -54,12 +54,13 @@ public sealed class SecurityPolicyTests(BrowserFixture fx)
         var key = await setup.FrameworkAsync();
         var cycle = await setup.CycleAsync(key, "SNV");
         OpenRound round;
-        int plan, questionnaire;
+        int plan, questionnaire, task;
         await using (var scope = fx.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
             round = await CollectionBuilder.OpenRoundAsync(db, "sipas", ["citizens"]);
             plan = await db.Plans.OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+            task = await db.PlanTasks.OrderBy(t => t.Id).Select(t => t.Id).FirstAsync();
             questionnaire = await db.Questionnaires.Where(q => q.Key == "sipas").Select(q => q.Id).FirstAsync();
         }
         // A page with route values opens at the address given here; a new one fails the test until it is added.
@@ -71,6 +72,7 @@ public sealed class SecurityPolicyTests(BrowserFixture fx)
             ["/danh-gia/{Id:int}/xep-hang"] = $"/danh-gia/{cycle}/xep-hang",
             ["/khung-chi-so/{Key}/{Label}/sua"] = $"/khung-chi-so/{key}/V1/sua",
             ["/plans/{Id:int}"] = $"/plans/{plan}",
+            ["/tasks/{Id:int}"] = $"/tasks/{task}",
             ["/reports/{Unit}/{Year:int}/{Period}"] = "/reports/SNV/2024/Q1",
             ["/surveys/questionnaires/{Id:int}"] = $"/surveys/questionnaires/{questionnaire}",
             ["/surveys/rounds/{Id:int}"] = $"/surveys/rounds/{round.Id}",
