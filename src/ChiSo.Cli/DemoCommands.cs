@@ -26,6 +26,7 @@ public static class DemoCommands
             Console.WriteLine($"Kỳ {r.CycleId}: {r.CycleName}");
             foreach (var g in r.Groups) Console.WriteLine($"  Nhóm {g.Name}: {g.Units} đơn vị ({g.Framework} {g.Version})");
             Console.WriteLine($"Đợt khảo sát {r.RoundId}: {r.RoundName} — {r.Responses} phiếu; {r.SurveyPoints} điểm điều tra đã vào kỳ.");
+            Console.WriteLine($"{r.Explained} đơn vị đã tự đánh giá, được thẩm định và giải trình xong; hai đơn vị của tài khoản mẫu còn ở bước đầu.");
             Console.WriteLine("Tài khoản mẫu (mật khẩu chỉ hiện một lần, khi tạo):");
             foreach (var a in r.Accounts)
                 Console.WriteLine($"  {a.UserName,-15} {a.Role,-17} {a.Unit,-12} {a.Password ?? "(đã có, mật khẩu không đổi)"}");

@@ -114,14 +114,12 @@ public sealed class DemoWalkTests(BrowserFixture fx)
             await page.Context.CloseAsync();
         }
 
-        // The other units of the city are not this walk's subject: they are moved past their explanation in the database
-        // so that the council can meet. The walked units' survey points are cleared, so that the page's control must fetch
-        // them from the round again.
+        // The demo brought every other unit past its explanation, so the council can meet now. The walked units' survey
+        // points are cleared, so that the page's control must fetch them from the round again.
         var walkedIds = await Scoped(async sp => await sp.GetRequiredService<ChiSoDb>().Units.Where(u => u.Code == department || u.Code == ward).Select(u => u.Id).ToListAsync());
         await Scoped(async sp =>
         {
             var db = sp.GetRequiredService<ChiSoDb>();
-            await db.CycleUnits.Where(u => u.CycleId == cycle && !walkedIds.Contains(u.UnitId)).ExecuteUpdateAsync(s => s.SetProperty(u => u.Stage, UnitStage.Explained));
             return await db.AssessmentItems.Where(i => db.CycleUnits.Any(u => u.Id == i.CycleUnitId && u.CycleId == cycle && walkedIds.Contains(u.UnitId)))
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.SurveyPoints, (decimal?)null));
         });
@@ -180,7 +178,7 @@ public sealed class DemoWalkTests(BrowserFixture fx)
         {
             var db = sp.GetRequiredService<ChiSoDb>();
             return await db.AssessmentItems.AsNoTracking().Where(i => i.Verdict == AppraisalVerdict.Adjusted)
-                .Join(db.CycleUnits.Where(u => u.CycleId == cycle), i => i.CycleUnitId, u => u.Id, (i, u) => new { u.Unit!.Code, Criterion = i.Criterion!.Code, i.Explanation })
+                .Join(db.CycleUnits.Where(u => u.CycleId == cycle && walkedIds.Contains(u.UnitId)), i => i.CycleUnitId, u => u.Id, (i, u) => new { u.Unit!.Code, Criterion = i.Criterion!.Code, i.Explanation })
                 .ToListAsync();
         });
         Assert.Equal(walked.Select(w => (w.Unit, adjustedCode[w.Unit])).Order(), items.Select(i => (i.Code, i.Criterion)).Order());

@@ -1,6 +1,7 @@
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
 using ChiSo.Features.Assessments;
+using ChiSo.Features.Audit;
 using ChiSo.Features.Frameworks;
 using ChiSo.Features.Units;
 using ChiSo.Tests.Infrastructure;
@@ -11,8 +12,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace ChiSo.Tests.Assessments;
 
 /// <summary>`./chiso demo 2026` on a fresh seeded database (issue 11): every department and all 126 communes and wards in
-/// force on 1/1/2026 in their ranking groups, survey points for every survey-scored criterion, sample accounts; a second
-/// run adds nothing; only the standing agency may run it.</summary>
+/// force on 1/1/2026 in their ranking groups, survey points for every survey-scored criterion, sample accounts, every unit
+/// but the two of the sample accounts past its explanation with real scores and verdicts and the audit chain whole; a
+/// second run adds nothing; only the standing agency may run it.</summary>
 public abstract class DemoCycleTests(Provider provider)
 {
     [Fact]
@@ -55,13 +57,32 @@ public abstract class DemoCycleTests(Provider provider)
         Assert.All(surveyItems, i => Assert.NotNull(i.SurveyPoints));
         Assert.Equal(surveyItems.Count, r.SurveyPoints);
 
+        // Mid-cycle: every unit but the two the sample accounts walk has answered, been appraised and finished its
+        // explanation; those two are at the start.
+        var walked = await db.Units.Where(u => u.Code == r.Accounts[0].Unit || u.Code == r.Accounts[1].Unit).Select(u => u.Id).ToListAsync();
+        Assert.Equal(2, walked.Count);
+        Assert.Equal(members.Count - 2, r.Explained);
+        Assert.All(members, m => Assert.Equal(walked.Contains(m.UnitId) ? UnitStage.Draft : UnitStage.Explained, m.Stage));
+        var appraisalItems = await db.AssessmentItems.Where(i => db.CycleUnits.Any(u => u.Id == i.CycleUnitId && u.CycleId == r.CycleId)
+            && db.Criteria.Any(c => c.Id == i.CriterionId && c.Method == ScoringMethod.Appraisal)).ToListAsync();
+        var walkedItems = await db.CycleUnits.Where(u => u.CycleId == r.CycleId && walked.Contains(u.UnitId)).Select(u => u.Id).ToListAsync();
+        var (mine, others) = (appraisalItems.Where(i => walkedItems.Contains(i.CycleUnitId)).ToList(), appraisalItems.Where(i => !walkedItems.Contains(i.CycleUnitId)).ToList());
+        Assert.NotEmpty(mine);
+        Assert.All(mine, i => Assert.True(i.Answer is null && i.Verdict is null));
+        Assert.All(others, i => Assert.True(i.Answer is not null && i.Verdict is not null && i.AppraisedBy == "Thành viên thẩm định (minh họa) (demo.thamdinh)"));
+        Assert.All(others.Where(i => i.Verdict == AppraisalVerdict.Adjusted), i => Assert.True(i.AppraisalReason is not null && i.AppraisedPoints < i.SelfPoints));
+        Assert.InRange(others.Count(i => i.Verdict == AppraisalVerdict.Adjusted), 1, others.Count / 20);
+        // Varied per unit: the units' self-assessed totals are not all alike.
+        Assert.True(others.GroupBy(i => i.CycleUnitId).Select(g => g.Sum(i => i.SelfPoints ?? 0)).Distinct().Count() > 50);
+        Assert.True((await AuditChain.VerifyAsync(db, Actors.Admin())).Whole);
+
         var counts = await CountsAsync(db);
         var second = await Build(Actors.Admin());
         Assert.True(second.Ok, second.Error);
         Assert.Equal(r.CycleId, second.Value.CycleId);
         Assert.Equal(r.RoundId, second.Value.RoundId);
         Assert.All(second.Value.Accounts, a => Assert.Null(a.Password));
-        Assert.Equal(4 + r.Accounts.Count, second.Value.Existing.Count);
+        Assert.Equal(5 + r.Accounts.Count, second.Value.Existing.Count);
         db.ChangeTracker.Clear();
         Assert.Equal(counts, await CountsAsync(db));
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
 using ChiSo.Features.Audit;
+using ChiSo.Features.Frameworks;
 using ChiSo.Features.Surveys;
 using ChiSo.Features.Units;
 using Microsoft.EntityFrameworkCore;
@@ -14,13 +15,16 @@ public sealed record DemoGroup(string Name, string Framework, string Version, in
 /// <summary>A sample account; <see cref="Password"/> only when it was made by this run (shown once).</summary>
 public sealed record DemoAccount(string UserName, string Role, string? Unit, string? Password);
 
-/// <summary>What the demo holds after a run, and what of it was already there (<see cref="Existing"/>).</summary>
+/// <summary>What the demo holds after a run, and what of it was already there (<see cref="Existing"/>);
+/// <see cref="Explained"/> counts the units past their explanation, all but the two the sample accounts walk.</summary>
 public sealed record DemoReport(int CycleId, string CycleName, int RoundId, string RoundName, IReadOnlyList<DemoGroup> Groups, int Responses,
-    int SurveyPoints, IReadOnlyList<DemoAccount> Accounts, IReadOnlyList<string> Existing);
+    int SurveyPoints, int Explained, IReadOnlyList<DemoAccount> Accounts, IReadOnlyList<string> Existing);
 
 /// <summary>A cycle a new user can walk through (issue 11): the departments and the communes and wards in force on 1 January
 /// of the year, in two ranking groups on the city sample frameworks, a sociological round of the city questionnaire with
 /// generated answers (fixed seed) whose points go into the cycle through the questions' links, and one account per role.
+/// It is a cycle in mid-course: every unit but the department and the ward of the sample accounts has self-assessed, been
+/// appraised and finished its explanation, so that a new user walks those two and then reaches the council and beyond.
 /// Every step goes through the service that does it by hand and is skipped when its result is already there, so a second
 /// run adds nothing and a run that stopped half-way is finished by the next.</summary>
 public static class DemoCycle
@@ -136,9 +140,14 @@ public static class DemoCycle
         var assigned = await assessments.AssignAppraisersAsync(cycleId.Value, [new AssignmentSpec("demo.thamdinh", null, null)], actor, ct);
         if (!assigned.Ok) return assigned.Failure!;
 
-        var summary = $"{string.Join("; ", groups.Select(g => $"{g.Name}: {g.Units.Count}"))}; {responses} phiếu; {points} điểm điều tra";
+        var walked = await db.Units.Where(u => u.Code == department || u.Code == ward).Select(u => u.Id).ToListAsync(ct);
+        var appraiser = await Actor.LoadAsync(db, "demo.thamdinh", ct) ?? throw new InvalidOperationException("Thiếu tài khoản demo.thamdinh.");
+        if (await assessments.DemoExplainAsync(cycleId.Value, walked, appraiser, Seed, ct) == 0) existing.Add("các đơn vị đã giải trình");
+        var explained = await db.CycleUnits.CountAsync(u => u.CycleId == cycleId && u.Stage == UnitStage.Explained, ct);
+
+        var summary = $"{string.Join("; ", groups.Select(g => $"{g.Name}: {g.Units.Count}"))}; {responses} phiếu; {points} điểm điều tra; {explained} đơn vị đã giải trình";
         // Audited only when this run made something: a run that finds everything in place leaves no trace.
-        if (existing.Count < 4 + Accounts.Length)
+        if (existing.Count < 5 + Accounts.Length)
         {
             db.Audit.Add(new AuditEntry
             {
@@ -148,7 +157,7 @@ public static class DemoCycle
             await db.SaveChangesAsync(ct);
         }
         return new DemoReport(cycleId.Value, cycleName, roundId.Value, roundName,
-            [.. groups.Select(g => new DemoGroup(g.Name, g.Framework, g.Version, g.Units.Count))], responses, points, samples, existing);
+            [.. groups.Select(g => new DemoGroup(g.Name, g.Framework, g.Version, g.Units.Count))], responses, points, explained, samples, existing);
     }
 
     static Task<int> SurveyPointsAsync(ChiSoDb db, int cycleId, CancellationToken ct) =>
@@ -179,5 +188,139 @@ public static class DemoCycle
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         return n;
+    }
+}
+
+/// <summary>The demo's mid-cycle: the units nobody walks are taken through self-assessment, appraisal and explanation.</summary>
+public sealed partial class AssessmentService
+{
+    static readonly string[] DemoAdjustReasons =
+    [
+        "Tài liệu kiểm chứng chưa thể hiện đủ nội dung",
+        "Văn bản ban hành sau thời điểm đánh giá",
+        "Kết quả thực hiện chưa đạt chỉ tiêu kế hoạch năm",
+    ];
+
+    /// <summary>Every unit of the cycle still at the start, except <paramref name="walked"/>, gets generated answers (varied
+    /// per unit from <paramref name="seed"/>), its head's submission, <paramref name="appraiser"/>'s verdicts (mostly
+    /// accepted, a few adjusted with a reason) and a finished explanation, so that it stands at Explained. The rows are
+    /// those SaveSelfScore, Submit, Appraise, SendAppraisal, Explain and FinishExplanation write, audit and dialogue
+    /// included, without their per-call load of the whole unit: through them a demo of ~144 units took minutes. The unit's
+    /// own staff have no accounts in the demo: they act under a name that says so.</summary>
+    internal async Task<int> DemoExplainAsync(int cycleId, IReadOnlyCollection<int> walked, Actor appraiser, int seed, CancellationToken ct)
+    {
+        var cycle = await db.Cycles.AsNoTracking().FirstAsync(c => c.Id == cycleId, ct);
+        var targets = await db.CycleUnits.Where(u => u.CycleId == cycleId && u.Stage == UnitStage.Draft && !walked.Contains(u.UnitId)
+                && !db.AssessmentItems.Any(i => i.CycleUnitId == u.Id && i.Answer != null))
+            .OrderBy(u => u.UnitId).Select(u => u.Id).ToListAsync(ct);
+        var trees = new Dictionary<int, Dictionary<int, Criterion>>();
+        foreach (var id in targets)
+        {
+            var cu = await db.CycleUnits.Include(u => u.Unit).Include(u => u.Group).Include(u => u.Items).FirstAsync(u => u.Id == id, ct);
+            var versionId = cu.Group!.FrameworkVersionId;
+            if (!trees.TryGetValue(versionId, out var tree))
+                trees[versionId] = tree = await db.Criteria.AsNoTracking().Where(c => c.VersionId == versionId).ToDictionaryAsync(c => c.Id, ct);
+            var unit = cu.Unit!.Code;
+            var random = new Random(seed + cu.UnitId);
+            var editor = new Actor("demo", $"Cán bộ nhập liệu {cu.Unit.Name} (minh họa)", new HashSet<string> { Roles.UnitEditor }, cu.UnitId);
+            var head = new Actor("demo", $"Thủ trưởng {cu.Unit.Name} (minh họa)", new HashSet<string> { Roles.UnitHead }, cu.UnitId);
+            // How well the unit does this year: most units do well, a few less so.
+            var quality = 0.55 + 0.45 * random.NextDouble();
+            var basis = $"Báo cáo công tác cải cách hành chính năm {cycle.Year} của đơn vị";
+            var scored = cu.Items.Select(i => (Item: i, Criterion: tree[i.CriterionId])).Where(p => p.Criterion.Method == ScoringMethod.Appraisal)
+                .OrderBy(p => p.Criterion.Order).ToList();
+            foreach (var (item, c) in scored)
+            {
+                var answer = DemoAnswer(c, quality, random);
+                item.Answer = answer.Answer;
+                item.SelfPoints = answer.Points;
+                item.Basis = basis;
+                if (c.EvidenceRequired) item.NoEvidenceReason = "Hồ sơ gốc lưu tại bộ phận văn thư của đơn vị";
+                item.Concurrency = Guid.NewGuid();
+                Audit(editor, cycle, c.Code, null, Num(item.SelfPoints) ?? item.Answer, basis, unit);
+                Say(item, editor, DialogueStep.SelfAssessment, item.SelfPoints, $"{AnswerText(item.Answer)}. {basis}");
+            }
+            cu.Stage = UnitStage.Submitted;
+            cu.SubmittedAt = Now;
+            cu.SubmittedBy = head.Name;
+            Audit(head, cycle, "stage", nameof(UnitStage.Draft), nameof(UnitStage.Submitted), "Gửi bản tự đánh giá", unit);
+
+            // About a third of the units have one or two scores adjusted; the rest are accepted as they stand.
+            var adjustable = scored.Where(p => p.Criterion.Kind == CriterionKind.Standard && p.Item.SelfPoints > 0 && DemoLower(p.Criterion, p.Item.SelfPoints!.Value) is not null).ToList();
+            var adjust = random.NextDouble() < 0.35 && adjustable.Count > 0
+                ? adjustable.OrderBy(_ => random.Next()).Take(random.Next(1, 3)).Select(p => p.Item.Id).ToHashSet() : [];
+            foreach (var (item, c) in scored)
+            {
+                var adjusted = adjust.Contains(item.Id);
+                var points = adjusted ? DemoLower(c, item.SelfPoints!.Value) : item.SelfPoints;
+                item.Verdict = adjusted ? AppraisalVerdict.Adjusted : AppraisalVerdict.Accepted;
+                item.AppraisedPoints = points;
+                item.AppraisalReason = adjusted ? DemoAdjustReasons[random.Next(DemoAdjustReasons.Length)] : null;
+                item.AppraisedBy = appraiser.Name;
+                item.AppraisedAt = Now;
+                item.Concurrency = Guid.NewGuid();
+                var verdict = adjusted ? "Điều chỉnh" : "Công nhận";
+                Audit(appraiser, cycle, c.Code + ":appraisal", null, Num(points), $"{verdict}{(item.AppraisalReason is null ? "" : ": " + item.AppraisalReason)}", unit);
+                Say(item, appraiser, DialogueStep.Appraisal, points, $"{verdict}. {item.AppraisalReason}".Trim());
+            }
+            cu.Stage = adjust.Count > 0 ? UnitStage.Appraised : UnitStage.Explained;
+            cu.AppraisalSentAt = Now;
+            cu.ExplanationDue = adjust.Count > 0 ? ViText.EndOfDay(ViText.Day(Now).AddDays(cycle.ExplanationDays)) : null;
+            Audit(appraiser, cycle, "stage", nameof(UnitStage.Submitted), cu.Stage.ToString(),
+                adjust.Count > 0 ? $"Gửi kết quả thẩm định; hạn giải trình {ViText.DateTime(cu.ExplanationDue)}" : "Gửi kết quả thẩm định: công nhận toàn bộ", unit);
+
+            if (adjust.Count > 0)
+            {
+                // Some units explain their adjusted scores, others take the appraisal as it is; all of them close the round.
+                foreach (var (item, c) in scored.Where(p => adjust.Contains(p.Item.Id) && random.NextDouble() < 0.5))
+                {
+                    item.Explanation = "Đơn vị bổ sung văn bản chứng minh kết quả thực hiện";
+                    item.ExplainedAt = Now;
+                    item.Concurrency = Guid.NewGuid();
+                    Audit(editor, cycle, c.Code + ":explanation", null, item.Explanation, "Giải trình", unit);
+                    Say(item, editor, DialogueStep.Explanation, null, item.Explanation);
+                }
+                cu.Stage = UnitStage.Explained;
+                cu.ExplainedAt = Now;
+                Audit(head, cycle, "stage", nameof(UnitStage.Appraised), nameof(UnitStage.Explained), "Gửi giải trình", unit);
+            }
+            cu.Concurrency = Guid.NewGuid();
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+        return targets.Count;
+    }
+
+    /// <summary>A plausible answer: standard criteria near the unit's quality, bonus and penalty criteria mostly at zero.</summary>
+    static ScoredAnswer DemoAnswer(Criterion c, double quality, Random random)
+    {
+        var max = c.Max ?? 0;
+        var step = c.Step is > 0 and var s ? s : 0.25m;
+        List<string> options = c.Answer switch
+        {
+            AnswerType.YesNo => [Answers.Yes, Answers.No],
+            AnswerType.Levels => [.. c.Levels.Select(l => l.Label)],
+            AnswerType.Percent => [.. Enumerable.Range(0, 21).Select(i => (i * 5).ToString(CultureInfo.InvariantCulture))],
+            _ => [.. Enumerable.Range(0, (int)Math.Floor(max / step) + 1).Select(i => (i * step).ToString(CultureInfo.InvariantCulture))],
+        };
+        var answers = options.Select(o => Answers.Score(c, o).Scored).OfType<ScoredAnswer>().ToList();
+        if (answers.Count == 0) return new ScoredAnswer(Answers.NotApplicable, null, true);
+        var target = c.Kind == CriterionKind.Standard
+            ? Math.Clamp(quality + (random.NextDouble() - 0.4) * 0.3, 0, 1)
+            : random.NextDouble() < 0.8 ? 0 : random.NextDouble();
+        var goal = (decimal)target * max;
+        return answers.OrderBy(a => Math.Abs((a.Points ?? 0) - goal)).ThenBy(_ => random.Next()).First();
+    }
+
+    /// <summary>The next lower points an appraiser could give, or null when there is none.</summary>
+    static decimal? DemoLower(Criterion c, decimal self)
+    {
+        decimal[] candidates = c.Answer switch
+        {
+            AnswerType.YesNo => [0],
+            AnswerType.Levels => [.. c.Levels.Select(l => l.Points).Where(p => p < self).OrderDescending()],
+            _ => [Math.Max(0, self - (c.Step is > 0 and var s ? s : 0.5m)), 0],
+        };
+        return candidates.Where(p => p < self && AppraisalPoints(c, p) is null).Cast<decimal?>().FirstOrDefault();
     }
 }
