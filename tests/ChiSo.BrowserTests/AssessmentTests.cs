@@ -385,10 +385,19 @@ static class Screenshots
     /// <summary>artifacts/screenshots under the repository, for a person to look at after a run.</summary>
     public static string Path(string name)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "ChiSo.slnx"))) dir = dir.Parent;
-        var folder = System.IO.Path.Combine(dir?.FullName ?? System.IO.Path.GetTempPath(), "artifacts", "screenshots");
+        var folder = System.IO.Path.Combine(Repository ?? System.IO.Path.GetTempPath(), "artifacts", "screenshots");
         Directory.CreateDirectory(folder);
         return System.IO.Path.Combine(folder, name);
+    }
+
+    /// <summary>The repository the tests run from (the folder of ChiSo.slnx), if they run from one.</summary>
+    public static string? Repository
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "ChiSo.slnx"))) dir = dir.Parent;
+            return dir?.FullName;
+        }
     }
 }

@@ -11,7 +11,7 @@ namespace ChiSo.BrowserTests;
 [Collection("browser")]
 public sealed class SurveyFormTests(BrowserFixture fx)
 {
-    const int Sections = 11;
+    internal const int Sections = 11;
 
     async Task<(IPage Page, string Url)> OpenAsync(int width, string dossier, bool script = true)
     {
@@ -31,11 +31,11 @@ public sealed class SurveyFormTests(BrowserFixture fx)
         return (page, url);
     }
 
-    static ILocator Progress(IPage page) => page.Locator("#progress-text");
+    internal static ILocator Progress(IPage page) => page.Locator("#progress-text");
 
     /// <summary>Answers every required question of the section shown as a person tapping would (the first choice, a
     /// line of text), so skip rules and the kept draft see the same events.</summary>
-    static Task AnswerShownSectionAsync(IPage page) => page.Locator("section.sec:not([hidden])").EvaluateAsync("""
+    internal static Task AnswerShownSectionAsync(IPage page) => page.Locator("section.sec:not([hidden])").EvaluateAsync("""
         sec => {
             for (const q of sec.querySelectorAll('[data-required]')) {
                 if (q.hidden) continue;
@@ -46,7 +46,7 @@ public sealed class SurveyFormTests(BrowserFixture fx)
         }
         """);
 
-    static async Task NextAsync(IPage page, int to)
+    internal static async Task NextAsync(IPage page, int to)
     {
         await page.Locator("section.sec:not([hidden])").GetByRole(AriaRole.Button, new() { Name = "Tiếp theo" }).ClickAsync();
         await Assertions.Expect(Progress(page)).ToContainTextAsync($"Phần {to}/{Sections}");
