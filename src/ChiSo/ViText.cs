@@ -97,6 +97,9 @@ public static class ViText
         return true;
     }
 
+    /// <summary>At most <paramref name="max"/> characters of a long text, "…" where it was cut.</summary>
+    public static string Shorten(string text, int max) => text.Length <= max ? text : text[..max].TrimEnd() + "…";
+
     /// <summary>A file name's stem from Vietnamese words: no diacritics, lower case, words joined by "-"
     /// ("Quý I năm 2026" → "quy-i-nam-2026"), so that every browser and mail client keeps it as it is.</summary>
     public static string Slug(string text)

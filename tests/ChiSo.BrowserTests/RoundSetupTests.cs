@@ -53,7 +53,13 @@ public sealed class RoundSetupTests(BrowserFixture fx)
         await Assertions.Expect(page.GetByTestId("token-download")).ToHaveAttributeAsync("href", new Regex("^data:text/csv"));
         await Assertions.Expect(row.Locator("td").Nth(4)).ToHaveTextAsync("3 / 0");
 
+        // Opening asks first, saying what happens; cancelling leaves the round a draft.
         await page.GetByTestId("round-open").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("confirm-dialog")).ToContainTextAsync("Phiếu đã nhận được giữ lại kể cả khi đóng đợt");
+        await page.GetByTestId("confirm-cancel").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("round-status")).ToHaveTextAsync("Nháp");
+        await page.GetByTestId("round-open").ClickAsync();
+        await page.GetByTestId("confirm-yes").ClickAsync();
         await Assertions.Expect(page.GetByTestId("round-status")).ToHaveTextAsync("Đang mở");
     }
 

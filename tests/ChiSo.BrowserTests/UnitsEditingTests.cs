@@ -10,6 +10,14 @@ public sealed class UnitsEditingTests(BrowserFixture fx)
 {
     static ILocator Field(IPage page, string name) => page.Locator($"[data-field={name}] input, input[data-field={name}]").First;
 
+    /// <summary>Types into a unit picker (by name or code, diacritics optional) and clicks the unit offered with that code.</summary>
+    internal static async Task PickUnitAsync(ILocator picker, string typed, string code)
+    {
+        await picker.Locator("input").First.FillAsync(typed);
+        await picker.Page.Locator(".mud-popover-open .mud-list-item", new() { HasText = $"({code})" }).First.ClickAsync();
+        await Assertions.Expect(picker.GetByTestId("chip").Filter(new() { HasText = $"({code})" })).ToHaveCountAsync(1);
+    }
+
     [Fact]
     public async Task The_standing_agency_adds_a_unit_and_assigns_it_a_waiting_task()
     {
@@ -27,7 +35,7 @@ public sealed class UnitsEditingTests(BrowserFixture fx)
         var first = waiting.Locator("tbody tr").First;
         var task = await first.GetAttributeAsync("data-task");
         var from = await first.GetAttributeAsync("data-unit");
-        await first.Locator("input:not([type=checkbox])").FillAsync(code);
+        await PickUnitAsync(first.GetByTestId("handover-to"), code, code);
         await first.Locator("[data-action=handover-assign]").ClickAsync();
         await Assertions.Expect(waiting.Locator($"tr[data-task='{task}'][data-unit='{from}']")).ToHaveCountAsync(0);
 
@@ -42,7 +50,7 @@ public sealed class UnitsEditingTests(BrowserFixture fx)
         var page = await fx.OpenAsync("/units");
         var waiting = page.GetByTestId("waiting");
         var rows = waiting.Locator("tbody tr");
-        // Two rows of different districts; a refusal first (a department that ended in 2025), then the ward that exists.
+        // Two rows of different districts; a department that ended in 2025 is not offered, the ward that exists is.
         var last = rows.Last;
         var district = (await last.GetAttributeAsync("data-unit"))!;
         var other = waiting.Locator($"tbody tr:not([data-unit='{district}'])").Last;
@@ -50,13 +58,11 @@ public sealed class UnitsEditingTests(BrowserFixture fx)
         await last.GetByTestId("handover-select").CheckAsync();
         await other.GetByTestId("handover-select").CheckAsync();
         await Assertions.Expect(page.GetByTestId("handover-bulk")).ToContainTextAsync("Đã chọn 2 phần việc");
-        await page.Locator("[data-testid=handover-selected-to] input, input[data-testid=handover-selected-to]").First.FillAsync("STNMT");
-        await page.Locator("[data-action=handover-assign-many]").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("handover-problems")).ToContainTextAsync("Không giao phần việc nào");
-        await Assertions.Expect(page.GetByTestId("handover-problems")).ToContainTextAsync("không có đơn vị giữ");
+        await page.Locator("[data-testid=handover-selected-to] input").First.FillAsync("STNMT");
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "(STNMT)" })).ToHaveCountAsync(0);
         foreach (var (task, unit) in picked) await Assertions.Expect(waiting.Locator($"tr[data-task='{task}'][data-unit='{unit}']")).ToHaveCountAsync(1);
 
-        await page.Locator("[data-testid=handover-selected-to] input, input[data-testid=handover-selected-to]").First.FillAsync("00004");
+        await PickUnitAsync(page.GetByTestId("handover-selected-to"), "phuong ba dinh", "00004");
         await page.Locator("[data-action=handover-assign-many]").ClickAsync();
         await Assertions.Expect(page.GetByTestId("handover-done")).ToHaveTextAsync("Đã giao 2 phần việc.");
         foreach (var (task, unit) in picked) await Assertions.Expect(waiting.Locator($"tr[data-task='{task}'][data-unit='{unit}']")).ToHaveCountAsync(0);
@@ -64,7 +70,7 @@ public sealed class UnitsEditingTests(BrowserFixture fx)
         // Everything still waiting at the first district, by the unit: the list has none of its rows left.
         await page.GetByTestId("handover-all-from").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { NameRegex = new System.Text.RegularExpressions.Regex("^" + district + " ") }).ClickAsync();
-        await page.Locator("[data-testid=handover-all-to] input, input[data-testid=handover-all-to]").First.FillAsync("00004");
+        await PickUnitAsync(page.GetByTestId("handover-all-to"), "00004", "00004");
         await page.Locator("[data-action=handover-assign-all]").ClickAsync();
         await Assertions.Expect(page.GetByTestId("handover-done")).ToContainTextAsync("Đã giao");
         await Assertions.Expect(waiting.Locator($"tr[data-unit='{district}']")).ToHaveCountAsync(0);
@@ -73,6 +79,37 @@ public sealed class UnitsEditingTests(BrowserFixture fx)
         await page.GetByTestId("handover-select-all").CheckAsync();
         var shown = await rows.CountAsync();
         await Assertions.Expect(page.GetByTestId("handover-bulk")).ToContainTextAsync($"Đã chọn {shown} phần việc");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Units_are_picked_by_name_among_those_existing_on_the_forms_day()
+    {
+        var code = "XDOI" + Guid.NewGuid().ToString("N")[..4].ToUpperInvariant();
+        var page = await fx.OpenAsync("/units");
+        await page.GetByText("Thêm đơn vị").ClickAsync();
+        await Field(page, "add-code").FillAsync(code);
+        await Field(page, "add-name").FillAsync("Xã Đổi Tên " + code);
+        // The parent is the city unless another is picked.
+        await Assertions.Expect(page.GetByTestId("add-parent").GetByTestId("chip")).ToContainTextAsync("(HN)");
+        await page.Locator("[data-action=unit-add]").ClickAsync();
+        await Assertions.Expect(page.Locator($"tr[data-code='{code}']")).ToContainTextAsync("Xã Đổi Tên");
+
+        // Renamed through the picker, found without diacritics.
+        await page.GetByText("Đổi tên", new() { Exact = true }).First.ClickAsync();
+        await PickUnitAsync(page.GetByTestId("rename-unit"), "xa doi ten " + code.ToLowerInvariant(), code);
+        await Field(page, "rename-name").FillAsync("Xã Đã Đổi Tên " + code);
+        await page.Locator("[data-action=unit-rename]").ClickAsync();
+        await Assertions.Expect(page.Locator($"tr[data-code='{code}']")).ToContainTextAsync("Xã Đã Đổi Tên");
+
+        // Ending a unit today: a department that ended in 2025 is not offered, one that exists is.
+        await page.GetByText("Kết thúc, sáp nhập, chia tách").ClickAsync();
+        var end = page.GetByTestId("end-unit");
+        await end.Locator("input").First.FillAsync("tai nguyen va moi truong");
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "(STNMT)" })).ToHaveCountAsync(0);
+        await end.Locator("input").First.FillAsync("so noi vu");
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "(SNV)" })).ToHaveCountAsync(1);
+        await Screenshots.TakeAsync(page, "unit-picker.png");
         await page.Context.CloseAsync();
     }
 

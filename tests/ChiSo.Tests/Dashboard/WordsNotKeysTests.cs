@@ -17,7 +17,7 @@ namespace ChiSo.Tests.Dashboard;
 /// brackets, "total ·" or built-in file names where a person reads (links may carry keys in their addresses).</summary>
 public abstract class WordsNotKeysTests(Provider provider)
 {
-    static readonly Regex RawKey = new(
+    internal static readonly Regex RawKey = new(
         @"\b(par-province|sipas|papi|city-par-[a-z-]+):[0-9A-Za-z]"
         + @"|\((citizens|organisations|businesses|residents|city-delegates|citizens-transactions|household-businesses|(dept|commune|district)-[a-z-]+)\)"
         + @"|\((par-province|sipas|papi|city-par-[a-z-]+) \d{4}\)"

@@ -172,6 +172,8 @@ public sealed class Evidence
     public int CycleUnitId { get; set; }
     public int FileId { get; set; }
     public StoredFile? File { get; set; }
+    /// <summary>The name the file was uploaded under: the stored file keeps the first upload's name for its content.</summary>
+    public string? FileName { get; set; }
     public required string Title { get; set; }
     /// <summary>The document's number as issued: "123/QĐ-UBND".</summary>
     public string? DocNumber { get; set; }

@@ -76,6 +76,7 @@ internal sealed class EvidenceConfiguration : IEntityTypeConfiguration<Evidence>
     public void Configure(EntityTypeBuilder<Evidence> b)
     {
         b.Property(e => e.Title).HasMaxLength(500);
+        b.Property(e => e.FileName).HasMaxLength(300);
         b.Property(e => e.DocNumber).HasMaxLength(100);
         b.Property(e => e.Issuer).HasMaxLength(300);
         b.Property(e => e.UploadedBy).HasMaxLength(200);

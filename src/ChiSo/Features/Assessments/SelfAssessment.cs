@@ -118,7 +118,7 @@ public sealed partial class AssessmentService
         var stored = await UploadedFiles.KeepOnceAsync(db, file!, ct);
         var evidence = new Evidence
         {
-            CycleUnitId = x.CycleUnit.Id, File = stored, Title = input.Title.Trim(), DocNumber = Clean(input.DocNumber), DocDate = input.DocDate,
+            CycleUnitId = x.CycleUnit.Id, File = stored, FileName = file!.Name, Title = input.Title.Trim(), DocNumber = Clean(input.DocNumber), DocDate = input.DocDate,
             Issuer = Clean(input.Issuer), Version = (previous?.Version ?? 0) + 1, PreviousId = previous?.Id, UploadedAt = Now, UploadedBy = actor.Name,
         };
         x.CycleUnit.Evidence.Add(evidence);
@@ -134,7 +134,7 @@ public sealed partial class AssessmentService
                 }
         }
         Audit(actor, x.Cycle, "evidence:" + evidence.Id, previous is null ? null : $"{previous.Id} v{previous.Version}",
-            $"{evidence.Title} ({stored.Name}, {stored.Sha256[..12]}) v{evidence.Version}", previous is null ? "Nộp tài liệu kiểm chứng" : "Thay bằng phiên bản mới", x.CycleUnit.Unit!.Code);
+            $"{evidence.Title} ({evidence.FileName}, {stored.Sha256[..12]}) v{evidence.Version}", previous is null ? "Nộp tài liệu kiểm chứng" : "Thay bằng phiên bản mới", x.CycleUnit.Unit!.Code);
         await db.SaveChangesAsync(ct);
         return (await EvidenceViewsAsync(x.CycleUnit.Id, ct)).First(e => e.Id == evidence.Id);
     }
@@ -146,7 +146,7 @@ public sealed partial class AssessmentService
         RequireVisible(actor, loaded.Value);
         var e = await db.Evidence.AsNoTracking().Include(e => e.File).FirstOrDefaultAsync(e => e.Id == evidenceId && e.CycleUnitId == loaded.Value.CycleUnit.Id, ct);
         if (e is null) return Failure.NotFound("tài liệu kiểm chứng");
-        return (e.File!.Name, e.File.ContentType, e.File.Content);
+        return (e.FileName ?? e.File!.Name, e.File!.ContentType, e.File.Content);
     }
 
     async Task<List<EvidenceView>> EvidenceViewsAsync(int cycleUnitId, CancellationToken ct)
@@ -157,7 +157,7 @@ public sealed partial class AssessmentService
                           where i.CycleUnitId == cycleUnitId
                           select new { l.EvidenceId, c.Code }).ToListAsync(ct);
         var rows = await db.Evidence.AsNoTracking().Where(e => e.CycleUnitId == cycleUnitId).OrderBy(e => e.Id)
-            .Select(e => new { e, e.File!.Name, e.File.ContentType, e.File.Size, e.File.Sha256 }).ToListAsync(ct);
+            .Select(e => new { e, Name = e.FileName ?? e.File!.Name, e.File!.ContentType, e.File.Size, e.File.Sha256 }).ToListAsync(ct);
         return rows.Select(r => new EvidenceView(r.e.Id, r.e.Title, r.Name, r.ContentType, r.Size, r.Sha256, r.e.DocNumber,
             r.e.DocDate, r.e.Issuer, r.e.Version, r.e.PreviousId, r.e.Superseded, r.e.UploadedAt, r.e.UploadedBy,
             uses.Where(u => u.EvidenceId == r.e.Id).Select(u => u.Code).Order(StringComparer.Ordinal).ToList())).ToList();

@@ -43,8 +43,7 @@ public sealed class NoticeMailer(IServiceScopeFactory scopes, IConfiguration con
                 }
                 try
                 {
-                    var link = n.Link is null || config["Notifications:BaseUrl"] is not { Length: > 0 } site ? "" : $"\n\n{site.TrimEnd('/')}{n.Link}";
-                    await RemindersMailer.SendMailAsync(config, user.Email!, $"[ChiSo] {n.Title}", $"Kính gửi {user.DisplayName},\n\n{n.Title}.\n{n.Text}{link}\n", ct);
+                    await RemindersMailer.SendMailAsync(config, user.Email!, user.DisplayName, n.Title, n.Text, n.Link, ct);
                     sent++;
                 }
                 catch (Exception e) when (e is SmtpException or InvalidOperationException or IOException)

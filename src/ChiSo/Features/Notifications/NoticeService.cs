@@ -96,10 +96,7 @@ public sealed class NoticeService(ChiSoDb db, TimeProvider clock, IConfiguration
             var near = n.Kind == NotificationKind.Reminder;
             list.Add(new Notice($"task:{n.TaskId}:{unit.Id}:{(near ? "due" : "late")}:{n.Due:yyyyMMdd}",
                 near ? NoticeKind.DeadlineNear : NoticeKind.Overdue,
-                near ? (n.Days == 0 ? $"Đến hạn hôm nay: nhiệm vụ {n.Number}" : $"Còn {n.Days} ngày đến hạn nhiệm vụ {n.Number}")
-                     : $"Quá hạn {n.Days} ngày: nhiệm vụ {n.Number}",
-                $"{n.Description} — {n.Plan}, hạn {ViText.Date(n.Due)}{(n.Role == AgencyRole.Lead ? "" : " (đơn vị phối hợp)")}.",
-                $"/tasks/{n.TaskId}", n.Due.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), false));
+                n.Title, n.Text, n.Link, n.Due.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), false));
         }
     }
 

@@ -27,6 +27,8 @@ public sealed class Plan
     public List<string> Requirements { get; set; } = [];
     public string? Source { get; set; }
     public int? SourceFileId { get; set; }
+    /// <summary>The name the document was uploaded under: the stored file keeps the first upload's name for its content.</summary>
+    public string? SourceFileName { get; set; }
     public Guid Concurrency { get; set; } = Guid.NewGuid();
     public List<PlanSection> Sections { get; set; } = [];
     public List<PlanTask> Tasks { get; set; } = [];

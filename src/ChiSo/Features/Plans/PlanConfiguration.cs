@@ -19,6 +19,7 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
         b.HasOne(p => p.Issuer).WithMany().HasForeignKey(p => p.IssuerId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Plan>().WithMany().HasForeignKey(p => p.ParentId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne<StoredFile>().WithMany().HasForeignKey(p => p.SourceFileId).OnDelete(DeleteBehavior.SetNull);
+        b.Property(p => p.SourceFileName).HasMaxLength(300);
         b.HasMany(p => p.Sections).WithOne().HasForeignKey(s => s.PlanId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(p => p.Tasks).WithOne(t => t.Plan).HasForeignKey(t => t.PlanId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(p => p.Targets).WithOne().HasForeignKey(t => t.PlanId).OnDelete(DeleteBehavior.Cascade);
@@ -97,6 +98,7 @@ internal sealed class ProgressUpdateConfiguration : IEntityTypeConfiguration<Pro
         b.Property(p => p.Role).HasConversion<string>().HasMaxLength(20);
         b.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
         b.PrimitiveCollection(p => p.EvidenceFileIds);
+        b.PrimitiveCollection(p => p.EvidenceFileNames);
         b.HasIndex(p => new { p.TaskId, p.Date });
         b.HasOne(p => p.Unit).WithMany().HasForeignKey(p => p.UnitId).OnDelete(DeleteBehavior.Restrict);
     }

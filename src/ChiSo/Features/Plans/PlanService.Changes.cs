@@ -284,13 +284,16 @@ public sealed partial class PlanService
         var file = await UploadedFiles.KeepOnceAsync(db, candidate!, ct);
         await db.SaveChangesAsync(ct);
         plan.SourceFileId = file.Id;
+        plan.SourceFileName = candidate!.Name;
         await db.SaveChangesAsync(ct);
-        return PlanChange<SourceFileInfo>.Done(new SourceFileInfo(file.Name, file.ContentType, file.Size, file.Sha256, file.UploadedAt));
+        return PlanChange<SourceFileInfo>.Done(new SourceFileInfo(candidate.Name, file.ContentType, file.Size, file.Sha256, file.UploadedAt));
     }
 
-    public async Task<StoredFile?> SourceFileAsync(int id, CancellationToken ct = default) =>
+    /// <summary>The plan's document under the name it was attached with.</summary>
+    public async Task<(StoredFile File, string Name)?> SourceFileAsync(int id, CancellationToken ct = default) =>
         await db.Plans.Where(p => p.Id == id && p.SourceFileId != null)
-            .Join(db.Files, p => p.SourceFileId, f => f.Id, (_, f) => f).AsNoTracking().FirstOrDefaultAsync(ct);
+            .Join(db.Files, p => p.SourceFileId, f => f.Id, (p, f) => new { f, p.SourceFileName }).AsNoTracking().FirstOrDefaultAsync(ct) is { } x
+            ? (x.f, x.SourceFileName ?? x.f.Name) : null;
 
     /// <summary>Criteria as "framework:code", each checked against the framework's criteria of any version.</summary>
     async Task<List<(string Framework, string Code)>> CriteriaAsync(List<string> refs, Dictionary<string, string[]> errors, CancellationToken ct)

@@ -42,7 +42,7 @@ public sealed partial class PlanService(ChiSoDb db, TimeProvider clock)
             .Include(t => t.Agencies).ThenInclude(a => a.Unit).Include(t => t.Agencies).ThenInclude(a => a.Group)
             .Include(t => t.Criteria).OrderBy(t => t.Order).ToListAsync(ct);
         var file = plan.SourceFileId is { } fid
-            ? await db.Files.AsNoTracking().Where(f => f.Id == fid).Select(f => new SourceFileInfo(f.Name, f.ContentType, f.Size, f.Sha256, f.UploadedAt)).FirstOrDefaultAsync(ct)
+            ? await db.Files.AsNoTracking().Where(f => f.Id == fid).Select(f => new SourceFileInfo(plan.SourceFileName ?? f.Name, f.ContentType, f.Size, f.Sha256, f.UploadedAt)).FirstOrDefaultAsync(ct)
             : null;
         var parent = plan.ParentId is { } pid ? await db.Plans.AsNoTracking().Where(p => p.Id == pid).Select(p => new { p.Id, p.Number, p.IssuedOn, p.Title }).FirstOrDefaultAsync(ct) : null;
 

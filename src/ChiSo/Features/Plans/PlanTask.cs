@@ -75,6 +75,9 @@ public sealed class ProgressUpdate
     public DateTime FiledAt { get; set; }
     public required string FiledBy { get; set; }
     public List<int> EvidenceFileIds { get; set; } = [];
+    /// <summary>The names the files were uploaded under, in the order of <see cref="EvidenceFileIds"/> (a stored file keeps
+    /// the first upload's name for its content; updates filed before the names were kept have none).</summary>
+    public List<string> EvidenceFileNames { get; set; } = [];
 }
 
 public enum ProgressStatus { NotStarted, InProgress, Done, Blocked }

@@ -105,8 +105,9 @@ public static class PlansApi
 
     static async Task<Results<FileContentHttpResult, NotFound>> DownloadSource(int id, PlanService plans, CancellationToken ct)
     {
-        if (await plans.SourceFileAsync(id, ct) is not { } f) return TypedResults.NotFound();
-        return TypedResults.File(f.Content, f.ContentType, f.Name, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{f.Sha256}\""));
+        if (await plans.SourceFileAsync(id, ct) is not { } source) return TypedResults.NotFound();
+        var f = source.File;
+        return TypedResults.File(f.Content, f.ContentType, source.Name, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{f.Sha256}\""));
     }
 
     static async Task<Results<Ok<List<UnresolvedAgency>>, NotFound>> Unresolved(int id, PlanService plans, CancellationToken ct) =>

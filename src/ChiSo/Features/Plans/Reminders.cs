@@ -8,7 +8,19 @@ public enum NotificationKind { Reminder, Overdue }
 /// <summary>An in-app notification for one unit: a deadline 7, 3 or 1 days ahead, or a task past due.</summary>
 public sealed record Notification(
     NotificationKind Kind, string Unit, string UnitName, AgencyRole Role, int TaskId, string Plan, string Number,
-    string Description, DateOnly Due, int Days, string Message);
+    string Description, DateOnly Due, int Days, string Message, string PlanTitle = "")
+{
+    /// <summary>What a person reads first: how near or late, and which task by its name.</summary>
+    public string Title => Kind == NotificationKind.Reminder
+        ? (Days == 0 ? $"Đến hạn hôm nay: {TaskViews.Name(Number, Description)}" : $"Còn {Days} ngày đến hạn {TaskViews.Name(Number, Description)}")
+        : $"Quá hạn {Days} ngày: {TaskViews.Name(Number, Description)}";
+
+    /// <summary>The task in full, its plan by title and its deadline; the same in the notice centre and in mails.</summary>
+    public string Text => $"Nhiệm vụ {Number}: {Description} — {TaskViews.PlanName(PlanTitle, Plan)}. Hạn {ViText.Date(Due)}"
+        + (Role == AgencyRole.Lead ? "." : " (đơn vị phối hợp).");
+
+    public string Link => $"/tasks/{TaskId}";
+}
 
 /// <summary>Reminders are computed from the tasks and the day, never stored: the only table is
 /// <see cref="ReminderSent"/>, which keeps e-mail from going out twice.</summary>
@@ -37,13 +49,13 @@ public static class Reminders
                 {
                     var days = due.DayNumber - asOf.DayNumber;
                     yield return Make(NotificationKind.Reminder, unit, role, task, due, days,
-                        $"Còn {days} ngày đến hạn {ViText.Date(due)}: nhiệm vụ {task.Number} ({task.Plan.Label}).");
+                        $"Còn {days} ngày đến hạn {ViText.Date(due)}: {TaskViews.Name(task.Number, task.Description)} — {TaskViews.PlanName(task.Plan.Title, task.Plan.Label)}.");
                 }
                 if (s.Overdue)
                 {
                     var late = s.Missed.Count > 0 ? s.Missed[0] : s.Due!.Value;
                     yield return Make(NotificationKind.Overdue, unit, role, task, late, s.DaysLate,
-                        $"Quá hạn {s.DaysLate} ngày (hạn {ViText.Date(late)}): nhiệm vụ {task.Number} ({task.Plan.Label}).");
+                        $"Quá hạn {s.DaysLate} ngày (hạn {ViText.Date(late)}): {TaskViews.Name(task.Number, task.Description)} — {TaskViews.PlanName(task.Plan.Title, task.Plan.Label)}.");
                 }
             }
         }
@@ -53,7 +65,7 @@ public static class Reminders
 
     static Notification Make(NotificationKind kind, Unit unit, AgencyRole role, PlanTask task, DateOnly due, int days, string message) =>
         new(kind, unit.Code, unit.Name, role, task.Id, task.Plan!.Label, task.Number, task.Description, due, days,
-            (role == AgencyRole.Lead ? "Chủ trì. " : "Phối hợp. ") + message);
+            (role == AgencyRole.Lead ? "Chủ trì. " : "Phối hợp. ") + message, task.Plan.Title);
 
     public static async Task<List<Notification>?> ForUnitAsync(ChiSoDb db, string unit, DateOnly asOf, CancellationToken ct = default)
     {

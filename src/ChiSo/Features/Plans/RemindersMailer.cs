@@ -57,9 +57,17 @@ public sealed class RemindersMailer(IServiceScopeFactory scopes, IConfiguration 
         return sent;
     }
 
-    Task SendAsync(string to, Notification n, CancellationToken ct) => SendMailAsync(config, to,
-        $"[ChiSo] Còn {n.Days} ngày đến hạn nhiệm vụ {n.Number} ({n.Plan})",
-        $"Kính gửi {n.UnitName},\n\n{n.Message}\n\nNội dung: {n.Description}\n\nHạn: {ViText.Date(n.Due)}\n", ct);
+    Task SendAsync(string to, Notification n, CancellationToken ct) => SendMailAsync(config, to, n.UnitName, n.Title, n.Text, n.Link, ct);
+
+    /// <summary>Where a link in a mail points: the public address (Notifications:BaseUrl, else Surveys:PublicBaseUrl) and the
+    /// page's path; the path alone when neither is set.</summary>
+    public static string Absolute(IConfiguration config, string path) =>
+        (config["Notifications:BaseUrl"] is { Length: > 0 } b ? b : config["Surveys:PublicBaseUrl"] is { Length: > 0 } s ? s : "").TrimEnd('/') + path;
+
+    /// <summary>Every mail ChiSo sends reads the same: greeting, what happened, the details, and the page to open.</summary>
+    public static Task SendMailAsync(IConfiguration config, string to, string greeted, string title, string text, string? link, CancellationToken ct) =>
+        SendMailAsync(config, to, $"[ChiSo] {title}",
+            $"Kính gửi {greeted},\n\n{title}.\n{text}\n" + (link is null ? "" : $"\nXem chi tiết: {Absolute(config, link)}\n"), ct);
 
     /// <summary>One plain-text UTF-8 mail through the configured server (Smtp:Host, Port, From, User, Password, EnableSsl).</summary>
     public static async Task SendMailAsync(IConfiguration config, string to, string subject, string body, CancellationToken ct)

@@ -88,7 +88,7 @@ public static class TaskBoardCalendar
             Line("DTSTART;VALUE=DATE:" + e.Date.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
             Line("DTEND;VALUE=DATE:" + e.Date.AddDays(1).ToString("yyyyMMdd", CultureInfo.InvariantCulture));
             var role = e.Role switch { AgencyRole.Lead => " (chủ trì)", AgencyRole.Cooperating => " (phối hợp)", _ => "" };
-            Line("SUMMARY:" + Escape($"Hạn nhiệm vụ {e.Number}{role}: {Shorten(e.Description, 120)}"));
+            Line("SUMMARY:" + Escape($"Hạn nhiệm vụ {e.Number}{role}: {ViText.Shorten(e.Description, 120)}"));
             Line("DESCRIPTION:" + Escape($"{e.Plan}, nhiệm vụ {e.Number}\n{e.Description}\nChủ trì: {e.Lead}\nHạn: {ViText.Date(e.Date)}"));
             Line("CATEGORIES:" + Escape(e.Done ? "Hoàn thành" : e.Overdue ? "Quá hạn" : "Chưa hoàn thành"));
             Line("TRANSP:TRANSPARENT");
@@ -98,7 +98,6 @@ public static class TaskBoardCalendar
         return sb.ToString();
     }
 
-    static string Shorten(string s, int max) => s.Length <= max ? s : s[..max].TrimEnd() + "…";
 
     /// <summary>TEXT values: backslash, semicolon and comma escaped, line breaks as \n.</summary>
     public static string Escape(string s) => s.Replace("\\", "\\\\").Replace(";", "\\;").Replace(",", "\\,")

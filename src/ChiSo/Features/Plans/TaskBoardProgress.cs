@@ -111,16 +111,20 @@ public static class TaskBoardProgress
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ids = new List<int>();
+        var names = new List<string>();
         foreach (var candidate in stored)
         {
+            var name = candidate.Name;
             var kept = await UploadedFiles.KeepOnceAsync(db, candidate, ct);
             await db.SaveChangesAsync(ct);
+            if (ids.Contains(kept.Id) && names[ids.IndexOf(kept.Id)] == name) continue;
             ids.Add(kept.Id);
+            names.Add(name);
         }
         var update = new ProgressUpdate
         {
             TaskId = task.Id, UnitId = unit.Id, Role = role, Status = status!.Value, Percent = percent, Text = text, Date = date,
-            Occurrence = occurrence, FiledAt = clock.GetUtcNow().UtcDateTime, FiledBy = user, EvidenceFileIds = ids.Distinct().ToList(),
+            Occurrence = occurrence, FiledAt = clock.GetUtcNow().UtcDateTime, FiledBy = user, EvidenceFileIds = ids, EvidenceFileNames = names,
         };
         db.ProgressUpdates.Add(update);
         await db.SaveChangesAsync(ct);

@@ -110,6 +110,12 @@ public sealed record TaskView(TaskDetail Detail, string PlanTitle, string? Secti
 
 public static class TaskViews
 {
+    /// <summary>A task as notices and mails name it: its number and its words, shortened ("nhiệm vụ 5.e “Rà soát…”").</summary>
+    public static string Name(string number, string description) => $"nhiệm vụ {number} “{ViText.Shorten(description, 100)}”";
+
+    /// <summary>A plan as notices and mails name it: by its title, then its number and date.</summary>
+    public static string PlanName(string title, string label) => title == label ? $"kế hoạch “{title}”" : $"kế hoạch “{title}” ({label})";
+
     /// <summary>The task's page for the actor (who must be able to read it); null when there is no such task.</summary>
     public static async Task<TaskView?> ViewAsync(ChiSoDb db, int id, DateOnly asOf, Actor actor, CancellationToken ct = default)
     {

@@ -71,9 +71,9 @@ public static class ResponseExport
             values[0] = r.Id;
             values[1] = units.GetValueOrDefault(r.UnitId, r.UnitId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             values[2] = r.Group;
-            values[3] = r.Channel.ToString();
-            values[4] = r.SubmittedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            values[5] = r.Review.ToString();
+            values[3] = r.Channel switch { ResponseChannel.Online => "Trực tuyến", ResponseChannel.Paper => "Phiếu giấy", _ => "Qua API" };
+            values[4] = ViText.Date(r.SubmittedOn);
+            values[5] = r.Review switch { ResponseReview.Accepted => "Hợp lệ", ResponseReview.Flagged => "Chờ xem xét", _ => "Bị loại" };
             ReadAnswers(r.Answers);
             return true;
         }

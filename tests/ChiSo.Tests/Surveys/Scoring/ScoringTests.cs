@@ -280,7 +280,7 @@ public abstract class ScoringTests(Provider provider)
         Assert.Equal(5.0, Convert.ToDouble(rows[0]["Q1"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(built.A.Code, rows[0]["Đơn vị"]);
         Assert.Equal("Ổn, \"khá\"", rows[2]["Q3"]);
-        Assert.Equal("Excluded", rows[4]["Duyệt"]);
+        Assert.Equal("Bị loại", rows[4]["Duyệt"]);
         Assert.Equal("Không biết", rows[6]["Q2"]);
 
         var scoresXlsx = new MemoryStream();

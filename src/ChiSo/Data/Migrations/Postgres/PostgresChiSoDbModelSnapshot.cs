@@ -509,6 +509,10 @@ namespace ChiSo.Data.Migrations.Postgres
                     b.Property<int>("FileId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("FileName")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<string>("Issuer")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
@@ -1107,6 +1111,10 @@ namespace ChiSo.Data.Migrations.Postgres
                     b.Property<int?>("SourceFileId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SourceFileName")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1316,6 +1324,10 @@ namespace ChiSo.Data.Migrations.Postgres
                     b.PrimitiveCollection<List<int>>("EvidenceFileIds")
                         .IsRequired()
                         .HasColumnType("integer[]");
+
+                    b.PrimitiveCollection<List<string>>("EvidenceFileNames")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.Property<DateTime>("FiledAt")
                         .HasColumnType("timestamp with time zone");

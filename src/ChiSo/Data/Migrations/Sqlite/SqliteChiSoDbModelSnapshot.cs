@@ -487,6 +487,10 @@ namespace ChiSo.Data.Migrations.Sqlite
                     b.Property<int>("FileId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FileName")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Issuer")
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
@@ -1059,6 +1063,10 @@ namespace ChiSo.Data.Migrations.Sqlite
                     b.Property<int?>("SourceFileId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SourceFileName")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1258,6 +1266,10 @@ namespace ChiSo.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("EvidenceFileIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("EvidenceFileNames")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
