@@ -6,6 +6,7 @@
 # server, database included), median of BENCH_RUNS (default 7) after one warm-up.
 #   bench/tasks/tasks.sh                  one line per page: median, min, max (ms), database ms, size, what it is
 #   BENCH_PORT=5093 (default)             BENCH_KEEP=1 keeps the database in the printed directory
+#   BENCH_WEB=dir                          serve another build's ChiSo.Web.dll (a before/after under the same load)
 # Needs curl, jq, python3 and sqlite3 (apt-get install -y curl jq python3 sqlite3). Only ever talks to 127.0.0.1.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -45,7 +46,7 @@ PY
 dotnet build "$ROOT/src/ChiSo.Web" -c Release -v quiet -nologo >/dev/null
 B="http://127.0.0.1:$PORT"
 jar="$DIR/cookies"
-(cd "$ROOT/src/ChiSo.Web" && Logging__LogLevel__Default=Warning exec dotnet "$ROOT/artifacts/bin/ChiSo.Web/release/ChiSo.Web.dll" --urls "$B") >"$DIR/serve.log" 2>&1 &
+(cd "$ROOT/src/ChiSo.Web" && Logging__LogLevel__Default=Warning exec dotnet "${BENCH_WEB:-$ROOT/artifacts/bin/ChiSo.Web/release}/ChiSo.Web.dll" --urls "$B") >"$DIR/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 240); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$B/api/account/me")" != 000 ] && break

@@ -152,6 +152,57 @@ public abstract class TaskPlaceTests(Provider provider)
         Assert.True(board.Pages > 1);
     }
 
+    /// <summary>The board reads its tasks without their plan on each row and reads each deadline text once; its columns must
+    /// still be the standings judged from scratch (the whole task, or the agency's own share), on every day of the year:
+    /// "overdue" moves as days pass with nothing stored.</summary>
+    [Fact]
+    public async Task The_board_columns_are_the_standings_judged_from_scratch_as_days_pass()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.NewContext();
+        var plan = await GeneratedPlan.AddAsync(db, 160);
+        var tasks = await db.PlanTasks.AsNoTracking().Where(t => t.PlanId == plan).Include(t => t.Plan).Include(t => t.Agencies)
+            .Include(t => t.Progress).AsSplitQuery().ToListAsync();
+        // An agency untouched by the 2025 mergers: its board is its own share all year (a merged one's passes to its holder).
+        var leads = tasks.SelectMany(t => t.Agencies).Select(a => a.UnitId).Distinct().ToList();
+        var unit = await db.Units.AsNoTracking().Where(u => leads.Contains(u.Id) && u.ValidTo == null
+                && !db.UnitSuccessions.Any(s => s.SuccessorId == u.Id || s.PredecessorId == u.Id))
+            .OrderBy(u => u.Id).FirstAsync();
+        var seen = new HashSet<BoardColumn>();
+        for (var day = new DateOnly(2025, 1, 10); day <= new DateOnly(2026, 2, 1); day = day.AddDays(23))
+        {
+            var expected = new Dictionary<int, BoardColumn>();
+            var expectedForUnit = new Dictionary<int, BoardColumn>();
+            foreach (var t in tasks)
+            {
+                var task = new PlanTask
+                {
+                    Id = t.Id, PlanId = t.PlanId, Plan = t.Plan, Number = t.Number, Description = t.Description, DeadlineText = t.DeadlineText,
+                    EventDate = t.EventDate, Agencies = t.Agencies, Progress = t.Progress.Where(p => p.Date <= day).ToList(),
+                };
+                var parts = tasks.Where(c => c.ParentId == t.Id).Select(c => TaskBoard.Evaluate(
+                    new PlanTask { Plan = c.Plan, Number = c.Number, Description = c.Description, DeadlineText = c.DeadlineText, EventDate = c.EventDate,
+                        Agencies = c.Agencies, Progress = c.Progress.Where(p => p.Date <= day).ToList() }, c.Plan!.Window, day)).ToList();
+                var whole = TaskBoard.RollUp(TaskBoard.Evaluate(task, t.Plan!.Window, day), t.Agencies.Any(a => a.Role == AgencyRole.Lead) ? [] : parts);
+                expected[t.Id] = TaskKanban.ColumnOf(whole);
+                if (t.Agencies.Any(a => a.UnitId == unit.Id))
+                    expectedForUnit[t.Id] = TaskKanban.ColumnOf(TaskBoard.EvaluateFor(task, t.Plan.Window, day, unit.Id));
+            }
+            Assert.Equal(expected.OrderBy(e => e.Key), await ColumnsAsync(new TaskFilter(PlanId: plan), day));
+            Assert.Equal(expectedForUnit.OrderBy(e => e.Key), await ColumnsAsync(new TaskFilter(PlanId: plan, Unit: unit.Code), day));
+            seen.UnionWith(expected.Values);
+        }
+        // The generated plan has no blocked task; every other column is reached on some day.
+        Assert.Equal([BoardColumn.Overdue, BoardColumn.NotStarted, BoardColumn.InProgress, BoardColumn.Done], seen.Order());
+
+        async Task<IEnumerable<KeyValuePair<int, BoardColumn>>> ColumnsAsync(TaskFilter filter, DateOnly day)
+        {
+            await using var fresh = database.NewContext();
+            var board = (await TaskKanban.BuildAsync(fresh, filter, day, 1, TaskBoardQueries.MaxPageSize))!;
+            return board.Lanes.SelectMany(l => l.Cards.Select(c => KeyValuePair.Create(c.Id, l.Column))).OrderBy(e => e.Key).ToList();
+        }
+    }
+
     [Fact]
     public async Task The_timeline_pages_group_by_section_and_draw_within_the_year()
     {

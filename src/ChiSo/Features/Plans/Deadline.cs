@@ -42,6 +42,19 @@ public sealed partial record Deadline(string? Text, DeadlineKind Kind)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(planYear, 1000);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(planYear, 2999);
+        // A board judges each task once per agency share (30 districts for "UBND cấp huyện"), each time reading the same
+        // text: the reading is pure and immutable, so it is kept. A plan repeats a few dozen texts; the bound is for safety.
+        var key = (text, planYear);
+        if (Readings.TryGetValue(key, out var known)) return known;
+        if (Readings.Count >= ReadLimit) Readings.Clear();
+        return Readings[key] = ParseText(text, planYear);
+    }
+
+    const int ReadLimit = 20_000;
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string?, int), Deadline> Readings = new();
+
+    static Deadline ParseText(string? text, int planYear)
+    {
         var clean = Spaces().Replace(Composed(text ?? ""), " ").Trim().TrimEnd('.', ',', ';', ':').TrimEnd();
         var tentative = TentativeWords().Match(Fold(clean));
         if (tentative.Success) clean = clean.Remove(tentative.Index, tentative.Length).Trim();

@@ -107,9 +107,14 @@ public sealed class TaskSet
     {
         if (a.UnitId is { } id) return Units.TryGetValue(id, out var u) ? [u] : [];
         if (a.GroupId is not { } gid || !Groups.TryGetValue(gid, out var g) || g.Kinds.Count == 0) return [];
+        // Every task a group leads asks the same question of the whole registry: answered once per group and year.
+        if (members.TryGetValue((gid, planYear), out var known)) return known;
         var (first, last) = (new DateOnly(planYear, 1, 1), new DateOnly(planYear, 12, 31));
-        return Units.Values.Where(u => g.Kinds.Contains(u.Kind) && (u.ValidFrom is null || u.ValidFrom <= last) && (u.ValidTo is null || u.ValidTo >= first));
+        return members[(gid, planYear)] = Units.Values
+            .Where(u => g.Kinds.Contains(u.Kind) && (u.ValidFrom is null || u.ValidFrom <= last) && (u.ValidTo is null || u.ValidTo >= first)).ToList();
     }
+
+    readonly Dictionary<(int Group, int Year), List<Unit>> members = [];
 
     /// <summary>The unit's role on the task: lead wins when it is named both ways.</summary>
     public AgencyRole? RoleOf(PlanTask task, int unitId) =>
@@ -223,8 +228,9 @@ public static class TaskBoardQueries
             q = q.Where(t => t.Criteria.Any(x => (fw == "" || x.Framework == fw) && (x.Code == cc || x.Code.StartsWith(sub))));
         }
         if (window is { } w) q = Within(q, w);
+        // The plan is attached after (AttachPlansAsync), not included: included, it is read again on every task's row, its
+        // lists parsed from JSON each time; a plan of 3,000 tasks spent most of its load there.
         IQueryable<PlanTask> WithParts(IQueryable<PlanTask> x) => x
-            .Include(t => t.Plan)
             .Include(t => t.Agencies)
             .Include(t => t.Criteria)
             .Include(t => t.Progress.Where(p => p.Date <= asOf))
@@ -246,10 +252,19 @@ public static class TaskBoardQueries
                     .Where(t => !onPage.Contains(t.Id))).ToListAsync(ct));
         }
         else tasks = await Ordered(WithParts(q)).ToListAsync(ct);
+        await AttachPlansAsync(db, tasks, ct);
         var set = new TaskSet { Tasks = tasks, Units = units, Groups = groups, AsOf = asOf, Holders = holders };
         // A group's year-bound membership is only known in memory: drop tasks the unit was not yet (or no longer) on.
         if (unit is not null) set.Tasks.RemoveAll(t => set.RoleOf(t, unit.Id) is null);
         return new Loaded(set, paging is null ? set.Tasks.Count : total, pageIds);
+    }
+
+    /// <summary>Each task's plan, read once per plan.</summary>
+    public static async Task AttachPlansAsync(ChiSoDb db, List<PlanTask> tasks, CancellationToken ct = default)
+    {
+        var ids = tasks.Select(t => t.PlanId).Distinct().ToList();
+        var plans = await db.Plans.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        foreach (var t in tasks) t.Plan = plans[t.PlanId];
     }
 
     static IQueryable<PlanTask> Ordered(IQueryable<PlanTask> q) =>

@@ -93,7 +93,21 @@ public static class TaskHandovers
     /// <summary>The shares waiting on <paramref name="asOf"/>, oldest plan first.</summary>
     public static async Task<List<WaitingShare>> WaitingAsync(ChiSoDb db, DateOnly asOf, CancellationToken ct = default)
     {
-        var set = (await TaskBoardQueries.LoadAsync(db, new TaskFilter(), asOf, ct))!;
+        var units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, ct);
+        var groups = await db.UnitGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct);
+        // Only a unit ended before the day leaves a share waiting: the tasks that name one, directly or through a group of
+        // its kind in a plan year it still existed in, are all that can hold one (not every task of every year).
+        var ended = units.Values.Where(u => u.ValidTo < asOf).ToList();
+        if (ended.Count == 0) return [];
+        var endedIds = ended.Select(u => (int?)u.Id).ToList();
+        var kinds = ended.Select(u => u.Kind).ToHashSet();
+        var endedGroups = groups.Values.Where(g => g.Kinds.Any(kinds.Contains)).Select(g => (int?)g.Id).ToList();
+        var lastYear = ended.Max(u => u.ValidTo!.Value.Year);
+        var tasks = await db.PlanTasks.AsNoTracking()
+            .Where(t => t.Agencies.Any(a => endedIds.Contains(a.UnitId) || (endedGroups.Contains(a.GroupId) && t.Plan!.Year <= lastYear)))
+            .Include(t => t.Agencies).Include(t => t.Progress.Where(p => p.Date <= asOf)).AsSplitQuery().ToListAsync(ct);
+        await TaskBoardQueries.AttachPlansAsync(db, tasks, ct);
+        var set = new TaskSet { Tasks = tasks, Units = units, Groups = groups, AsOf = asOf, Holders = await TaskHolders.LoadAsync(db, ct) };
         var rows = new List<WaitingShare>();
         foreach (var task in set.Tasks)
             foreach (var w in set.Parties(task).Waiting)
