@@ -10,7 +10,8 @@
 #                                                     a streaming replica (pg_basebackup -R) on 55441, the app with
 #                                                     ConnectionStrings:Read on it, wrk posting answers to the primary while
 #                                                     a reader polls scores and progress of the open rounds; replica lag
-#                                                     sampled every second. READ_ON=primary reads the primary instead.
+#                                                     sampled every second. READ_ON=primary reads the primary instead;
+#                                                     READ_ROUNDS=n watches n provinces' rounds (default 4).
 #   bench/nation/nation.sh down                       stops both clusters (data kept; rm -rf /tmp/nation-pg* to free the disk)
 # Needs Debian's postgresql, wrk and curl. Only ever talks to 127.0.0.1.
 set -euo pipefail
@@ -18,7 +19,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 PRIMARY=/tmp/nation-pg; REPLICA=/tmp/nation-pg-replica
 PPORT=55440; RPORT=55441; DBNAME=chiso_nation
-APPPORT="${BENCH_PORT:-5094}"
+APPPORT="${BENCH_PORT:-5097}"
 as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
 psql_on() { "$PGBIN/psql" -h 127.0.0.1 -p "$1" -U postgres -d "$2" -v ON_ERROR_STOP=1 -Atqc "$3"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -80,8 +81,9 @@ case "${1:-}" in
       started=$(date +%s)
       as_pg "$PGBIN/pg_basebackup -h 127.0.0.1 -p $PPORT -U postgres -D $REPLICA -R -X stream -c fast"
       echo "pg_basebackup: $(( $(date +%s) - started )) s for $(du -sh "$REPLICA" | cut -f1); load $(load)"
-      sed -i "s/^port = .*/port = $RPORT/" "$REPLICA/postgresql.conf"
     fi
+    # The backup copies the primary's settings, its port too.
+    sed -i "s/^port = .*/port = $RPORT/" "$REPLICA/postgresql.conf"
     as_pg "$PGBIN/pg_ctl -D $REPLICA status" >/dev/null 2>&1 || as_pg "$PGBIN/pg_ctl -D $REPLICA -l $REPLICA/log -w start" >/dev/null
     echo "replica: 127.0.0.1:$RPORT, in recovery: $(psql_on $RPORT postgres 'SELECT pg_is_in_recovery()')"
 
@@ -90,6 +92,8 @@ case "${1:-}" in
     export Database__Provider=postgres ConnectionStrings__ChiSo="$primary_cs" ConnectionStrings__Read="$read_cs"
     password="Nation-$(date +%s)"
     "$ROOT/chiso" users add "nation-$$" --name "Đo hiệu năng" --role admin --password "$password" >/dev/null
+    # Another app on the port would answer the health check and take the load.
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$APPPORT") 2>/dev/null || { echo "port $APPPORT is taken: set BENCH_PORT" >&2; exit 1; }
     dir="$(mktemp -d)"; server=""
     trap '[ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
     CHISO_URLS="http://127.0.0.1:$APPPORT" Logging__LogLevel__Default=Warning Surveys__FormRateLimitPerMinute=100000000 \
@@ -101,9 +105,11 @@ case "${1:-}" in
       sleep 0.5
     done
     year=$(psql_on $PPORT $DBNAME "SELECT MAX(\"Year\") FROM \"SurveyRounds\" WHERE \"Name\" LIKE 'SIPAS %'")
-    rounds=$(psql_on $PPORT $DBNAME "SELECT string_agg(\"Id\"::text, ' ' ORDER BY \"Id\") FROM \"SurveyRounds\" WHERE \"Year\" = $year AND \"Name\" LIKE 'SIPAS %'")
+    # The reader watches READ_ROUNDS provinces' rounds (default 4): each app instance first reads a round whole to start its
+    # live tally (~8 s for a province here), then only what came in since.
+    rounds=$(psql_on $PPORT $DBNAME "SELECT string_agg(\"Id\"::text, ' ' ORDER BY \"Id\") FROM (SELECT \"Id\" FROM \"SurveyRounds\" WHERE \"Year\" = $year AND \"Name\" LIKE 'SIPAS %' ORDER BY \"Id\" LIMIT GREATEST(${READ_ROUNDS:-4}, 1)) r")
     target=$(echo $rounds | cut -d' ' -f1)
-    unit=$(psql_on $PPORT $DBNAME "SELECT u.\"Code\" FROM \"RoundQuotas\" q JOIN \"Units\" u ON u.\"Id\" = q.\"UnitId\" WHERE q.\"RoundId\" = $target LIMIT 1")
+    unit=$(psql_on $PPORT $DBNAME "SELECT u.\"Code\" FROM \"RoundQuota\" q JOIN \"Units\" u ON u.\"Id\" = q.\"UnitId\" WHERE q.\"RoundId\" = $target LIMIT 1")
     before=$(psql_on $PPORT $DBNAME "SELECT count(*) FROM \"SurveyResponses\" WHERE \"RoundId\" = $target")
     echo "reads on ${READ_ON:-replica}; intake into round $target (unit $unit, $before answers) with wrk -c$connections for ${seconds}s; load $(load)"
 
@@ -111,7 +117,7 @@ case "${1:-}" in
     curl -sf -c "$jar" -o /dev/null -H 'Content-Type: application/json' \
       -d "{\"userName\":\"nation-$$\",\"password\":\"$password\"}" "http://127.0.0.1:$APPPORT/api/account/login"
     # Warm: each round's live tally is built once (a full read of the round), as an app that has been up a while has done.
-    for r in $rounds; do curl -s -b "$jar" -o /dev/null "http://127.0.0.1:$APPPORT/api/surveys/rounds/$r/scores"; done
+    [ "${READ_ROUNDS:-4}" -eq 0 ] || for r in $rounds; do curl -s -b "$jar" -o /dev/null "http://127.0.0.1:$APPPORT/api/surveys/rounds/$r/scores"; done
     reader() {
       local end=$(( $(date +%s) + seconds ))
       while [ "$(date +%s)" -lt "$end" ]; do
@@ -130,18 +136,19 @@ case "${1:-}" in
         sleep 1
       done >"$dir/lag"
     }
-    reader & r1=$!
+    # READ_ROUNDS=0: the intake alone, for the same figure without readers.
+    if [ "${READ_ROUNDS:-4}" -gt 0 ]; then reader & r1=$!; else : >"$dir/reads"; r1=""; fi
     lag & l1=$!
     BENCH_UNIT="$unit" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$ROOT/bench/load/intake.lua" \
       "http://127.0.0.1:$APPPORT/api/surveys/rounds/$target/responses" | grep -E "Requests/sec|Latency|99%|50%|requests in|Non-2xx"
-    wait $r1 $l1
+    wait $r1 $l1 2>/dev/null || true
     echo "load average: $(load)"
     after=$(psql_on $PPORT $DBNAME "SELECT count(*) FROM \"SurveyResponses\" WHERE \"RoundId\" = $target")
     echo "stored: $((after - before)) answers on the primary; replica has $(psql_on $RPORT $DBNAME "SELECT count(*) FROM \"SurveyResponses\" WHERE \"RoundId\" = $target") of $after"
     for what in scores progress; do
-      grep "^$what " "$dir/reads" | awk '$2 == 200 { print $3 * 1000 }' | sort -n | awk -v w="$what" \
+      { grep "^$what " "$dir/reads" || true; } | awk '$2 == 200 { print $3 * 1000 }' | sort -n | awk -v w="$what" \
         '{ a[NR] = $1 } END { if (NR) printf "%-8s %d reads: median %.0f ms, p95 %.0f ms, max %.0f ms\n", w, NR, a[int((NR + 1) / 2)], a[int(NR * 0.95 + 0.5)], a[NR] }'
-      echo "         non-200: $(grep "^$what " "$dir/reads" | awk '$2 != 200' | wc -l)"
+      echo "         non-200: $({ grep "^$what " "$dir/reads" || true; } | awk '$2 != 200' | wc -l)"
     done
     if [ -s "$dir/lag" ]; then
       sort -t'|' -k1 -n "$dir/lag" | awk -F'|' '{ ms[NR] = $1; if ($2 > b) b = $2 } END { printf "replica lag: median %d ms, max %d ms (replay_lag, %d samples); max %d bytes behind\n", ms[int((NR + 1) / 2)], ms[NR], NR, b }'
