@@ -15,7 +15,7 @@ namespace ChiSo.Bench;
 /// SIPAS round per province and year on the built-in SIPAS questionnaire, and 10^7 answers a year written with binary COPY in
 /// the order they would arrive (day by day, every province mixed), then the product's own scoring path timed on them.
 /// A bench verb and not a product verb: it writes millions of made-up answers, which nothing in a city's database should
-/// ever be able to do, and it needs no actor, audit or matrix row (bench/nation/README in bench/README.md).
+/// ever be able to do, and it needs no actor, audit or matrix row. Figures: bench/README.md ("The nation"), docs/scale.md.
 ///   -- --nation migrate (the schema and built-in data only, so that bench/nation/partition.sql can run before the data)
 ///   -- --nation generate [years=3] [per-year=10000000] [first-year=2024]
 ///   -- --nation score [year]
