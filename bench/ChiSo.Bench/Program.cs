@@ -7,6 +7,12 @@ if (args.Contains("--export-check"))
     await ChiSo.Bench.SurveyExportCheck.RunAsync();
     return;
 }
+// The nation on PostgreSQL (NATION_PG; bench/nation/nation.sh): -- --nation generate [years] [per-year] | score [year]
+if (args.Contains("--nation"))
+{
+    await ChiSo.Bench.NationSimulation.RunAsync(args.SkipWhile(a => a != "--nation").Skip(1).ToArray());
+    return;
+}
 if (args.Contains("--scoring-check"))
 {
     await ChiSo.Bench.SurveyScoringCheck.RunAsync(args.SkipWhile(a => a != "--scoring-check").Skip(1).FirstOrDefault());

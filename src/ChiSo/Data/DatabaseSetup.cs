@@ -12,6 +12,12 @@ public static class DatabaseSetup
 {
     public const string DefaultSqlite = "Data Source=.data/chiso.db";
 
+    /// <summary>The key of the context that read-only statistics endpoints take (<c>[FromKeyedServices(DatabaseSetup.Read)]</c>):
+    /// <c>ConnectionStrings:Read</c> when set (a streaming replica, bench/nation), else the one database. Only reads that may
+    /// lag the primary by the replica's delay take it: a round's scores, its progress and its response list; pages, rules and
+    /// every write stay on <c>ConnectionStrings:ChiSo</c>.</summary>
+    public const string Read = "read";
+
     public static string Provider(IConfiguration config) => (config["Database:Provider"] ?? "sqlite").ToLowerInvariant();
 
     /// <summary>The SQLite database file the configuration names (the default .data/chiso.db when none).</summary>
@@ -26,6 +32,7 @@ public static class DatabaseSetup
         services.AddSingleton<Features.Surveys.SurveyMarkers>();
         var provider = Provider(config);
         var connection = config.GetConnectionString("ChiSo");
+        var read = config.GetConnectionString("Read") is { Length: > 0 } r ? r : null;
         switch (provider)
         {
             case "sqlite":
@@ -33,16 +40,29 @@ public static class DatabaseSetup
                 EnsureSqliteFolder(connection);
                 services.AddDbContext<SqliteChiSoDb>(o => ConfigureSqlite(o, connection));
                 services.AddScoped<ChiSoDb>(sp => sp.GetRequiredService<SqliteChiSoDb>());
+                if (read is not null)
+                {
+                    var o = new DbContextOptionsBuilder<SqliteChiSoDb>();
+                    ConfigureSqlite(o, read);
+                    services.AddKeyedScoped<ChiSoDb>(Read, (_, _) => new SqliteChiSoDb(o.Options));
+                }
                 break;
             case "postgres":
                 if (string.IsNullOrWhiteSpace(connection))
                     throw new InvalidOperationException("Database:Provider is postgres but ConnectionStrings:ChiSo is empty.");
                 services.AddDbContext<PostgresChiSoDb>(o => ConfigurePostgres(o, connection));
                 services.AddScoped<ChiSoDb>(sp => sp.GetRequiredService<PostgresChiSoDb>());
+                if (read is not null)
+                {
+                    var o = new DbContextOptionsBuilder<PostgresChiSoDb>();
+                    ConfigurePostgres(o, read);
+                    services.AddKeyedScoped<ChiSoDb>(Read, (_, _) => new PostgresChiSoDb(o.Options));
+                }
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{provider}' (sqlite or postgres).");
         }
+        if (read is null) services.AddKeyedScoped<ChiSoDb>(Read, (sp, _) => sp.GetRequiredService<ChiSoDb>());
         return services;
     }
 

@@ -117,7 +117,7 @@ public static class SurveyCollectionApi
         };
     }
 
-    static async Task<Results<Ok<RoundProgress>, NotFound>> Progress(int id, ChiSoDb db, HttpContext http, CancellationToken ct) =>
+    static async Task<Results<Ok<RoundProgress>, NotFound>> Progress(int id, [FromKeyedServices(DatabaseSetup.Read)] ChiSoDb db, HttpContext http, CancellationToken ct) =>
         await CollectionProgress.LoadAsync(db, id, Actor.From(http.User), ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound();
 
     static async Task<Ok<List<FlaggedResponse>>> Flagged(int id, bool? pending, ChiSoDb db, HttpContext http, CancellationToken ct) =>

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChiSo.Features.Surveys;
 
@@ -33,10 +34,10 @@ public static class SurveyScoringApi
     }
 
     /// <summary>Live: a new answer counts at the next read (<see cref="LiveScores"/>).</summary>
-    static async Task<Results<Ok<RoundScores>, NotFound>> Scores(int id, ChiSoDb db, LiveScores live, HttpContext http, CancellationToken ct) =>
+    static async Task<Results<Ok<RoundScores>, NotFound>> Scores(int id, [FromKeyedServices(DatabaseSetup.Read)] ChiSoDb db, LiveScores live, HttpContext http, CancellationToken ct) =>
         await live.ScoreAsync(db, id, Actor.From(http.User), ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound();
 
-    static async Task<Results<FileStreamHttpResult, NotFound>> ScoresXlsx(int id, ChiSoDb db, HttpContext http, CancellationToken ct)
+    static async Task<Results<FileStreamHttpResult, NotFound>> ScoresXlsx(int id, [FromKeyedServices(DatabaseSetup.Read)] ChiSoDb db, HttpContext http, CancellationToken ct)
     {
         if (await RoundScoring.ScoreAsync(db, id, Actor.From(http.User), ct) is not { } s) return TypedResults.NotFound();
         var stream = new MemoryStream();
@@ -54,7 +55,7 @@ public static class SurveyScoringApi
     }
 
     static async Task<Results<Ok<ResponsePage>, NotFound, ValidationProblem>> Responses(int id, string? unit, string? group, long? after, int? take,
-        ChiSoDb db, HttpContext http, CancellationToken ct)
+        [FromKeyedServices(DatabaseSetup.Read)] ChiSoDb db, HttpContext http, CancellationToken ct)
     {
         var size = take ?? 50;
         if (size is < 1 or > MaxTake)
@@ -103,7 +104,7 @@ public static class SurveyScoringApi
         catch (JsonException) { return JsonDocument.Parse("{}").RootElement.Clone(); }
     }
 
-    static async Task<Results<FileStreamHttpResult, NotFound>> ResponsesXlsx(int id, ChiSoDb db, HttpContext http, CancellationToken ct)
+    static async Task<Results<FileStreamHttpResult, NotFound>> ResponsesXlsx(int id, [FromKeyedServices(DatabaseSetup.Read)] ChiSoDb db, HttpContext http, CancellationToken ct)
     {
         var actor = Actor.From(http.User);
         // A temporary file, not memory: the workbook of a large round is tens of megabytes; it is deleted once sent, and while it
