@@ -64,6 +64,7 @@ builder.Services.AddChiSoDataProtection();
 builder.Services.AddHttpHardening(builder.Configuration);
 builder.Services.AddVietnameseProblems();
 builder.AddObservability();
+builder.Services.AddHostedService<IdleTrim>();
 builder.Services.AddExceptionHandler<ChiSo.Web.AccessDeniedHandler>();
 builder.Services.AddExceptionHandler<ChiSo.Web.FileRefusedHandler>();
 builder.Services.AddOpenApi();
