@@ -6,7 +6,10 @@
 # server, database included), median of BENCH_RUNS (default 7) after one warm-up.
 #   bench/tasks/tasks.sh                  one line per page: median, min, max (ms), database ms, size, what it is
 #   BENCH_PORT=5093 (default)             BENCH_KEEP=1 keeps the database in the printed directory
-#   BENCH_WEB=dir                          serve another build's ChiSo.Web.dll (a before/after under the same load)
+#   BENCH_APP=DIR                         serve another build instead of building artifacts/: a published app
+#                                         (dotnet publish -o DIR) or another build's output (a before/after under one load)
+#   BENCH_PID_FILE=FILE                   write the server's process id there (bench/memory/memory.sh samples it)
+#   BENCH_THEN=COMMAND                    run after the pages, the server still up (BENCH_BASE is its address)
 # Needs curl, jq, python3 and sqlite3 (apt-get install -y curl jq python3 sqlite3). Only ever talks to 127.0.0.1.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -43,11 +46,18 @@ print(json.dumps({"number": "9999/KH-BENCH", "issuedOn": "2025-01-15", "title": 
                   "kind": "annual-par", "sections": sections, "tasks": tasks}, ensure_ascii=False))
 PY
 
-dotnet build "$ROOT/src/ChiSo.Web" -c Release -v quiet -nologo >/dev/null
 B="http://127.0.0.1:$PORT"
 jar="$DIR/cookies"
-(cd "$ROOT/src/ChiSo.Web" && Logging__LogLevel__Default=Warning exec dotnet "${BENCH_WEB:-$ROOT/artifacts/bin/ChiSo.Web/release}/ChiSo.Web.dll" --urls "$B") >"$DIR/serve.log" 2>&1 &
+if [ -n "${BENCH_APP:-}" ]; then
+  # a published app carries its wwwroot; a build output is served from the source folder, as the default is
+  web="$BENCH_APP"; [ -d "$BENCH_APP/wwwroot" ] || web="$ROOT/src/ChiSo.Web"
+  (cd "$web" && Logging__LogLevel__Default=Warning exec dotnet "$BENCH_APP/ChiSo.Web.dll" --urls "$B") >"$DIR/serve.log" 2>&1 &
+else
+  dotnet build "$ROOT/src/ChiSo.Web" -c Release -v quiet -nologo >/dev/null
+  (cd "$ROOT/src/ChiSo.Web" && Logging__LogLevel__Default=Warning exec dotnet "$ROOT/artifacts/bin/ChiSo.Web/release/ChiSo.Web.dll" --urls "$B") >"$DIR/serve.log" 2>&1 &
+fi
 server=$!
+[ -z "${BENCH_PID_FILE:-}" ] || echo "$server" >"$BENCH_PID_FILE"
 for _ in $(seq 1 240); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$B/api/account/me")" != 000 ] && break
   kill -0 "$server" 2>/dev/null || { tail -20 "$DIR/serve.log" >&2; exit 1; }
@@ -106,3 +116,4 @@ measure "export of the plan's tasks (JSON)"           "/api/tasks?planId=$plan&$
 measure "a task's page"                               "/tasks/$(sqlite3 "$DIR/bench.db" "SELECT MIN(Id) FROM PlanTasks WHERE PlanId = $plan")?$A"
 measure "accountability (all plans), first page"      "/accountability?$A"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "${BENCH_THEN:-}" ] || BENCH_BASE="$B" bash -c "$BENCH_THEN"

@@ -64,6 +64,7 @@ builder.Services.AddChiSoDataProtection();
 builder.Services.AddHttpHardening(builder.Configuration);
 builder.Services.AddVietnameseProblems();
 builder.AddObservability();
+builder.Services.AddHostedService<IdleTrim>();
 builder.Services.AddExceptionHandler<ChiSo.Web.AccessDeniedHandler>();
 builder.Services.AddExceptionHandler<ChiSo.Web.FileRefusedHandler>();
 builder.Services.AddOpenApi();
@@ -92,6 +93,9 @@ await using (var scope = app.Services.CreateAsyncScope())
     var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
     if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
     {
+        // Instances started together on an empty PostgreSQL database take turns: the first migrates, seeds and makes the
+        // first admin; the others wait here and then find it done (decision 0023).
+        await using var turn = await AdvisoryLock.TakeAsync(db, AdvisoryLock.Startup, wait: true, app.Lifetime.ApplicationStopping);
         await BuiltInData.MigrateAndSeedIfEmptyAsync(db, TimeProvider.System);
         await AccountsSetup.EnsureFirstAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);
     }

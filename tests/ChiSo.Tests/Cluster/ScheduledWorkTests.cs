@@ -1,6 +1,9 @@
+using System.Net;
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
 using ChiSo.Features.Cluster;
 using ChiSo.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,5 +84,36 @@ public sealed class ScheduledWorkPostgresTests() : ScheduledWorkTests(Provider.P
         Assert.Equal("app1", (await running)?.Instance);
         await using var db = database.NewContext();
         Assert.Equal(["app1"], await db.ScheduledRuns.Select(r => r.Instance).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Two_instances_starting_at_once_on_an_empty_database_migrate_and_seed_it_once()
+    {
+        await using var database = await TestDatabase.CreateAsync(Provider.Postgres, seeded: false, migrated: false);
+        await using var reference = await TestDatabase.CreateAsync(Provider.Postgres);
+        ChiSoApp Instance(string name) => new(database, b => b
+            .UseSetting("Database:MigrateOnStartup", "true")
+            .UseSetting("Accounts:InitialAdminPassword", ChiSoApp.TestPassword)
+            .UseSetting("Instance:Name", name));
+        await using var a = Instance("app1");
+        await using var b = Instance("app2");
+
+        // Both hosts start (migrate, seed, first admin) at the same moment; neither fails.
+        await Task.WhenAll(Task.Run(() => a.Services), Task.Run(() => b.Services));
+
+        await using var db = database.NewContext();
+        await using var seeded = reference.NewContext();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal([AccountsSetup.FirstAdmin], await db.Users.Select(u => u.UserName!).ToListAsync());
+        // The built-in data once: as many rows as the template's single seeding made, and no key twice.
+        Assert.Equal(await seeded.Units.CountAsync(), await db.Units.CountAsync());
+        Assert.Equal(await seeded.Units.Select(u => u.Code).Distinct().CountAsync(), await db.Units.Select(u => u.Code).Distinct().CountAsync());
+        Assert.Equal(await seeded.Frameworks.CountAsync(), await db.Frameworks.CountAsync());
+        Assert.Equal(await seeded.Plans.CountAsync(), await db.Plans.CountAsync());
+        Assert.Equal(await seeded.Roles.CountAsync(), await db.Roles.CountAsync());
+        Assert.True(await db.Plans.CountAsync() > 0);
+        // Both serve.
+        Assert.Equal(HttpStatusCode.OK, (await a.AnonymousClient().GetAsync("/readyz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await b.AnonymousClient().GetAsync("/readyz")).StatusCode);
     }
 }

@@ -5,7 +5,7 @@ using System.Text;
 namespace ChiSo.Tests.Infrastructure;
 
 /// <summary>A local SMTP server that accepts every mail and keeps it, for the mailers' tests: enough of the protocol for
-/// .NET's SmtpClient (greeting, EHLO, MAIL, RCPT, DATA, QUIT), nothing sent anywhere.</summary>
+/// .NET's SmtpClient (greeting, EHLO, MAIL, RCPT, DATA, QUIT), nothing sent anywhere; or, with <see cref="Refuse"/>, none.</summary>
 public sealed class SmtpSink : IAsyncDisposable
 {
     readonly TcpListener listener = new(IPAddress.Loopback, 0);
@@ -22,6 +22,9 @@ public sealed class SmtpSink : IAsyncDisposable
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
     public IReadOnlyList<string> Messages { get { lock (messages) return [.. messages]; } }
+
+    /// <summary>While set, the server refuses every connection with 554 (a mail server out of service or refusing us).</summary>
+    public bool Refuse { get; set; }
 
     async Task AcceptAsync()
     {
@@ -41,6 +44,11 @@ public sealed class SmtpSink : IAsyncDisposable
         var stream = client.GetStream();
         using var reader = new StreamReader(stream, Encoding.UTF8);
         await using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\r\n", AutoFlush = true };
+        if (Refuse)
+        {
+            await writer.WriteLineAsync("554 5.3.2 chiso.test không nhận thư lúc này");
+            return;
+        }
         await writer.WriteLineAsync("220 chiso.test SMTP");
         while (await reader.ReadLineAsync() is { } line)
         {

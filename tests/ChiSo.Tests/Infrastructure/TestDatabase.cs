@@ -39,7 +39,9 @@ public sealed class TestDatabase : IAsyncDisposable
     // each other's template.
     static readonly string PgTemplate = $"chiso_test_template_{Guid.NewGuid():N}";
 
-    public static async Task<TestDatabase> CreateAsync(Provider provider, bool seeded = true)
+    /// <summary>A database of its own: seeded (a copy of the template), or migrated only, or with <paramref name="migrated"/>
+    /// false and not seeded, empty as a new server's (the app's start-up migrates it).</summary>
+    public static async Task<TestDatabase> CreateAsync(Provider provider, bool seeded = true, bool migrated = true)
     {
         if (seeded) await EnsureTemplateAsync(provider);
         if (provider == Provider.Sqlite)
@@ -47,7 +49,7 @@ public sealed class TestDatabase : IAsyncDisposable
             var file = Path.Combine(Path.GetTempPath(), $"chiso-test-{Guid.NewGuid():N}.db");
             if (seeded) File.Copy(sqliteTemplate!, file);
             var db = new TestDatabase(provider, $"Data Source={file};Pooling=False", null);
-            if (!seeded) await using (var ctx = db.NewContext()) await ctx.Database.MigrateAsync();
+            if (!seeded && migrated) await using (var ctx = db.NewContext()) await ctx.Database.MigrateAsync();
             return db;
         }
         var name = $"chiso_test_{Guid.NewGuid():N}";
@@ -58,7 +60,7 @@ public sealed class TestDatabase : IAsyncDisposable
             await cmd.ExecuteNonQueryAsync();
         }
         var pg = new TestDatabase(provider, new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name, Pooling = false }.ConnectionString, name);
-        if (!seeded) await using (var ctx = pg.NewContext()) await ctx.Database.MigrateAsync();
+        if (!seeded && migrated) await using (var ctx = pg.NewContext()) await ctx.Database.MigrateAsync();
         return pg;
     }
 

@@ -1,12 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
 using ChiSo.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace ChiSo.Features.Cluster;
 
@@ -61,7 +58,7 @@ public sealed class ScheduledWork(IServiceScopeFactory scopes, IConfiguration co
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
-        await using var held = await TryLockAsync(db, job, ct);
+        await using var held = await AdvisoryLock.TakeAsync(db, "job:" + job, wait: false, ct);
         if (held is null) return null;
         var now = clock.GetUtcNow().UtcDateTime;
         // A little short of the period, so a tick that comes a moment early does not skip a whole period.
@@ -80,36 +77,5 @@ public sealed class ScheduledWork(IServiceScopeFactory scopes, IConfiguration co
         await db.SaveChangesAsync(ct);
         log.LogInformation("Việc định kỳ {Job} chạy trên {Instance}: {Count}, {Problem}.", job, Instance, run.Count, run.Problem ?? "ổn");
         return run;
-    }
-
-    /// <summary>A stable 64-bit key per job ("chiso:job:" + name, SHA-256), distinct from the audit chain's lock.</summary>
-    public static long LockKey(string job) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("chiso:job:" + job)), 0);
-
-    static async Task<IAsyncDisposable?> TryLockAsync(ChiSoDb db, string job, CancellationToken ct)
-    {
-        if (!db.Database.IsNpgsql()) return new Nothing();
-        // A connection of the job's own, outside pooling's reuse: the lock lives as long as it, and no more.
-        var cs = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ConnectionString;
-        var conn = new NpgsqlConnection(cs);
-        try
-        {
-            await conn.OpenAsync(ct);
-            await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(@k)", conn);
-            cmd.Parameters.AddWithValue("k", LockKey(job));
-            // Closing this unpooled connection ends the session, which releases the lock even if no unlock is ever sent.
-            if (await cmd.ExecuteScalarAsync(ct) is true) return conn;
-        }
-        catch
-        {
-            await conn.DisposeAsync();
-            throw;
-        }
-        await conn.DisposeAsync();
-        return null;
-    }
-
-    sealed class Nothing : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -13,10 +13,17 @@ namespace ChiSo.Features.Plans;
 /// Units have no address in the registry yet, so addresses come from configuration:
 /// <c>Reminders:Recipients:SNV = "cchc@snv.hanoi.gov.vn"</c> (units without one get in-app notifications only).
 /// Other settings: Smtp:Port (25), Smtp:From, Smtp:User, Smtp:Password, Smtp:EnableSsl.
-/// Each reminder is also inserted into <see cref="ReminderSent"/> first, and sent only when that insert passed the unique
-/// key, so a pass run twice (by hand, or by two schedulers) sends nothing twice.</summary>
+/// Each reminder is claimed, sent, then marked sent (<see cref="ReminderSent"/>): a row is inserted when the reminder falls
+/// due (its unique key keeps a second pass or instance from making another), taken by a conditional update on its attempt
+/// count, and stamped sent only once the mail server accepted the mail. A refused or failed send releases the claim with the
+/// server's answer, and every later pass tries it again until the deadline is past or a nearer reminder for the same
+/// deadline replaces it; a claim left by an instance that died mid-send is taken again after <see cref="StaleClaim"/>. A
+/// reminder is thus sent at least once, and twice only when an instance died between the server's acceptance and the mark.</summary>
 public sealed class RemindersMailer(IServiceScopeFactory scopes, IConfiguration config, TimeProvider clock, ILogger<RemindersMailer> log)
 {
+    /// <summary>How long a claim without an outcome blocks other passes: far longer than one send takes.</summary>
+    public static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(15);
+
     /// <summary>One pass: returns how many reminders this instance sent.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
@@ -27,32 +34,57 @@ public sealed class RemindersMailer(IServiceScopeFactory scopes, IConfiguration 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
         var set = await TaskBoardQueries.LoadAsync(db, new TaskFilter(), today, ct);
-        var sent = 0;
-        foreach (var n in Reminders.For(set!, today).Where(n => n.Kind == NotificationKind.Reminder))
+        var unitIds = set!.Units.Values.ToDictionary(u => u.Code, u => u.Id);
+        // Everything due within the longest reminder's reach: today's reminders, and the deadlines a failed one still waits for.
+        var near = Reminders.For(set, today, within: Reminders.DaysBefore.Max())
+            .Where(n => n.Kind == NotificationKind.Reminder && recipients.ContainsKey(n.Unit.ToUpperInvariant()))
+            .GroupBy(n => (n.TaskId, UnitId: unitIds[n.Unit], n.Due)).ToDictionary(g => g.Key, g => g.First());
+        var made = (await db.RemindersSent.Where(r => r.Due >= today).Select(r => new { r.TaskId, r.UnitId, r.Due, r.DaysBefore }).ToListAsync(ct))
+            .Select(r => (r.TaskId, r.UnitId, r.Due, r.DaysBefore)).ToHashSet();
+        foreach (var ((taskId, unitId, due), n) in near)
         {
-            if (!recipients.TryGetValue(n.Unit.ToUpperInvariant(), out var to)) continue;
-            var unitId = set!.Units.Values.First(u => u.Code == n.Unit).Id;
-            var row = new ReminderSent { TaskId = n.TaskId, UnitId = unitId, Due = n.Due, DaysBefore = n.Days, SentAt = clock.GetUtcNow().UtcDateTime };
-            db.RemindersSent.Add(row);
+            if (!Reminders.DaysBefore.Contains(n.Days) || made.Contains((taskId, unitId, due, n.Days))) continue;
+            db.RemindersSent.Add(new ReminderSent { TaskId = taskId, UnitId = unitId, Due = due, DaysBefore = n.Days });
             try { await db.SaveChangesAsync(ct); }
             catch (DbUpdateException)
             {
-                // Another instance (or an earlier pass) has it.
-                db.ChangeTracker.Clear();
-                continue;
+                // Made meanwhile by another instance: it is sent below if it is still pending.
             }
+            db.ChangeTracker.Clear();
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var stale = now - StaleClaim;
+        var pending = (await db.RemindersSent.AsNoTracking()
+                .Where(r => r.SentAt == null && r.Due >= today && (r.ClaimedAt == null || r.ClaimedAt < stale)).ToListAsync(ct))
+            // A nearer reminder of the same deadline replaces one that never went out.
+            .GroupBy(r => (r.TaskId, r.UnitId, r.Due)).Select(g => g.MinBy(r => r.DaysBefore)!).ToList();
+        var sent = 0;
+        foreach (var row in pending)
+        {
+            // Done, or the unit no longer on the task: nothing to remind of.
+            if (!near.TryGetValue((row.TaskId, row.UnitId, row.Due), out var n)) continue;
+            // Newer reminders of the deadline (made by another pass since the read) win; so does a pass that took this one.
+            if (await db.RemindersSent.AnyAsync(r => r.TaskId == row.TaskId && r.UnitId == row.UnitId && r.Due == row.Due && r.DaysBefore < row.DaysBefore, ct)) continue;
+            var claimed = await db.RemindersSent.Where(r => r.Id == row.Id && r.SentAt == null && r.Attempts == row.Attempts)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.ClaimedAt, now).SetProperty(r => r.Attempts, row.Attempts + 1), ct);
+            if (claimed == 0) continue;
+            var to = recipients[n.Unit.ToUpperInvariant()];
             try
             {
                 await SendAsync(to, n, ct);
-                sent++;
             }
             catch (Exception e) when (e is SmtpException or InvalidOperationException or IOException)
             {
-                // Not sent: give the row back so that the next pass tries again.
-                db.RemindersSent.Remove(row);
-                await db.SaveChangesAsync(ct);
-                log.LogWarning(e, "Không gửi được nhắc hạn nhiệm vụ {Task} tới {To}.", n.TaskId, to);
+                var problem = e.Message.Length > 500 ? e.Message[..500] : e.Message;
+                await db.RemindersSent.Where(r => r.Id == row.Id)
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.ClaimedAt, (DateTime?)null).SetProperty(r => r.Problem, problem), ct);
+                log.LogWarning(e, "Không gửi được nhắc hạn nhiệm vụ {Task} tới {To} (lần {Attempt}); lượt sau gửi lại.", n.TaskId, to, row.Attempts + 1);
+                continue;
             }
+            var at = clock.GetUtcNow().UtcDateTime;
+            await db.RemindersSent.Where(r => r.Id == row.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.SentAt, at).SetProperty(r => r.Problem, (string?)null), ct);
+            sent++;
         }
         return sent;
     }

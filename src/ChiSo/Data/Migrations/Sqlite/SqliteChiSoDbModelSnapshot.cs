@@ -1320,13 +1320,23 @@ namespace ChiSo.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("DaysBefore")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateOnly>("Due")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("SentAt")
+                    b.Property<string>("Problem")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SentAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TaskId")
