@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace ChiSo.Data.Migrations.Postgres
+namespace ChiSo.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class LeanReminderClaims : Migration
+    public partial class FileNamesAndReminderClaims : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -14,29 +14,50 @@ namespace ChiSo.Data.Migrations.Postgres
             migrationBuilder.AlterColumn<DateTime>(
                 name: "SentAt",
                 table: "RemindersSent",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: true,
                 oldClrType: typeof(DateTime),
-                oldType: "timestamp with time zone");
+                oldType: "TEXT");
 
             migrationBuilder.AddColumn<int>(
                 name: "Attempts",
                 table: "RemindersSent",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "ClaimedAt",
                 table: "RemindersSent",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Problem",
                 table: "RemindersSent",
-                type: "character varying(500)",
+                type: "TEXT",
                 maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "EvidenceFileNames",
+                table: "ProgressUpdates",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "[]");
+
+            migrationBuilder.AddColumn<string>(
+                name: "SourceFileName",
+                table: "Plans",
+                type: "TEXT",
+                maxLength: 300,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "FileName",
+                table: "Evidence",
+                type: "TEXT",
+                maxLength: 300,
                 nullable: true);
         }
 
@@ -55,14 +76,26 @@ namespace ChiSo.Data.Migrations.Postgres
                 name: "Problem",
                 table: "RemindersSent");
 
+            migrationBuilder.DropColumn(
+                name: "EvidenceFileNames",
+                table: "ProgressUpdates");
+
+            migrationBuilder.DropColumn(
+                name: "SourceFileName",
+                table: "Plans");
+
+            migrationBuilder.DropColumn(
+                name: "FileName",
+                table: "Evidence");
+
             migrationBuilder.AlterColumn<DateTime>(
                 name: "SentAt",
                 table: "RemindersSent",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified),
                 oldClrType: typeof(DateTime),
-                oldType: "timestamp with time zone",
+                oldType: "TEXT",
                 oldNullable: true);
         }
     }

@@ -1,12 +1,13 @@
 ﻿using System;
+using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace ChiSo.Data.Migrations.Sqlite
+namespace ChiSo.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class LeanReminderClaims : Migration
+    public partial class FileNamesAndReminderClaims : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -14,29 +15,50 @@ namespace ChiSo.Data.Migrations.Sqlite
             migrationBuilder.AlterColumn<DateTime>(
                 name: "SentAt",
                 table: "RemindersSent",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true,
                 oldClrType: typeof(DateTime),
-                oldType: "TEXT");
+                oldType: "timestamp with time zone");
 
             migrationBuilder.AddColumn<int>(
                 name: "Attempts",
                 table: "RemindersSent",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "ClaimedAt",
                 table: "RemindersSent",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Problem",
                 table: "RemindersSent",
-                type: "TEXT",
+                type: "character varying(500)",
                 maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.AddColumn<List<string>>(
+                name: "EvidenceFileNames",
+                table: "ProgressUpdates",
+                type: "text[]",
+                nullable: false,
+                defaultValue: new List<string>()); // hand-added: the column joins a table that has rows
+
+            migrationBuilder.AddColumn<string>(
+                name: "SourceFileName",
+                table: "Plans",
+                type: "character varying(300)",
+                maxLength: 300,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "FileName",
+                table: "Evidence",
+                type: "character varying(300)",
+                maxLength: 300,
                 nullable: true);
         }
 
@@ -55,14 +77,26 @@ namespace ChiSo.Data.Migrations.Sqlite
                 name: "Problem",
                 table: "RemindersSent");
 
+            migrationBuilder.DropColumn(
+                name: "EvidenceFileNames",
+                table: "ProgressUpdates");
+
+            migrationBuilder.DropColumn(
+                name: "SourceFileName",
+                table: "Plans");
+
+            migrationBuilder.DropColumn(
+                name: "FileName",
+                table: "Evidence");
+
             migrationBuilder.AlterColumn<DateTime>(
                 name: "SentAt",
                 table: "RemindersSent",
-                type: "TEXT",
+                type: "timestamp with time zone",
                 nullable: false,
                 defaultValue: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified),
                 oldClrType: typeof(DateTime),
-                oldType: "TEXT",
+                oldType: "timestamp with time zone",
                 oldNullable: true);
         }
     }

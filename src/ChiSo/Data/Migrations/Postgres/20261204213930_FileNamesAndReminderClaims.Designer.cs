@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ChiSo.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresChiSoDb))]
-    [Migration("20261204204013_Controls2FileNames")]
-    partial class Controls2FileNames
+    [Migration("20261204213930_FileNamesAndReminderClaims")]
+    partial class FileNamesAndReminderClaims
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1381,13 +1381,23 @@ namespace ChiSo.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("DaysBefore")
                         .HasColumnType("integer");
 
                     b.Property<DateOnly>("Due")
                         .HasColumnType("date");
 
-                    b.Property<DateTime>("SentAt")
+                    b.Property<string>("Problem")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("TaskId")
