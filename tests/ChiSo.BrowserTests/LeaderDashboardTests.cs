@@ -21,10 +21,16 @@ public sealed class LeaderDashboardTests(BrowserFixture fx)
         Assert.True(overflow <= 0, $"the page is {overflow} px wider than the {width} px window");
 
         // The smallest text of the trend lines and of the bars, as drawn on the screen.
-        var smallest = await page.EvaluateAsync<double>(@"() => Math.min(
-            ...[...document.querySelectorAll('svg.chart text')].map(t => t.getBoundingClientRect().height).filter(h => h > 0),
-            ...[...document.querySelectorAll('.bar-label, .bar-tick')].map(e => parseFloat(getComputedStyle(e).fontSize)))");
-        Assert.True(smallest >= 8, $"chart text is {smallest:0.#} px high at {width} px");
+        // The charts take their width once the layout settles (the side menu closing on a phone): wait for legible text,
+        // then name the smallest if it never comes.
+        const string Smallest = @"() => [
+            ...[...document.querySelectorAll('svg.chart text')].map(t => ({ Px: t.getBoundingClientRect().height, Text: t.textContent, Chart: t.closest('svg').getAttribute('aria-label') })),
+            ...[...document.querySelectorAll('.bar-label, .bar-tick')].map(e => ({ Px: parseFloat(getComputedStyle(e).fontSize), Text: e.textContent, Chart: 'bars' }))]
+            .filter(x => x.Px > 0).sort((a, b) => a.Px - b.Px)[0]";
+        try { await page.WaitForFunctionAsync($"() => ({Smallest})().Px >= 8", null, new() { Timeout = 10_000 }); }
+        catch (TimeoutException) { }
+        var smallest = await page.EvaluateAsync<SmallText>(Smallest);
+        Assert.True(smallest.Px >= 8, $"chart text \"{smallest.Text}\" of \"{smallest.Chart}\" is {smallest.Px:0.#} px high at {width} px");
 
         // Every tile's title leads somewhere.
         var titles = await page.Locator(".dash-tile .dash-title a").CountAsync();
@@ -43,4 +49,6 @@ public sealed class LeaderDashboardTests(BrowserFixture fx)
         await Assertions.Expect(page.GetByTestId("gap-criteria")).ToContainTextAsync(agency);
         await page.Context.CloseAsync();
     }
+
+    sealed class SmallText { public double Px { get; set; } public string Text { get; set; } = ""; public string? Chart { get; set; } }
 }
