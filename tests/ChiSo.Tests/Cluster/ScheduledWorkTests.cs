@@ -86,10 +86,14 @@ public sealed class ScheduledWorkPostgresTests() : ScheduledWorkTests(Provider.P
         Assert.Equal(["app1"], await db.ScheduledRuns.Select(r => r.Instance).ToListAsync());
     }
 
-    [Fact]
-    public async Task Two_instances_starting_at_once_on_an_empty_database_migrate_and_seed_it_once()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Two_instances_starting_at_once_on_an_empty_database_migrate_and_seed_it_once(bool databaseMade)
     {
         await using var database = await TestDatabase.CreateAsync(Provider.Postgres, seeded: false, migrated: false);
+        // A server whose database was never made (only the connection string names it): the instances make it.
+        if (!databaseMade) await using (var gone = database.NewContext()) await gone.Database.EnsureDeletedAsync();
         await using var reference = await TestDatabase.CreateAsync(Provider.Postgres);
         ChiSoApp Instance(string name) => new(database, b => b
             .UseSetting("Database:MigrateOnStartup", "true")

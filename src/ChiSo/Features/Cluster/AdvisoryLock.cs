@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using ChiSo.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace ChiSo.Features.Cluster;
@@ -41,6 +43,18 @@ public static class AdvisoryLock
         }
         await conn.DisposeAsync();
         return null;
+    }
+
+    /// <summary>Makes the PostgreSQL database if it does not exist yet: the start-up lock lives in it, so it must exist before
+    /// the lock is taken (EF's migration would make it, but only once under the lock). Instances racing to make it: the one
+    /// that loses finds it made.</summary>
+    public static async Task EnsureDatabaseAsync(ChiSoDb db, CancellationToken ct)
+    {
+        if (!db.Database.IsNpgsql()) return;
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(ct)) return;
+        try { await creator.CreateAsync(ct); }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation) { }
     }
 
     sealed class Nothing : IAsyncDisposable
