@@ -78,6 +78,9 @@ public sealed class ProgressUpdate
     /// <summary>The names the files were uploaded under, in the order of <see cref="EvidenceFileIds"/> (a stored file keeps
     /// the first upload's name for its content; updates filed before the names were kept have none).</summary>
     public List<string> EvidenceFileNames { get; set; } = [];
+
+    /// <summary>Each cited file with the name it was uploaded under (null when the update was filed before names were kept).</summary>
+    public IEnumerable<(int Id, string? Name)> NamedFiles() => EvidenceFileIds.Select((id, i) => (id, EvidenceFileNames.ElementAtOrDefault(i)));
 }
 
 public enum ProgressStatus { NotStarted, InProgress, Done, Blocked }

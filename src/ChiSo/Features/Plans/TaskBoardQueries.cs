@@ -386,8 +386,8 @@ public static class TaskBoardQueries
 
     public static ProgressEntry Entry(ProgressUpdate p, Unit unit, IReadOnlyDictionary<int, EvidenceFile> files) =>
         new(p.Id, unit.Code, unit.Name, p.Role, p.Status, p.Percent, p.Text, p.Date, p.Occurrence, p.FiledAt, p.FiledBy,
-            p.EvidenceFileIds.Select((id, i) => (id, i)).Where(x => files.ContainsKey(x.id))
-                .Select(x => p.EvidenceFileNames.ElementAtOrDefault(x.i) is { } name ? files[x.id] with { Name = name } : files[x.id]).ToList());
+            p.NamedFiles().Where(x => files.ContainsKey(x.Id))
+                .Select(x => x.Name is { } name ? files[x.Id] with { Name = name } : files[x.Id]).ToList());
 }
 
 /// <summary>A task as `./chiso tasks --json` prints it: the fields first, then the rest of the standing.</summary>

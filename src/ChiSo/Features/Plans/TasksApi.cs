@@ -217,15 +217,15 @@ public static class TasksApi
     static async Task<Results<FileContentHttpResult, NotFound>> Evidence(int id, int fileId, int? update, string? name, ChiSoDb db, CancellationToken ct)
     {
         // Only a file that one of this task's updates cites: evidence ids are not a way to browse every upload.
-        var cited = (await db.ProgressUpdates.AsNoTracking().Where(p => p.TaskId == id).OrderBy(p => p.Id)
-            .Select(p => new { p.Id, p.EvidenceFileIds, p.EvidenceFileNames }).ToListAsync(ct)).Where(p => p.EvidenceFileIds.Contains(fileId)).ToList();
+        var cited = (await db.ProgressUpdates.AsNoTracking().Where(p => p.TaskId == id).OrderBy(p => p.Id).ToListAsync(ct))
+            .Where(p => p.EvidenceFileIds.Contains(fileId)).ToList();
         if (cited.Count == 0) return TypedResults.NotFound();
         var file = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == fileId, ct);
         if (file is null) return TypedResults.NotFound();
         // The name the citing update gave it (the one asked for, when that update gave it; else the update's first).
         var given = cited.Where(p => update is null || p.Id == update)
-            .SelectMany(p => p.EvidenceFileIds.Select((f, i) => (f, Name: p.EvidenceFileNames.ElementAtOrDefault(i))))
-            .Where(x => x.f == fileId && x.Name is not null).Select(x => x.Name!).ToList();
+            .SelectMany(p => p.NamedFiles())
+            .Where(x => x.Id == fileId && x.Name is not null).Select(x => x.Name!).ToList();
         return TypedResults.File(file.Content, file.ContentType, given.FirstOrDefault(n => n == name) ?? given.FirstOrDefault() ?? file.Name);
     }
 
