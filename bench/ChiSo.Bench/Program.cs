@@ -8,6 +8,13 @@ if (args.Contains("--export-check"))
     return;
 }
 // The nation on PostgreSQL (NATION_PG; bench/nation/nation.sh): -- --nation generate [years] [per-year] | score [year]
+// Where a task board's time goes, over the database bench/tasks/tasks.sh kept: -- --board-check <database file> [unit]
+if (args.Contains("--board-check"))
+{
+    var rest = args.SkipWhile(a => a != "--board-check").Skip(1).ToArray();
+    await ChiSo.Bench.BoardCheck.RunAsync(rest[0], rest.ElementAtOrDefault(1) ?? "SNV");
+    return;
+}
 if (args.Contains("--nation"))
 {
     await ChiSo.Bench.NationSimulation.RunAsync(args.SkipWhile(a => a != "--nation").Skip(1).ToArray());

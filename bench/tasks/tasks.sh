@@ -116,4 +116,4 @@ measure "export of the plan's tasks (JSON)"           "/api/tasks?planId=$plan&$
 measure "a task's page"                               "/tasks/$(sqlite3 "$DIR/bench.db" "SELECT MIN(Id) FROM PlanTasks WHERE PlanId = $plan")?$A"
 measure "accountability (all plans), first page"      "/accountability?$A"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-[ -z "${BENCH_THEN:-}" ] || BENCH_BASE="$B" bash -c "$BENCH_THEN"
+[ -z "${BENCH_THEN:-}" ] || BENCH_BASE="$B" BENCH_PASSWORD="$password" bash -c "$BENCH_THEN"

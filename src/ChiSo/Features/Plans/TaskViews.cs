@@ -93,10 +93,12 @@ public static class TaskKanban
     public static async Task<KanbanBoard?> BuildAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, int page, int size, CancellationToken ct = default)
     {
         (page, size) = (Math.Max(1, page), Math.Clamp(size, 1, TaskBoardQueries.MaxPageSize));
-        if (await TaskBoardQueries.ListAsync(db, filter, asOf, ct) is not { } rows) return null;
-        var byColumn = rows.ToLookup(r => ColumnOf(r.Standing));
+        if (await TaskBoardQueries.JudgeAsync(db, filter, asOf, ct) is not { } judged) return null;
+        // Every task is judged to know its column; only the cards on the page become rows.
+        var byColumn = judged.Tasks.ToLookup(x => ColumnOf(x.Judgement.Standing));
         return new KanbanBoard(Enum.GetValues<BoardColumn>()
-            .Select(c => new BoardLane(c, byColumn[c].Count(), byColumn[c].Skip((page - 1) * size).Take(size).ToList())).ToList(), page, size);
+            .Select(c => new BoardLane(c, byColumn[c].Count(), byColumn[c].Skip((page - 1) * size).Take(size).Select(judged.Row).ToList())).ToList(),
+            page, size);
     }
 }
 
