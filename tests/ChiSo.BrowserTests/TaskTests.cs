@@ -57,6 +57,36 @@ public sealed class TaskTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task The_task_list_is_narrowed_to_a_criterion_chosen_by_name_not_typed_as_a_key()
+    {
+        int plan, expected;
+        ChiSo.Features.Plans.CriterionChoice chosen;
+        await using (var scope = fx.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChiSo.Data.ChiSoDb>();
+            var today = ChiSo.Features.Plans.TaskBoard.Today(scope.ServiceProvider.GetRequiredService<TimeProvider>());
+            plan = await db.Plans.Where(p => p.Number == "164/KH-UBND" && p.Year == 2024).Select(p => p.Id).SingleAsync();
+            var served = await db.PlanTasks.Where(t => t.PlanId == plan).SelectMany(t => t.Criteria.Select(c => c.Framework + ":" + c.Code)).Distinct().ToListAsync();
+            var choices = await scope.ServiceProvider.GetRequiredService<ChiSo.Features.Plans.PlanService>().CriterionChoicesAsync(today.Year, []);
+            // A criterion the plan's tasks serve whose name no other criterion shares, so that typing it offers one.
+            chosen = choices.Where(c => served.Contains(c.Key)).First(c => choices.Count(o => o.Name == c.Name) == 1);
+            expected = (await ChiSo.Features.Plans.TaskBoardQueries.PageAsync(db, new(PlanId: plan, Criterion: chosen.Key), today, 1, 1000))!.Total;
+        }
+        var page = await fx.OpenAsync($"/tasks?plan={plan}");
+        await Assertions.Expect(page.Locator("body")).Not.ToContainTextAsync("bộ:mã");
+        await page.Locator("[data-testid=pick-criterion-search] input, input[data-testid=pick-criterion-search]").First.FillAsync(chosen.Name);
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = chosen.Name }).First.ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("criterion=" + Regex.Escape(Uri.EscapeDataString(chosen.Key))));
+        await Assertions.Expect(page.GetByTestId("pick-criterion").GetByTestId("chip")).ToContainTextAsync(chosen.Name);
+        await Assertions.Expect(page.GetByTestId("count")).ToHaveTextAsync(expected.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(expected > 0);
+
+        // Removing the chip takes the filter away.
+        await page.GetByTestId("pick-criterion").GetByTestId("chip").Locator(".mud-chip-close-button").ClickAsync();
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new Regex("criterion="));
+    }
+
+    [Fact]
     public async Task Accountability_page_lists_heads_and_offers_Excel()
     {
         var page = await fx.OpenAsync("/accountability?asOf=2024-07-01&size=1000");
