@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./chiso test: installs what the tests need (Debian's chromium, postgresql and nginx, Noto fonts, poppler-utils),
+# ./chiso test: installs what the tests need (Debian's chromium, postgresql, nginx and systemd, Noto fonts, poppler-utils),
 # starts a throw-away PostgreSQL on a local port, runs every test project and prints "N passed, N failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,6 +12,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 # The cluster tests (tests/ChiSo.Tests/Cluster) put nginx in front of two instances; installed, never started as a service.
 [ -x /usr/sbin/nginx ] || need+=(nginx)
+# systemd-analyze reads deploy/systemd's unit (SystemdUnitTests); nothing is started through systemd.
+[ -x /usr/bin/systemd-analyze ] || need+=(systemd)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} ..."
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

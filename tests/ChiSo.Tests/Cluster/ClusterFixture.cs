@@ -101,7 +101,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         return client;
     }
 
-    static string FindRoot()
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "chiso")) && Directory.Exists(Path.Combine(dir.FullName, "deploy"))) return dir.FullName;
