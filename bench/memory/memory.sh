@@ -10,7 +10,10 @@
 #   SOAK_CONNECTIONS=1000 SOAK_DURATION=600     (defaults)      BENCH_RUNS=3 (page fetches per page, default 3)
 #   MEMORY_OUT=DIR                              keep the CSVs and logs there (default: a temporary directory, printed)
 #   DOTNET_GCConserveMemory=0 ...               any DOTNET_ setting reaches the server, to compare with the shipped ones
-# Needs curl, jq, python3, sqlite3, wrk. Only ever talks to 127.0.0.1. Another port than tasks.sh's: BENCH_PORT=5094.
+#                                               (MALLOC_ARENA_MAX comes from deploy/systemd; MALLOC_ARENA_MAX= for glibc's)
+#   BENCH_PG="Host=127.0.0.1;Port=55432;Username=postgres"   on PostgreSQL, as production runs it: tasks.sh makes a
+#                                               fresh database chiso_bench_<pid> there and drops it at the end
+# Needs curl, jq, python3, sqlite3 (or psql with BENCH_PG), wrk. Only ever talks to 127.0.0.1. Another port than tasks.sh's: BENCH_PORT=5094.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -18,13 +21,15 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cli() { dotnet "$ROOT/artifacts/bin/ChiSo.Cli/release/ChiSo.Cli.dll" "$@"; }
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 mark() { echo "$(date +%s),$1,$(rss_mb "$2"),$(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/rss.csv"; }
+# What the resident memory is at a mark (GC heap, JIT code, mapped files, malloc's arenas): smaps-<mark>.csv.
+smaps() { python3 "$ROOT/bench/memory/smaps.py" "$2" >"$OUT/smaps-$1.csv" 2>/dev/null || true; }
 
 if [ "${1:-}" = --soak ]; then
   # Run by tasks.sh (BENCH_THEN) once the pages are measured: the same server, its database in the environment.
   pid=$(cat "$OUT/server.pid")
   echo settle >"$OUT/phase"
   # A minute of quiet, as a server has between users: the idle trim (decision 0026) looks every 30 s.
-  sleep 60; mark after-tasks "$pid"
+  sleep 60; mark after-tasks "$pid"; smaps after-tasks "$pid"
   unit="${BENCH_UNIT:-VPUB}"
   today=$(date +%F); closes=$(date -d '+30 days' +%F)
   id=$(cli survey create-round --year "$(date +%Y)" --name "Tải thử bộ nhớ" --questionnaire sipas --opens "$today" --closes "$closes" | grep -o '[0-9]\+' | tail -1)
@@ -33,15 +38,20 @@ if [ "${1:-}" = --soak ]; then
   echo soak >"$OUT/phase"
   echo "soak: $SOAK_CONNECTIONS connections on the public form of round $id for ${SOAK_DURATION}s, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   BENCH_UNIT="$unit" wrk -t2 -c"$SOAK_CONNECTIONS" -d"${SOAK_DURATION}s" --timeout 15s --latency -s "$ROOT/bench/load/intake-form.lua" \
-    "$BENCH_BASE/khao-sat/$id/$unit" | tee "$OUT/wrk.txt"
+    "$BENCH_BASE/khao-sat/$id/$unit" | tee "$OUT/wrk.txt" &
+  # Once more in the soak's last 10 s, the crowd still there.
+  sleep $((SOAK_DURATION > 20 ? SOAK_DURATION - 10 : SOAK_DURATION / 2)); smaps soak "$pid"; wait $!
   mark soak-end "$pid"
   echo idle >"$OUT/phase"
-  sleep 90; mark end "$pid"
-  echo "stored: $(sqlite3 "${ConnectionStrings__ChiSo#Data Source=}" "SELECT count(*) FROM SurveyResponses WHERE RoundId = $id") answers"
+  sleep 90; mark end "$pid"; smaps end "$pid"
+  echo "stored: $(sql "SELECT count(*) FROM \"SurveyResponses\" WHERE \"RoundId\" = $id") answers"
   exit 0
 fi
 
 export SOAK_CONNECTIONS="${SOAK_CONNECTIONS:-1000}" SOAK_DURATION="${SOAK_DURATION:-600}"
+# glibc's arenas as the systemd unit sets them (MALLOC_ARENA_MAX= in the environment: glibc's default, 8 per core).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX-$(sed -n 's/^Environment=MALLOC_ARENA_MAX=//p' "$ROOT/deploy/systemd/chiso@.service")}"
+[ -n "$MALLOC_ARENA_MAX" ] || unset MALLOC_ARENA_MAX
 export BENCH_PORT="${BENCH_PORT:-5094}" BENCH_RUNS="${BENCH_RUNS:-3}"
 OUT="${MEMORY_OUT:-$(mktemp -d)}"; mkdir -p "$OUT"; export OUT
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
@@ -54,7 +64,7 @@ dotnet build "$ROOT/src/ChiSo.Cli" -c Release -v quiet -nologo >/dev/null
 rm -rf "$OUT/app"
 dotnet publish "$ROOT/src/ChiSo.Web" -c Release -o "$OUT/app" -v quiet -nologo >/dev/null
 grep -h '"System.GC' "$OUT/app/ChiSo.Web.runtimeconfig.json" | tr -d ' ' | paste -sd' ' | sed 's/^/runtimeconfig: /'
-env | grep '^DOTNET_GC' | paste -sd' ' | sed 's/^/environment: /' || true
+env | grep -E '^(DOTNET_GC|MALLOC_)' | paste -sd' ' | sed 's/^/environment: /' || true
 echo "time,phase,rss_mb,load1" >"$OUT/rss.csv"
 echo tasks >"$OUT/phase"
 
@@ -106,4 +116,13 @@ for name, d in (("GC heap after the last collection", heap), ("GC committed", co
     v = list(d.values())
     if v: print(f"{name}: first {v[0] / 2**20:.0f} MB, max {max(v) / 2**20:.0f} MB, last {v[-1] / 2**20:.0f} MB")
 PY
-echo "figures in $OUT (rss.csv, counters.csv, wrk.txt)"
+python3 - "$OUT" <<'PY'
+import csv, os, sys
+marks = [m for m in ("after-tasks", "soak", "end") if os.path.exists(f"{sys.argv[1]}/smaps-{m}.csv")]
+figures = {m: {k: float(v) for v, k in csv.reader(open(f"{sys.argv[1]}/smaps-{m}.csv"))} for m in marks}
+if marks:
+    print("resident memory by kind (MB, /proc/<pid>/smaps): " + " / ".join(marks))
+    for kind in sorted({k for f in figures.values() for k in f}, key=lambda k: -figures[marks[-1]].get(k, 0)):
+        print(f"  {kind}: " + " / ".join(f"{figures[m].get(kind, 0):.0f}" for m in marks))
+PY
+echo "figures in $OUT (rss.csv, counters.csv, smaps-*.csv, wrk.txt)"

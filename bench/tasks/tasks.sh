@@ -9,26 +9,53 @@
 #   BENCH_APP=DIR                         serve another build instead of building artifacts/: a published app
 #                                         (dotnet publish -o DIR) or another build's output (a before/after under one load)
 #   BENCH_PID_FILE=FILE                   write the server's process id there (bench/memory/memory.sh samples it)
-#   BENCH_THEN=COMMAND                    run after the pages, the server still up (BENCH_BASE is its address)
-# Needs curl, jq, python3 and sqlite3 (apt-get install -y curl jq python3 sqlite3). Only ever talks to 127.0.0.1.
+#   BENCH_THEN=COMMAND                    run after the pages, the server still up (BENCH_BASE is its address; the
+#                                         exported function sql runs a query on the run's database)
+#   BENCH_PG="Host=127.0.0.1;Port=55432;Username=postgres"
+#                                         PostgreSQL instead of SQLite, as production runs it: a fresh database
+#                                         chiso_bench_<pid> on that server (Npgsql's keywords: Host, Port, Username,
+#                                         Password), dropped at the end (BENCH_KEEP=1 keeps it)
+# Needs curl, jq, python3 and sqlite3 or psql (apt-get install -y curl jq python3 sqlite3 postgresql-client). Only ever
+# talks to 127.0.0.1 (and to BENCH_PG's host).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PORT="${BENCH_PORT:-5093}"
 RUNS="${BENCH_RUNS:-7}"
 DIR="$(mktemp -d)"
-for tool in curl jq python3 sqlite3; do command -v "$tool" >/dev/null || { echo "$tool missing: apt-get install -y $tool" >&2; exit 1; }; done
-export Database__Provider=sqlite ConnectionStrings__ChiSo="Data Source=$DIR/bench.db"
-server=""
+for tool in curl jq python3 "$([ -n "${BENCH_PG:-}" ] && echo psql || echo sqlite3)"; do
+  command -v "$tool" >/dev/null || { echo "$tool missing: apt-get install -y $tool" >&2; exit 1; }
+done
+server=""; PGDB=""
+if [ -n "${BENCH_PG:-}" ]; then
+  # psql takes libpq's keywords; the app and the CLI take Npgsql's (the same string plus the database).
+  pg_key() { tr ';' '\n' <<<"$BENCH_PG" | sed -n "s/^ *$1 *= *//Ip" | tail -n 1; }
+  export PGHOST="$(pg_key Host)" PGPORT="$(pg_key Port)" PGUSER="$(pg_key 'User\(name\| ID\)\?')" PGPASSWORD="$(pg_key Password)"
+  [ -n "$PGPASSWORD" ] || unset PGPASSWORD
+  PGDB="chiso_bench_$$"
+  psql -d postgres -v ON_ERROR_STOP=1 -Aqtc "CREATE DATABASE $PGDB" >/dev/null
+  export BENCH_PGDB="$PGDB" Database__Provider=postgres ConnectionStrings__ChiSo="$BENCH_PG;Database=$PGDB"
+  # PostgreSQL refuses to start without a server secret shared by the server and the CLI (docs/decisions/0014).
+  export Security__Secret="${Security__Secret:-$(head -c 48 /dev/urandom | base64 -w0)}"
+  sql() { if [ $# -gt 0 ]; then psql -d "$BENCH_PGDB" -v ON_ERROR_STOP=1 -Aqtc "$1"; else psql -d "$BENCH_PGDB" -v ON_ERROR_STOP=1 -Aqt; fi; }
+else
+  export BENCH_SQLITE="$DIR/bench.db" Database__Provider=sqlite ConnectionStrings__ChiSo="Data Source=$DIR/bench.db"
+  sql() { sqlite3 "$BENCH_SQLITE" "$@"; }
+fi
+# BENCH_THEN's command (memory.sh's soak) counts what it stored with the same function.
+export -f sql
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$DIR"; else echo "kept $DIR"; fi
+  if [ -z "${BENCH_KEEP:-}" ]; then
+    rm -rf "$DIR"
+    [ -z "$PGDB" ] || psql -d postgres -Aqtc "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)" >/dev/null || true
+  else echo "kept $DIR${PGDB:+ and the database $PGDB}"; fi
 }
 trap cleanup EXIT
 
 password=$("$ROOT/chiso" users add bench --name "Tải thử nhiệm vụ" --role admin | sed -n 's/^Mật khẩu: //p')
 
 # The plan: leads by name, as a plan document names them; the import resolves them to the registry.
-sqlite3 "$DIR/bench.db" "SELECT Name FROM Units WHERE Kind = 'Department' AND ValidTo IS NULL ORDER BY Id LIMIT 12" >"$DIR/leads.txt"
+sql 'SELECT "Name" FROM "Units" WHERE "Kind" = '"'Department'"' AND "ValidTo" IS NULL ORDER BY "Id" LIMIT 12' >"$DIR/leads.txt"
 python3 - "$DIR/leads.txt" >"$DIR/plan.json" <<'PY'
 import json, sys
 leads = [l.strip() for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
@@ -66,22 +93,25 @@ done
 curl -s -o /dev/null -c "$jar" -H 'Content-Type: application/json' -d "{\"userName\":\"bench\",\"password\":\"$password\"}" "$B/api/account/login"
 code=$(curl -s -o "$DIR/created.json" -w '%{http_code}' -b "$jar" -H 'Content-Type: application/json' --data-binary "@$DIR/plan.json" "$B/api/plans")
 [ "$code" = 201 ] || { echo "plan import answered $code:" >&2; head -c 2000 "$DIR/created.json" >&2; exit 1; }
-plan=$(sqlite3 "$DIR/bench.db" "SELECT Id FROM Plans WHERE Number = '9999/KH-BENCH'")
-# Two reports on two tasks in three, by their lead: in progress in March, done or further in May.
-sqlite3 "$DIR/bench.db" <<SQL
-INSERT INTO ProgressUpdates (TaskId, UnitId, Role, Status, Percent, Text, Date, FiledAt, FiledBy, EvidenceFileIds)
-SELECT t.Id, a.UnitId, 'Lead', 'InProgress', 40, 'Đang triển khai', '2025-03-' || printf('%02d', 1 + t."Order" % 28), '2025-03-01 00:00:00', 'bench', '[]'
-FROM PlanTasks t JOIN TaskAgency a ON a.TaskId = t.Id AND a.Role = 'Lead' AND a.UnitId IS NOT NULL WHERE t.PlanId = $plan AND t."Order" % 3 <> 0;
-INSERT INTO ProgressUpdates (TaskId, UnitId, Role, Status, Percent, Text, Date, FiledAt, FiledBy, EvidenceFileIds)
-SELECT t.Id, a.UnitId, 'Lead', CASE WHEN t."Order" % 2 = 0 THEN 'Done' ELSE 'InProgress' END, CASE WHEN t."Order" % 2 = 0 THEN 100 ELSE 70 END,
-  'Báo cáo tháng 5', '2025-05-' || printf('%02d', 1 + t."Order" % 28), '2025-05-01 00:00:00', 'bench', '[]'
-FROM PlanTasks t JOIN TaskAgency a ON a.TaskId = t.Id AND a.Role = 'Lead' AND a.UnitId IS NOT NULL WHERE t.PlanId = $plan AND t."Order" % 3 <> 0;
+plan=$(sql 'SELECT "Id" FROM "Plans" WHERE "Number" = '"'9999/KH-BENCH'")
+# Two reports on two tasks in three, by their lead: in progress in March, done or further in May. Identifiers quoted for
+# PostgreSQL; the day of the month and the empty list of files are each database's own.
+if [ -n "$PGDB" ]; then day() { echo "make_date(2025, $1, 1 + t.\"Order\" % 28)"; }; none="'{}'"
+else day() { echo "'2025-0$1-' || printf('%02d', 1 + t.\"Order\" % 28)"; }; none="'[]'"; fi
+sql <<SQL
+INSERT INTO "ProgressUpdates" ("TaskId", "UnitId", "Role", "Status", "Percent", "Text", "Date", "FiledAt", "FiledBy", "EvidenceFileIds")
+SELECT t."Id", a."UnitId", 'Lead', 'InProgress', 40, 'Đang triển khai', $(day 3), '2025-03-01 00:00:00', 'bench', $none
+FROM "PlanTasks" t JOIN "TaskAgency" a ON a."TaskId" = t."Id" AND a."Role" = 'Lead' AND a."UnitId" IS NOT NULL WHERE t."PlanId" = $plan AND t."Order" % 3 <> 0;
+INSERT INTO "ProgressUpdates" ("TaskId", "UnitId", "Role", "Status", "Percent", "Text", "Date", "FiledAt", "FiledBy", "EvidenceFileIds")
+SELECT t."Id", a."UnitId", 'Lead', CASE WHEN t."Order" % 2 = 0 THEN 'Done' ELSE 'InProgress' END, CASE WHEN t."Order" % 2 = 0 THEN 100 ELSE 70 END,
+  'Báo cáo tháng 5', $(day 5), '2025-05-01 00:00:00', 'bench', $none
+FROM "PlanTasks" t JOIN "TaskAgency" a ON a."TaskId" = t."Id" AND a."Role" = 'Lead' AND a."UnitId" IS NOT NULL WHERE t."PlanId" = $plan AND t."Order" % 3 <> 0;
 SQL
-tasks=$(sqlite3 "$DIR/bench.db" "SELECT COUNT(*) FROM PlanTasks WHERE PlanId = $plan")
-updates=$(sqlite3 "$DIR/bench.db" "SELECT COUNT(*) FROM ProgressUpdates p JOIN PlanTasks t ON t.Id = p.TaskId WHERE t.PlanId = $plan")
-unit=$(sqlite3 "$DIR/bench.db" "SELECT u.Code FROM TaskAgency a JOIN Units u ON u.Id = a.UnitId JOIN PlanTasks t ON t.Id = a.TaskId WHERE t.PlanId = $plan AND a.Role = 'Lead' LIMIT 1")
-led=$(sqlite3 "$DIR/bench.db" "SELECT COUNT(*) FROM TaskAgency a JOIN Units u ON u.Id = a.UnitId JOIN PlanTasks t ON t.Id = a.TaskId WHERE t.PlanId = $plan AND a.Role = 'Lead' AND u.Code = '$unit'")
-total=$(sqlite3 "$DIR/bench.db" "SELECT COUNT(*) FROM PlanTasks")
+tasks=$(sql "SELECT COUNT(*) FROM \"PlanTasks\" WHERE \"PlanId\" = $plan")
+updates=$(sql "SELECT COUNT(*) FROM \"ProgressUpdates\" p JOIN \"PlanTasks\" t ON t.\"Id\" = p.\"TaskId\" WHERE t.\"PlanId\" = $plan")
+unit=$(sql "SELECT u.\"Code\" FROM \"TaskAgency\" a JOIN \"Units\" u ON u.\"Id\" = a.\"UnitId\" JOIN \"PlanTasks\" t ON t.\"Id\" = a.\"TaskId\" WHERE t.\"PlanId\" = $plan AND a.\"Role\" = 'Lead' LIMIT 1")
+led=$(sql "SELECT COUNT(*) FROM \"TaskAgency\" a JOIN \"Units\" u ON u.\"Id\" = a.\"UnitId\" JOIN \"PlanTasks\" t ON t.\"Id\" = a.\"TaskId\" WHERE t.\"PlanId\" = $plan AND a.\"Role\" = 'Lead' AND u.\"Code\" = '$unit'")
+total=$(sql 'SELECT COUNT(*) FROM "PlanTasks"')
 echo "plan $plan: $tasks tasks, $updates progress reports ($total tasks in the database); $unit leads $led"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 
@@ -113,7 +143,7 @@ measure "calendar, June 2025"                         "/tasks/calendar?m=2025-06
 measure "calendar, June 2025, one agency"             "/tasks/calendar?m=2025-06&unit=$unit&$A"
 measure "export of the plan's tasks (xlsx)"           "/api/tasks.xlsx?planId=$plan&$A"
 measure "export of the plan's tasks (JSON)"           "/api/tasks?planId=$plan&$A"
-measure "a task's page"                               "/tasks/$(sqlite3 "$DIR/bench.db" "SELECT MIN(Id) FROM PlanTasks WHERE PlanId = $plan")?$A"
+measure "a task's page"                               "/tasks/$(sql "SELECT MIN(\"Id\") FROM \"PlanTasks\" WHERE \"PlanId\" = $plan")?$A"
 measure "accountability (all plans), first page"      "/accountability?$A"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -z "${BENCH_THEN:-}" ] || BENCH_BASE="$B" BENCH_PASSWORD="$password" bash -c "$BENCH_THEN"
