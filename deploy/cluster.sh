@@ -66,6 +66,8 @@ start_instance() {
     export Database__Provider=postgres
     export ConnectionStrings__ChiSo="Host=127.0.0.1;Port=$PGPORT;Database=chiso;Username=postgres;Timeout=10"
     export Security__SecretFile="$DIR/secret.key" Instance__Name="app$i"
+    # As the systemd unit runs an instance (deploy/systemd, decision 0026): two glibc arenas.
+    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
     [ -n "${CHISO_ADMIN_PASSWORD:-}" ] && export Accounts__InitialAdminPassword="$CHISO_ADMIN_PASSWORD"
     exec setsid dotnet "$DLL" --urls "http://127.0.0.1:$port" >>"$DIR/app$i.log" 2>&1
   ) &
