@@ -224,13 +224,15 @@ public static class SurveyCommands
     {
         var round = new Argument<int>("round") { Description = "Số đợt khảo sát" };
         var status = new Argument<RoundStatus>("status") { Description = "Open (mở), Closed (đóng), Draft (nháp)" };
-        var cmd = new Command("status", "Mở hoặc đóng một đợt khảo sát (chỉ đợt đang mở, trong thời gian của nó, nhận câu trả lời).") { round, status };
+        var json = JsonOption();
+        var cmd = new Command("status", "Mở hoặc đóng một đợt khảo sát (chỉ đợt đang mở, trong thời gian của nó, nhận câu trả lời).") { round, status, json };
         cmd.SetAction(async (p, ct) => await WithDbAsync(async db =>
         {
             var change = await Rounds.SetStatusAsync(db, p.GetValue(round), p.GetValue(status), await CliActor.ResolveAsync(p, db, ct), ct);
             if (change.NotFound) { Console.Error.WriteLine($"Không có đợt khảo sát số {p.GetValue(round)}."); return 2; }
             if (change.Errors is { } errors) return Refused(errors);
-            Console.WriteLine($"Đợt {p.GetValue(round)}: {p.GetValue(status)}.");
+            if (p.GetValue(json)) WriteJson(new { round = p.GetValue(round), status = p.GetValue(status) });
+            else Console.WriteLine($"Đợt {p.GetValue(round)}: {Rounds.StatusText(p.GetValue(status)).ToLowerInvariant()}.");
             return 0;
         }, ct));
         Survey.Subcommands.Add(cmd);

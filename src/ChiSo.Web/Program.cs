@@ -95,7 +95,7 @@ await using (var scope = app.Services.CreateAsyncScope())
     {
         // Instances started together on an empty PostgreSQL database take turns: the first migrates, seeds and makes the
         // first admin; the others wait here and then find it done (decision 0023).
-        await AdvisoryLock.EnsureDatabaseAsync(db, app.Lifetime.ApplicationStopping);
+        await AdvisoryLock.EnsureDatabaseAsync(db, app.Logger, app.Lifetime.ApplicationStopping);
         await using var turn = await AdvisoryLock.TakeAsync(db, AdvisoryLock.Startup, wait: true, app.Lifetime.ApplicationStopping);
         await BuiltInData.MigrateAndSeedIfEmptyAsync(db, TimeProvider.System);
         await AccountsSetup.EnsureFirstAdminAsync(scope.ServiceProvider, app.Configuration, app.Logger);

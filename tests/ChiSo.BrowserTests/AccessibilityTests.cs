@@ -1,4 +1,6 @@
 using ChiSo.Data;
+using ChiSo.Features.Accounts;
+using ChiSo.Features.Assessments;
 using ChiSo.Tests.Surveys.Collection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -33,7 +35,19 @@ public sealed class AccessibilityTests(BrowserFixture fx)
     [Fact]
     public async Task Every_page_each_role_reaches_has_no_serious_or_critical_violation()
     {
-        var pages = await RoleControlsTests.EveryPageAsync(fx);
+        // Its own round (open, with a sample plan) and cycle (open, SNV and STP): not whichever earlier tests left, in whatever
+        // state they left them, so that the same pages are checked alone and in the suite.
+        OpenRound round;
+        int cycle;
+        await using (var scope = fx.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
+            round = await CollectionBuilder.OpenRoundAsync(db, "sipas", ["citizens"]);
+            cycle = (await RoleControlsTests.NewCycleAsync(db, "Kỳ thử truy cập")).Id;
+            var opened = await new AssessmentService(db, TimeProvider.System).OpenCycleAsync(cycle, Actor.Cli());
+            Assert.True(opened.Ok, opened.Error);
+        }
+        var pages = await RoleControlsTests.EveryPageAsync(fx, round.Id, cycle);
         var found = new List<string>();
         var seen = new HashSet<string>();
         var admin = await fx.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN", StorageState = fx.SignedInState });
@@ -61,9 +75,6 @@ public sealed class AccessibilityTests(BrowserFixture fx)
         }
 
         // The public pages, as a citizen: the survey form, the thank-you page, the login page, the published rankings.
-        OpenRound round;
-        await using (var scope = fx.Services.CreateAsyncScope())
-            round = await CollectionBuilder.OpenRoundAsync(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), "sipas", ["citizens"]);
         var citizen = await fx.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "vi-VN" });
         var visitor = await citizen.NewPageAsync();
         foreach (var path in new[] { $"/khao-sat/{round.Id}/{round.Unit}?g=citizens&d=HS-AXE-0001", "/khao-sat/cam-on", "/dang-nhap", "/xep-hang" })

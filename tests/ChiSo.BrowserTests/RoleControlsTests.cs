@@ -70,18 +70,19 @@ public sealed class RoleControlsTests(BrowserFixture fx)
     }
 
     /// <summary>Every page of the app with values for its parameters: a plan, a round, a cycle with SNV and STP, a questionnaire.</summary>
-    internal static async Task<List<(string Path, bool Static)>> EveryPageAsync(BrowserFixture fx)
+    /// <param name="round">The round whose pages are visited; by default the first there is (or a new one).</param>
+    /// <param name="cycle">The cycle whose pages are visited, with SNV and STP; by default the first there is (or a new one).</param>
+    internal static async Task<List<(string Path, bool Static)>> EveryPageAsync(BrowserFixture fx, int? round = null, int? cycle = null)
     {
         await using var scope = fx.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
         var plan = await db.Plans.OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
         var questionnaire = await db.Questionnaires.Where(q => q.Key == "sipas").Select(q => q.Id).FirstAsync();
-        var round = await db.SurveyRounds.Select(r => (int?)r.Id).FirstOrDefaultAsync()
+        round ??= await db.SurveyRounds.Select(r => (int?)r.Id).FirstOrDefaultAsync()
             ?? (await Rounds.CreateAsync(db, new RoundRequest(2026, "Đợt thử nút", questionnaire, new DateOnly(2026, 10, 1), new DateOnly(2026, 12, 30)), Actor.Cli())).Value;
         // Another test may have made a cycle with SNV alone: the refusal check needs STP, another unit, in the same cycle.
-        var cycle = await db.Cycles.Where(c => c.Units.Any(u => u.Unit!.Code == "SNV") && c.Units.Any(u => u.Unit!.Code == "STP")).Select(c => (int?)c.Id).FirstOrDefaultAsync()
-            ?? (await new AssessmentService(db, TimeProvider.System).CreateCycleAsync(new CycleSpec(2026, "Kỳ thử nút", new DateTime(2026, 12, 22, 16, 59, 59, DateTimeKind.Utc),
-                new DateOnly(2027, 1, 4), new DateOnly(2027, 1, 29), 7, [new GroupSpec("Sở", "city-par-departments", "2025", ["SNV", "STP"])]), Actor.Cli())).Value.Id;
+        cycle ??= await db.Cycles.Where(c => c.Units.Any(u => u.Unit!.Code == "SNV") && c.Units.Any(u => u.Unit!.Code == "STP")).Select(c => (int?)c.Id).FirstOrDefaultAsync()
+            ?? (await NewCycleAsync(db, "Kỳ thử nút")).Id;
 
         var values = new Dictionary<string, string>
         {
@@ -112,6 +113,11 @@ public sealed class RoleControlsTests(BrowserFixture fx)
         pages.Add(($"/danh-gia/{cycle}/don-vi/STP", false));
         return pages;
     }
+
+    /// <summary>A draft cycle of 2026 for SNV and STP, the departments' index of 2025.</summary>
+    internal static async Task<CycleSummary> NewCycleAsync(ChiSoDb db, string name) =>
+        (await new AssessmentService(db, TimeProvider.System).CreateCycleAsync(new CycleSpec(2026, name, new DateTime(2026, 12, 22, 16, 59, 59, DateTimeKind.Utc),
+            new DateOnly(2027, 1, 4), new DateOnly(2027, 1, 29), 7, [new GroupSpec("Sở", "city-par-departments", "2025", ["SNV", "STP"])]), Actor.Cli())).Value;
 
     [Fact]
     public async Task Each_role_sees_only_the_changes_it_may_make_on_every_page()

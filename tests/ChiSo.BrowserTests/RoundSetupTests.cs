@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
+using ChiSo.Features.Surveys;
 using ChiSo.Tests.Surveys.Collection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -61,6 +63,40 @@ public sealed class RoundSetupTests(BrowserFixture fx)
         await page.GetByTestId("round-open").ClickAsync();
         await page.GetByTestId("confirm-yes").ClickAsync();
         await Assertions.Expect(page.GetByTestId("round-status")).ToHaveTextAsync("Đang mở");
+    }
+
+    [Fact]
+    public async Task Closing_a_round_asks_first_saying_what_it_stops_and_Cancel_changes_nothing()
+    {
+        OpenRound round;
+        await using (var scope = fx.Services.CreateAsyncScope())
+            round = await CollectionBuilder.OpenRoundAsync(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), "sipas", ["citizens"]);
+        var page = await fx.OpenAsync($"/surveys/rounds/{round.Id}");
+        await Assertions.Expect(page.GetByTestId("round-status")).ToHaveTextAsync("Đang mở");
+
+        await page.GetByTestId("round-close").ClickAsync();
+        var dialog = page.GetByTestId("confirm-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("không nhận thêm phiếu nào");
+        await Assertions.Expect(dialog).ToContainTextAsync("các mã khảo sát chưa dùng hết hiệu lực");
+        await page.GetByTestId("confirm-cancel").ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("round-status")).ToHaveTextAsync("Đang mở");
+        await using (var scope = fx.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
+            Assert.Equal(RoundStatus.Open, await db.SurveyRounds.Where(r => r.Id == round.Id).Select(r => r.Status).SingleAsync());
+            Assert.False(await db.Audit.AnyAsync(a => a.Subject == $"survey-round:{round.Id}" && a.Field == "status"));
+        }
+
+        await page.GetByTestId("round-close").ClickAsync();
+        await page.GetByTestId("confirm-yes").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("round-status")).ToHaveTextAsync("Đã đóng");
+        await using (var scope = fx.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChiSoDb>();
+            var audit = await db.Audit.SingleAsync(a => a.Subject == $"survey-round:{round.Id}" && a.Field == "status");
+            Assert.Equal(("Đang mở", "Đã đóng"), (audit.OldValue, audit.NewValue));
+        }
     }
 
     [Fact]

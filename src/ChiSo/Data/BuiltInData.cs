@@ -6,6 +6,8 @@ using ChiSo.Features.Plans;
 using ChiSo.Features.Surveys;
 using ChiSo.Features.Units;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace ChiSo.Data;
 
@@ -94,6 +96,9 @@ public static class BuiltInData
     /// <summary>Migrates, then seeds an empty database (the first run of `./chiso serve`).</summary>
     public static async Task MigrateAndSeedIfEmptyAsync(ChiSoDb db, TimeProvider clock, CancellationToken ct = default)
     {
+        // On an empty database EF reads the history table before making it and logs that read's failure at Error
+        // (dotnet/efcore#37328), though nothing is wrong: made first, the read finds it empty.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
         await db.Database.MigrateAsync(ct);
         await AuditChain.SealExistingAsync(db, ct);
         await QuestionLinks.BackfillAsync(db, ct);

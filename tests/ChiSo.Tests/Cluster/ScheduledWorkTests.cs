@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChiSo.Tests.Cluster;
@@ -60,6 +61,52 @@ public sealed class ScheduledWorkSqliteTests() : ScheduledWorkTests(Provider.Sql
 
 public sealed class ScheduledWorkPostgresTests() : ScheduledWorkTests(Provider.Postgres)
 {
+    /// <summary>Every line logged, with its level and category, from any number of hosts at once.</summary>
+    sealed class Levels : ILoggerProvider
+    {
+        readonly List<(LogLevel Level, string Category, string Message)> lines = [];
+
+        public List<string> AtLeast(LogLevel level)
+        {
+            lock (lines) return [.. lines.Where(l => l.Level >= level).Select(l => $"{l.Level} {l.Category}: {l.Message}")];
+        }
+
+        public List<string> Messages(LogLevel level)
+        {
+            lock (lines) return [.. lines.Where(l => l.Level == level).Select(l => l.Message)];
+        }
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+        public void Dispose() { }
+
+        sealed class Logger(Levels owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => true;
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (owner.lines) owner.lines.Add((logLevel, category, formatter(state, exception) + (exception is null ? "" : " — " + exception.Message)));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Instances_making_a_missing_database_at_once_make_it_once_and_log_no_error()
+    {
+        await using var database = await TestDatabase.CreateAsync(Provider.Postgres, seeded: false, migrated: false);
+        await using (var gone = database.NewContext()) await gone.Database.EnsureDeletedAsync();
+        using var logs = new Levels();
+        var log = logs.CreateLogger("start-up");
+
+        var made = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => AdvisoryLock.EnsureDatabaseAsync(database.ConnectionString, log, default))));
+        Assert.Equal(1, made.Count(m => m));
+        Assert.False(await AdvisoryLock.EnsureDatabaseAsync(database.ConnectionString, log, default));
+        Assert.Empty(logs.AtLeast(LogLevel.Warning));
+        Assert.Single(logs.Messages(LogLevel.Information), m => m.StartsWith("Made the PostgreSQL database", StringComparison.Ordinal));
+        await using var db = database.NewContext();
+        Assert.True(await db.Database.CanConnectAsync());
+    }
+
     [Fact]
     public async Task While_one_instance_runs_a_job_the_other_skips_it()
     {
@@ -95,15 +142,18 @@ public sealed class ScheduledWorkPostgresTests() : ScheduledWorkTests(Provider.P
         // A server whose database was never made (only the connection string names it): the instances make it.
         if (!databaseMade) await using (var gone = database.NewContext()) await gone.Database.EnsureDeletedAsync();
         await using var reference = await TestDatabase.CreateAsync(Provider.Postgres);
+        var logs = new Levels();
         ChiSoApp Instance(string name) => new(database, b => b
             .UseSetting("Database:MigrateOnStartup", "true")
             .UseSetting("Accounts:InitialAdminPassword", ChiSoApp.TestPassword)
-            .UseSetting("Instance:Name", name));
+            .UseSetting("Instance:Name", name)
+            .ConfigureLogging(l => l.AddProvider(logs)));
         await using var a = Instance("app1");
         await using var b = Instance("app2");
 
-        // Both hosts start (migrate, seed, first admin) at the same moment; neither fails.
+        // Both hosts start (migrate, seed, first admin) at the same moment; neither fails, nor logs an error for the race.
         await Task.WhenAll(Task.Run(() => a.Services), Task.Run(() => b.Services));
+        Assert.True(logs.AtLeast(LogLevel.Error) is [], string.Join("\n", logs.AtLeast(LogLevel.Error)));
 
         await using var db = database.NewContext();
         await using var seeded = reference.NewContext();

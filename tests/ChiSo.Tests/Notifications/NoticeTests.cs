@@ -158,6 +158,119 @@ public abstract class NoticeTests(Provider provider)
         Assert.All(expected, n => Assert.Contains(n.Key, marks));
     }
 
+    /// <summary>The unit editor of SNV with an address, their unread notices three days before a deadline, and mailers of
+    /// as many instances as asked for over the one database.</summary>
+    static async Task<(string UserId, List<Notice> Unread, FakeTimeProvider Clock, Func<NoticeMailer> Mailer)> MailingAsync(
+        TestDatabase database, ChiSoApp app, SmtpSink sink)
+    {
+        FakeTimeProvider clock;
+        await using (var db = database.NewContext()) (_, _, clock) = await NearDeadlineAsync(db);
+        var userName = await app.UserAsync(Roles.UnitEditor, "SNV");
+        await using var scope = app.Services.CreateAsyncScope();
+        var actor = (await Actor.LoadAsync(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), userName))!;
+        var unread = (await new NoticeService(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), clock, Config()).ListAsync(actor)).Where(n => !n.Read).ToList();
+        Assert.NotEmpty(unread);
+        var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
+        return (actor.UserId, unread, clock, () => new NoticeMailer(scopes, Config(sink.Port), clock, NullLogger<NoticeMailer>.Instance));
+    }
+
+    static async Task<List<NoticeMailed>> MailedAsync(TestDatabase database)
+    {
+        await using var db = database.NewContext();
+        return await db.NoticesMailed.AsNoTracking().OrderBy(m => m.Id).ToListAsync();
+    }
+
+    [Fact]
+    public async Task A_notice_claimed_by_an_instance_that_died_before_sending_is_sent_once_after_the_claim_goes_stale()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new ChiSoApp(database);
+        await using var sink = new SmtpSink();
+        var (userId, unread, clock, mailer) = await MailingAsync(database, app, sink);
+        var lost = unread[0];
+        // An instance claimed this notice and was killed before the mail went out.
+        await using (var db = database.NewContext())
+        {
+            db.NoticesMailed.Add(new NoticeMailed { UserId = userId, Key = lost.Key, ClaimedAt = clock.GetUtcNow().UtcDateTime, Attempts = 1 });
+            await db.SaveChangesAsync();
+        }
+
+        // While the claim is fresh, nobody else takes it (the dead instance might still have been sending).
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await mailer().RunOnceAsync(default);
+        var held = (await MailedAsync(database)).Single(m => m.UserId == userId && m.Key == lost.Key);
+        Assert.Null(held.SentAt);
+        Assert.Equal(1, held.Attempts);
+        var before = sink.Messages.Count;
+
+        // Once stale, the next passes (two instances at once) send it, one of them only.
+        clock.Advance(MailClaims.StaleClaim);
+        var sent = await Task.WhenAll(mailer().RunOnceAsync(default), mailer().RunOnceAsync(default));
+        Assert.Equal(1, sent.Sum());
+        var done = (await MailedAsync(database)).Single(m => m.UserId == userId && m.Key == lost.Key);
+        Assert.Equal(clock.GetUtcNow().UtcDateTime, done.SentAt!.Value, TimeSpan.FromSeconds(1));
+        Assert.Equal(2, done.Attempts);
+        Assert.Equal(before + 1, sink.Messages.Count);
+
+        clock.Advance(MailClaims.StaleClaim);
+        Assert.Equal(0, await mailer().RunOnceAsync(default));
+        Assert.Equal(before + 1, sink.Messages.Count);
+    }
+
+    [Fact]
+    public async Task Two_instances_mailing_at_once_send_each_notice_once()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new ChiSoApp(database);
+        await using var sink = new SmtpSink();
+        var (userId, unread, _, mailer) = await MailingAsync(database, app, sink);
+
+        var sent = await Task.WhenAll(mailer().RunOnceAsync(default), mailer().RunOnceAsync(default));
+        var rows = await MailedAsync(database);
+        Assert.All(rows, r => Assert.NotNull(r.SentAt));
+        Assert.All(rows, r => Assert.Equal(1, r.Attempts));
+        Assert.Equal(rows.Count, sent.Sum());
+        Assert.Equal(rows.Count, sink.Messages.Count);
+        Assert.All(unread, n => Assert.Single(rows, r => r.UserId == userId && r.Key == n.Key));
+    }
+
+    [Fact]
+    public async Task A_notice_the_mail_server_refused_is_kept_counted_and_sent_by_a_later_pass()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new ChiSoApp(database);
+        await using var sink = new SmtpSink { Refuse = true };
+        var (userId, unread, clock, mailer) = await MailingAsync(database, app, sink);
+
+        Assert.Equal(0, await mailer().RunOnceAsync(default));
+        var refused = (await MailedAsync(database)).Where(r => r.UserId == userId).ToList();
+        Assert.Equal(unread.Select(n => n.Key).Order(), refused.Select(r => r.Key).Order());
+        Assert.All(refused, r =>
+        {
+            Assert.Null(r.SentAt);
+            Assert.Null(r.ClaimedAt);
+            Assert.Equal(1, r.Attempts);
+            Assert.False(string.IsNullOrEmpty(r.Problem));
+        });
+
+        // Still refused: tried again, and counted.
+        clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(0, await mailer().RunOnceAsync(default));
+        Assert.All((await MailedAsync(database)).Where(r => r.UserId == userId), r => Assert.Equal(2, r.Attempts));
+
+        sink.Refuse = false;
+        clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.True(await mailer().RunOnceAsync(default) >= unread.Count);
+        var sent = (await MailedAsync(database)).Where(r => r.UserId == userId).ToList();
+        Assert.All(sent, r =>
+        {
+            Assert.NotNull(r.SentAt);
+            Assert.Null(r.Problem);
+            Assert.Equal(3, r.Attempts);
+        });
+        Assert.Equal((await MailedAsync(database)).Count(r => r.SentAt != null), sink.Messages.Count);
+    }
+
     [Fact]
     public async Task Bands_with_a_repeated_name_a_bound_over_100_or_two_equal_bounds_are_refused_in_Vietnamese()
     {

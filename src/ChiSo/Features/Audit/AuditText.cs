@@ -150,6 +150,7 @@ public static partial class AuditText
         "evidence" => "Tài liệu kiểm chứng",
         "previousCodes" => "Mã trước đây",
         "cycle" => "Trạng thái kỳ",
+        "status" => "Trạng thái",
         "stage" => "Bước của đơn vị",
         "appraiser" => "Phân công thẩm định",
         "password" => "Mật khẩu",

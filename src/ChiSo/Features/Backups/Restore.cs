@@ -212,5 +212,5 @@ public static class Restore
     // PostgreSQL cuts names at 63 bytes: the suffix (what tells the databases apart) is kept whole.
     static string Fit(string name, string suffix) => name[..Math.Min(name.Length, 63 - suffix.Length)] + suffix;
 
-    static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

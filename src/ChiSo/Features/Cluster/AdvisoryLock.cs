@@ -2,8 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ChiSo.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace ChiSo.Features.Cluster;
@@ -46,15 +45,37 @@ public static class AdvisoryLock
     }
 
     /// <summary>Makes the PostgreSQL database if it does not exist yet: the start-up lock lives in it, so it must exist before
-    /// the lock is taken (EF's migration would make it, but only once under the lock). Instances racing to make it: the one
-    /// that loses finds it made.</summary>
-    public static async Task EnsureDatabaseAsync(ChiSoDb db, CancellationToken ct)
+    /// the lock is taken (EF's migration would make it, but only once under the lock). Asked and made over a connection of its
+    /// own to the server's maintenance database rather than through EF, which would log the expected race below at Error.</summary>
+    public static async Task EnsureDatabaseAsync(ChiSoDb db, ILogger log, CancellationToken ct)
     {
         if (!db.Database.IsNpgsql()) return;
-        var creator = db.GetService<IRelationalDatabaseCreator>();
-        if (await creator.ExistsAsync(ct)) return;
-        try { await creator.CreateAsync(ct); }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation) { }
+        await EnsureDatabaseAsync(db.Database.GetConnectionString()!, log, ct);
+    }
+
+    /// <summary>True when this call made the database. Instances racing to make it: the one that loses gets 42P04 (or a unique
+    /// violation in the catalogue), finds it made, and says so at Information: nothing went wrong.</summary>
+    public static async Task<bool> EnsureDatabaseAsync(string connectionString, ILogger log, CancellationToken ct)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var name = target.Database ?? throw new InvalidOperationException("ConnectionStrings:ChiSo không có Database.");
+        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var admin = new NpgsqlConnection(maintenance.ConnectionString);
+        await admin.OpenAsync(ct);
+        await using (var exists = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @n)", admin) { Parameters = { new("n", name) } })
+            if ((bool)(await exists.ExecuteScalarAsync(ct))!) return false;
+        try
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {Backups.Restore.Quote(name)}", admin);
+            await create.ExecuteNonQueryAsync(ct);
+            log.LogInformation("Made the PostgreSQL database {Database}.", name);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            log.LogInformation("The PostgreSQL database {Database} was made meanwhile by another instance ({SqlState}).", name, e.SqlState);
+            return false;
+        }
     }
 
     sealed class Nothing : IAsyncDisposable

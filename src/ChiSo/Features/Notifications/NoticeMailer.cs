@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
 using ChiSo.Features.Plans;
@@ -10,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace ChiSo.Features.Notifications;
 
 /// <summary>E-mails each user's unread notices once, when <c>Smtp:Host</c> is set and the account has an e-mail address.
-/// Every pass derives the notices again; a notice is sent only by the instance whose insert into <see cref="NoticeMailed"/>
-/// passed the unique key, so several instances (or a pass that overlaps the previous one) never send it twice. The scheduler
+/// Every pass derives the notices again and makes a <see cref="NoticeMailed"/> row for each one not yet owed (its unique key
+/// keeps several instances, or a pass that overlaps the previous one, from making two); the row is then claimed, sent and
+/// marked (<see cref="MailClaims"/>), so an instance killed mid-send leaves it for a later pass instead of losing it. The scheduler
 /// (<see cref="Cluster.Scheduler"/>) runs a pass every half hour (<c>Notifications:Every</c>).</summary>
 public sealed class NoticeMailer(IServiceScopeFactory scopes, IConfiguration config, TimeProvider clock, ILogger<NoticeMailer> log)
 {
@@ -30,31 +30,30 @@ public sealed class NoticeMailer(IServiceScopeFactory scopes, IConfiguration con
         foreach (var user in users)
         {
             if (await Actor.LoadAsync(db, user.UserName!, ct) is not { } actor) continue;
-            foreach (var n in (await notices.ListAsync(actor, ct)).Where(n => !n.Read))
+            var unread = (await notices.ListAsync(actor, ct)).Where(n => !n.Read).ToList();
+            if (unread.Count == 0) continue;
+            var owed = await RowsAsync(db, actor.UserId, ct);
+            foreach (var n in unread.Where(n => !owed.ContainsKey(n.Key)))
             {
-                var row = new NoticeMailed { UserId = actor.UserId, Key = n.Key, SentAt = clock.GetUtcNow().UtcDateTime };
-                db.Set<NoticeMailed>().Add(row);
+                db.NoticesMailed.Add(new NoticeMailed { UserId = actor.UserId, Key = n.Key });
+                // Made meanwhile by another instance: it is read back below and sent if still pending.
                 try { await db.SaveChangesAsync(ct); }
-                catch (DbUpdateException)
-                {
-                    // Sent already, by an earlier pass or another instance.
-                    db.ChangeTracker.Clear();
-                    continue;
-                }
-                try
-                {
-                    await RemindersMailer.SendMailAsync(config, user.Email!, user.DisplayName, n.Title, n.Text, n.Link, ct);
+                catch (DbUpdateException) { }
+                db.ChangeTracker.Clear();
+            }
+            if (unread.Any(n => !owed.ContainsKey(n.Key))) owed = await RowsAsync(db, actor.UserId, ct);
+            foreach (var n in unread)
+            {
+                if (!owed.TryGetValue(n.Key, out var row) || !MailClaims.Pending(row, clock.GetUtcNow().UtcDateTime)) continue;
+                if (await MailClaims.SendOnceAsync(db.NoticesMailed.Where(m => m.Id == row.Id), row.Attempts, clock,
+                        () => RemindersMailer.SendMailAsync(config, user.Email!, user.DisplayName, n.Title, n.Text, n.Link, ct), log,
+                        $"thông báo {n.Key} tới {user.Email}", ct))
                     sent++;
-                }
-                catch (Exception e) when (e is SmtpException or InvalidOperationException or IOException)
-                {
-                    // Not sent: give the row back so that the next pass tries again.
-                    db.Set<NoticeMailed>().Remove(row);
-                    await db.SaveChangesAsync(ct);
-                    log.LogWarning(e, "Không gửi được thông báo {Key} tới {To}.", n.Key, user.Email);
-                }
             }
         }
         return sent;
     }
+
+    static async Task<Dictionary<string, NoticeMailed>> RowsAsync(ChiSoDb db, string userId, CancellationToken ct) =>
+        await db.NoticesMailed.AsNoTracking().Where(m => m.UserId == userId).ToDictionaryAsync(m => m.Key, ct);
 }

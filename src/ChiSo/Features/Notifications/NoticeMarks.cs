@@ -13,14 +13,17 @@ public sealed class NoticeRead
     public DateTime ReadAt { get; set; }
 }
 
-/// <summary>A notice already e-mailed to a user. Inserted before sending: the unique key lets only one instance (and one
-/// pass) send it.</summary>
-public sealed class NoticeMailed
+/// <summary>A notice owed by e-mail to a user: the unique key lets only one row exist per user and notice, whichever
+/// instance or pass makes it; claimed, sent and marked as <see cref="MailClaims"/> says.</summary>
+public sealed class NoticeMailed : IMailClaim
 {
     public long Id { get; set; }
     public required string UserId { get; set; }
     public required string Key { get; set; }
-    public DateTime SentAt { get; set; }
+    public DateTime? SentAt { get; set; }
+    public DateTime? ClaimedAt { get; set; }
+    public int Attempts { get; set; }
+    public string? Problem { get; set; }
 }
 
 internal sealed class NoticeReadConfiguration : IEntityTypeConfiguration<NoticeRead>
@@ -40,5 +43,6 @@ internal sealed class NoticeMailedConfiguration : IEntityTypeConfiguration<Notic
         b.Property(r => r.UserId).HasMaxLength(450);
         b.Property(r => r.Key).HasMaxLength(200);
         b.HasIndex(r => new { r.UserId, r.Key }).IsUnique();
+        b.Property(r => r.Problem).HasMaxLength(500);
     }
 }

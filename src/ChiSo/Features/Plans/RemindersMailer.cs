@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Mail;
 using ChiSo.Data;
+using ChiSo.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,17 +14,11 @@ namespace ChiSo.Features.Plans;
 /// Units have no address in the registry yet, so addresses come from configuration:
 /// <c>Reminders:Recipients:SNV = "cchc@snv.hanoi.gov.vn"</c> (units without one get in-app notifications only).
 /// Other settings: Smtp:Port (25), Smtp:From, Smtp:User, Smtp:Password, Smtp:EnableSsl.
-/// Each reminder is claimed, sent, then marked sent (<see cref="ReminderSent"/>): a row is inserted when the reminder falls
-/// due (its unique key keeps a second pass or instance from making another), taken by a conditional update on its attempt
-/// count, and stamped sent only once the mail server accepted the mail. A refused or failed send releases the claim with the
-/// server's answer, and every later pass tries it again until the deadline is past or a nearer reminder for the same
-/// deadline replaces it; a claim left by an instance that died mid-send is taken again after <see cref="StaleClaim"/>. A
-/// reminder is thus sent at least once, and twice only when an instance died between the server's acceptance and the mark.</summary>
+/// Each reminder is claimed, sent, then marked sent (<see cref="MailClaims"/>): a row is inserted when the reminder falls
+/// due, and every later pass tries a failed one again until the deadline is past or a nearer reminder for the same deadline
+/// replaces it.</summary>
 public sealed class RemindersMailer(IServiceScopeFactory scopes, IConfiguration config, TimeProvider clock, ILogger<RemindersMailer> log)
 {
-    /// <summary>How long a claim without an outcome blocks other passes: far longer than one send takes.</summary>
-    public static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(15);
-
     /// <summary>One pass: returns how many reminders this instance sent.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
@@ -53,9 +48,8 @@ public sealed class RemindersMailer(IServiceScopeFactory scopes, IConfiguration 
             db.ChangeTracker.Clear();
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        var stale = now - StaleClaim;
-        var pending = (await db.RemindersSent.AsNoTracking()
-                .Where(r => r.SentAt == null && r.Due >= today && (r.ClaimedAt == null || r.ClaimedAt < stale)).ToListAsync(ct))
+        var pending = (await db.RemindersSent.AsNoTracking().Where(r => r.SentAt == null && r.Due >= today).ToListAsync(ct))
+            .Where(r => MailClaims.Pending(r, now))
             // A nearer reminder of the same deadline replaces one that never went out.
             .GroupBy(r => (r.TaskId, r.UnitId, r.Due)).Select(g => g.MinBy(r => r.DaysBefore)!).ToList();
         var sent = 0;
@@ -63,28 +57,12 @@ public sealed class RemindersMailer(IServiceScopeFactory scopes, IConfiguration 
         {
             // Done, or the unit no longer on the task: nothing to remind of.
             if (!near.TryGetValue((row.TaskId, row.UnitId, row.Due), out var n)) continue;
-            // Newer reminders of the deadline (made by another pass since the read) win; so does a pass that took this one.
+            // Newer reminders of the deadline (made by another pass since the read) win.
             if (await db.RemindersSent.AnyAsync(r => r.TaskId == row.TaskId && r.UnitId == row.UnitId && r.Due == row.Due && r.DaysBefore < row.DaysBefore, ct)) continue;
-            var claimed = await db.RemindersSent.Where(r => r.Id == row.Id && r.SentAt == null && r.Attempts == row.Attempts)
-                .ExecuteUpdateAsync(u => u.SetProperty(r => r.ClaimedAt, now).SetProperty(r => r.Attempts, row.Attempts + 1), ct);
-            if (claimed == 0) continue;
             var to = recipients[n.Unit.ToUpperInvariant()];
-            try
-            {
-                await SendAsync(to, n, ct);
-            }
-            catch (Exception e) when (e is SmtpException or InvalidOperationException or IOException)
-            {
-                var problem = e.Message.Length > 500 ? e.Message[..500] : e.Message;
-                await db.RemindersSent.Where(r => r.Id == row.Id)
-                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.ClaimedAt, (DateTime?)null).SetProperty(r => r.Problem, problem), ct);
-                log.LogWarning(e, "Không gửi được nhắc hạn nhiệm vụ {Task} tới {To} (lần {Attempt}); lượt sau gửi lại.", n.TaskId, to, row.Attempts + 1);
-                continue;
-            }
-            var at = clock.GetUtcNow().UtcDateTime;
-            await db.RemindersSent.Where(r => r.Id == row.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(r => r.SentAt, at).SetProperty(r => r.Problem, (string?)null), ct);
-            sent++;
+            if (await MailClaims.SendOnceAsync(db.RemindersSent.Where(r => r.Id == row.Id), row.Attempts, clock, () => SendAsync(to, n, ct), log,
+                    $"nhắc hạn nhiệm vụ {n.TaskId} tới {to}", ct))
+                sent++;
         }
         return sent;
     }

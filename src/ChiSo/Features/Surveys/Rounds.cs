@@ -1,5 +1,6 @@
 using ChiSo.Data;
 using ChiSo.Features.Accounts;
+using ChiSo.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChiSo.Features.Surveys;
@@ -137,6 +138,17 @@ public static class Rounds
         if (round is null) return RoundChange<int>.Missing();
         if (status == RoundStatus.Open && !await db.Set<RoundQuota>().AnyAsync(q => q.RoundId == id, ct))
             return RoundChange<int>.Invalid("status", "Chưa có kế hoạch mẫu (đơn vị × nhóm): hãy thêm chỉ tiêu trước khi mở đợt.");
+        if (round.Status != status)
+            db.Audit.Add(new AuditEntry
+            {
+                At = DateTime.UtcNow, User = actor.Name, Subject = $"survey-round:{id}", Field = "status",
+                OldValue = StatusText(round.Status), NewValue = StatusText(status), Reason = status switch
+                {
+                    RoundStatus.Open => "Mở đợt khảo sát: nhận phiếu trong thời gian của đợt",
+                    RoundStatus.Closed => "Đóng đợt khảo sát: không nhận phiếu mới, mã chưa dùng hết hiệu lực",
+                    _ => "Đưa đợt khảo sát về nháp",
+                },
+            });
         round.Status = status;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
@@ -144,6 +156,14 @@ public static class Rounds
         await tx.CommitAsync(ct);
         return RoundChange<int>.Done(id);
     }
+
+    /// <summary>A round's status as the pages show it; the audit keeps these words, so the log reads without a key.</summary>
+    public static string StatusText(RoundStatus status) => status switch
+    {
+        RoundStatus.Open => "Đang mở",
+        RoundStatus.Closed => "Đã đóng",
+        _ => "Nháp",
+    };
 
     /// <summary>Markers written before decision 0014 are plain hashes that anyone with the list of tokens or dossier codes can
     /// recompute. They are kept only while the round takes answers: when it closes, its legacy dossier rows go and its unused

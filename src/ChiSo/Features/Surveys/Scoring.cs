@@ -249,8 +249,15 @@ public static class RoundScoring
                 var question = layout.Questions[q];
                 if (question.Groups.Count > 0 && !question.Groups.Contains(group.Code)) continue;
                 var s = Sums(tally, layout.Cell(g, q));
+                // The codes this round scores; a key of another framework keeps its code, without a name from this one.
+                string[] codes = criteriaOf[q].Length > 0 ? criteriaOf[q] : question.Criterion is { } key ? [SplitCriterion(key).Code] : [];
+                var named = criteriaOf[q].Where(criteria.ContainsKey).Select(c => criteria[c].Name).ToList();
                 questions.Add(new QuestionScore(question.Code, question.Criterion,
-                    Figure.From(MeanFromSums(s[0], s[1], s[2], target), 4), Figure.From(PercentFromCounts(s[3], s[0], target), 2)));
+                    Figure.From(MeanFromSums(s[0], s[1], s[2], target), 4), Figure.From(PercentFromCounts(s[3], s[0], target), 2))
+                {
+                    CriterionCode = codes.Length == 0 ? null : string.Join(", ", codes),
+                    CriterionName = named.Count == 0 ? null : string.Join("; ", named),
+                });
                 foreach (var c in criteriaOf[q])
                 {
                     if (!byCriterion.TryGetValue(c, out var acc)) byCriterion[c] = acc = new long[4];

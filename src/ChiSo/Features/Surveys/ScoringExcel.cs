@@ -15,7 +15,7 @@ public static class ScoringExcel
     {
         var questions = scores.Units.SelectMany(u => u.Groups.SelectMany(g => g.Questions.Select(q => new Dictionary<string, object?>
         {
-            ["Đơn vị"] = u.Code, ["Tên đơn vị"] = u.Name, ["Nhóm"] = g.Code, ["Câu hỏi"] = q.Code, ["Tiêu chí"] = q.Criterion,
+            ["Đơn vị"] = u.Code, ["Tên đơn vị"] = u.Name, ["Nhóm"] = g.Code, ["Câu hỏi"] = q.Code, ["Tiêu chí"] = q.CriterionCode, ["Tên tiêu chí"] = q.CriterionName,
             ["Số phiếu trả lời câu"] = q.Mean.Respondents, ["Trung bình"] = q.Mean.Value, ["TB ±"] = q.Mean.Margin, ["TB thấp"] = q.Mean.Low, ["TB cao"] = q.Mean.High,
             ["% hài lòng"] = q.Satisfied.Value, ["% ±"] = q.Satisfied.Margin, ["Chỉ tiêu mẫu"] = g.Planned,
             ["Cảnh báo"] = q.Mean.Warning ? Below : null,

@@ -38,8 +38,14 @@ public sealed record UnitScores(int UnitId, string Code, string Name, int Respon
 public sealed record GroupScores(string Code, string Name, int Responses, int? Planned, bool Warning,
     IReadOnlyList<QuestionScore> Questions, IReadOnlyList<GroupCriterion> Criteria);
 
-/// <summary>A question in one group: the mean answer (1–5) and the share satisfied (top two levels, in %).</summary>
-public sealed record QuestionScore(string Code, string? Criterion, Figure Mean, Figure Satisfied);
+/// <summary>A question in one group: the mean answer (1–5) and the share satisfied (top two levels, in %).
+/// <see cref="Criterion"/> is the key the questionnaire gives; <see cref="CriterionCode"/> and <see cref="CriterionName"/> the
+/// criteria it scores in this round, named as the framework version of the round's year names them.</summary>
+public sealed record QuestionScore(string Code, string? Criterion, Figure Mean, Figure Satisfied)
+{
+    public string? CriterionCode { get; init; }
+    public string? CriterionName { get; init; }
+}
 
 /// <summary>A criterion in one group: the mean of all its questions' answers and the points it gives.</summary>
 public sealed record GroupCriterion(string Code, string Name, decimal? Max, Figure Mean, decimal? Points, double? PointsMargin);

@@ -291,6 +291,26 @@ public abstract class ScoringTests(Provider provider)
     }
 
     [Fact]
+    public async Task The_scores_workbook_names_each_questions_criterion_from_the_round_years_version_with_no_raw_keys()
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.NewContext();
+        var built = await SociologicalAsync(db);
+        var framework = await db.Frameworks.AsNoTracking().Include(f => f.Versions).SingleAsync(f => f.Key == "par-province");
+        var version = framework.VersionFor(2024)!;
+        var name = await db.Criteria.Where(c => c.VersionId == version.Id && c.Code == "2.4.1").Select(c => c.Name).SingleAsync();
+
+        var xlsx = new MemoryStream();
+        ScoringExcel.Write((await RoundScoring.ScoreAsync(db, built.RoundId, Actors.Admin()))!, xlsx);
+        xlsx.Position = 0;
+        var rows = xlsx.Query(useHeaderRow: true, sheetName: ScoringExcel.QuestionsSheet).Cast<IDictionary<string, object?>>().ToList();
+        var q1 = rows.First(r => (string?)r["Câu hỏi"] == "Q1");
+        Assert.Equal(("2.4.1", name), ((string?)q1["Tiêu chí"], (string?)q1["Tên tiêu chí"]));
+        Assert.Contains(rows, r => (string?)r["Câu hỏi"] == "Q2" && (string?)r["Tên tiêu chí"] == name);
+        Assert.DoesNotContain(rows.SelectMany(r => r.Values).OfType<string>(), v => v.Contains("par-province", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Responses_page_by_id_and_filter_by_unit_and_group_over_http()
     {
         await using var database = await TestDatabase.CreateAsync(provider);
