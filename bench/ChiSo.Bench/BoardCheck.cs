@@ -50,6 +50,11 @@ public static class BoardCheck
             return Task.CompletedTask;
         });
         await Time("board of the whole plan (25 a column)", () => TaskKanban.BuildAsync(db, new TaskFilter(PlanId: plan), asOf, 1, TaskKanban.DefaultPageSize));
+        await Time("board of the whole plan, fresh context", async () =>
+        {
+            await using var fresh = new SqliteChiSoDb(o.Options);
+            await TaskKanban.BuildAsync(fresh, new TaskFilter(PlanId: plan), asOf, 1, TaskKanban.DefaultPageSize);
+        });
         await Time($"board of {unit} (25 a column)", () => TaskKanban.BuildAsync(db, new TaskFilter(PlanId: plan, Unit: unit), asOf, 1, TaskKanban.DefaultPageSize));
     }
 }

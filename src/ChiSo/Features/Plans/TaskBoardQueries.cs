@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using ChiSo.Data;
 using ChiSo.Features.Units;
 using Microsoft.EntityFrameworkCore;
@@ -195,12 +196,12 @@ public static class TaskBoardQueries
     /// <summary>Loads the tasks the filter's plan, unit and criterion select (the standing filters need the rules,
     /// so <see cref="ListAsync"/> applies them). Null when the filter names a plan or unit that does not exist.</summary>
     public static async Task<TaskSet?> LoadAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, CancellationToken ct = default) =>
-        (await LoadAsync(db, filter, asOf, null, null, ct))?.Set;
+        (await LoadAsync(db, filter, asOf, null, null, true, ct))?.Set;
 
     /// <summary>Only the tasks that can fall due between two days (a calendar month, a timeline's year): the window is
     /// applied in SQL from the deadline columns (docs/decisions/0024), so a month costs what it holds.</summary>
     public static async Task<TaskSet?> LoadAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, DateWindow window, CancellationToken ct = default) =>
-        (await LoadAsync(db, filter, asOf, window, null, ct))?.Set;
+        (await LoadAsync(db, filter, asOf, window, null, true, ct))?.Set;
 
     /// <summary>Paging in SQL needs no rule: filters by standing or by a unit's (year-bound) group membership do, so
     /// those go through <see cref="ListAsync"/> and are paged after.</summary>
@@ -209,7 +210,8 @@ public static class TaskBoardQueries
 
     sealed record Loaded(TaskSet Set, int Total, IReadOnlyList<int>? PageIds);
 
-    static async Task<Loaded?> LoadAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, DateWindow? window, (int Page, int Size)? paging, CancellationToken ct)
+    static async Task<Loaded?> LoadAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, DateWindow? window, (int Page, int Size)? paging, bool withCriteria,
+        CancellationToken ct)
     {
         var units = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, ct);
         var groups = await db.UnitGroups.AsNoTracking().ToDictionaryAsync(g => g.Id, ct);
@@ -249,24 +251,24 @@ public static class TaskBoardQueries
         {
             total = await q.CountAsync(ct);
             // The page by its order and limit, not by a list of its ids: a page of thousands would be thousands of parameters.
-            tasks = await Ordered(q).Skip((pg.Page - 1) * pg.Size).Take(pg.Size).ToListAsync(ct);
+            tasks = await Ordered(q).Skip((pg.Page - 1) * pg.Size).Take(pg.Size).Select(ForReading).ToListAsync(ct);
             var onPage = tasks.Select(t => t.Id).ToList();
             pageIds = onPage;
-            await AttachPartsAsync(db, tasks, Ordered(q).Skip((pg.Page - 1) * pg.Size).Take(pg.Size).Select(t => t.Id), asOf, ct);
+            await AttachPartsAsync(db, tasks, Ordered(q).Skip((pg.Page - 1) * pg.Size).Take(pg.Size).Select(t => t.Id), asOf, withCriteria, ct);
             // A heading task stands as its sub-tasks do (RollUp): they come along, though not as rows of the page.
             var headings = tasks.Where(t => t.Agencies.All(a => a.Role != AgencyRole.Lead)).Select(t => t.Id).ToList();
             if (headings.Count > 0)
             {
                 var parts = db.PlanTasks.AsNoTracking().Where(t => t.ParentId != null && headings.Contains(t.ParentId.Value)).Where(t => !onPage.Contains(t.Id));
-                var children = await parts.ToListAsync(ct);
-                await AttachPartsAsync(db, children, parts.Select(t => t.Id), asOf, ct);
+                var children = await parts.Select(ForReading).ToListAsync(ct);
+                await AttachPartsAsync(db, children, parts.Select(t => t.Id), asOf, withCriteria, ct);
                 tasks.AddRange(children);
             }
         }
         else
         {
-            tasks = await Ordered(q).ToListAsync(ct);
-            await AttachPartsAsync(db, tasks, q.Select(t => t.Id), asOf, ct);
+            tasks = await Ordered(q).Select(ForReading).ToListAsync(ct);
+            await AttachPartsAsync(db, tasks, q.Select(t => t.Id), asOf, withCriteria, ct);
         }
         // The plan is attached, not included: included, it is read again on every task's row, its lists parsed from JSON each time.
         await AttachPlansAsync(db, tasks, ct);
@@ -276,17 +278,37 @@ public static class TaskBoardQueries
         return new Loaded(set, paging is null ? set.Tasks.Count : total, pageIds);
     }
 
+    /// <summary>The criteria the given tasks serve, for tasks loaded without them.</summary>
+    public static async Task AttachCriteriaAsync(ChiSoDb db, IReadOnlyCollection<PlanTask> tasks, CancellationToken ct = default)
+    {
+        var ids = tasks.Select(t => t.Id).ToList();
+        var criteria = (await db.Set<TaskCriterion>().AsNoTracking().Where(c => ids.Contains(c.TaskId)).OrderBy(c => c.Id).ToListAsync(ct))
+            .ToLookup(c => c.TaskId);
+        foreach (var t in tasks) t.Criteria = criteria[t.Id].ToList();
+    }
+
+    /// <summary>A task as a set reads it: every column but the concurrency token, which only an edit needs (a set is never
+    /// saved) and which SQLite keeps as text: parsing 3,000 of them cost about 4 ms of a plan's load.</summary>
+    static readonly Expression<Func<PlanTask, PlanTask>> ForReading = t => new PlanTask
+    {
+        Id = t.Id, PlanId = t.PlanId, SectionId = t.SectionId, ParentId = t.ParentId, Number = t.Number, Description = t.Description,
+        DeadlineText = t.DeadlineText, DeadlineKind = t.DeadlineKind, Start = t.Start, Due = t.Due, Recurrence = t.Recurrence,
+        Tentative = t.Tentative, Event = t.Event, EventDate = t.EventDate, Output = t.Output, Notes = t.Notes, Order = t.Order,
+        Concurrency = Guid.Empty,
+    };
+
     /// <summary>The tasks' agencies, criteria and the updates filed by the day, each read in one query over the same selection
     /// and joined here. Not Include: its split queries fix every row up through EF's navigation machinery, and an update's
     /// cited files (two JSON lists) are parsed though no rule reads them; a plan of 3,000 tasks loaded in half the time
     /// this way (bench/tasks). Updates come without their files; the task's page reads them whole (DetailAsync).</summary>
-    static async Task AttachPartsAsync(ChiSoDb db, List<PlanTask> tasks, IQueryable<int> ids, DateOnly asOf, CancellationToken ct)
+    static async Task AttachPartsAsync(ChiSoDb db, List<PlanTask> tasks, IQueryable<int> ids, DateOnly asOf, bool withCriteria, CancellationToken ct)
     {
         if (tasks.Count == 0) return;
         var agencies = (await db.Set<TaskAgency>().AsNoTracking().Where(a => ids.Contains(a.TaskId)).OrderBy(a => a.Id).ToListAsync(ct))
             .ToLookup(a => a.TaskId);
-        var criteria = (await db.Set<TaskCriterion>().AsNoTracking().Where(c => ids.Contains(c.TaskId)).OrderBy(c => c.Id).ToListAsync(ct))
-            .ToLookup(c => c.TaskId);
+        var criteria = withCriteria
+            ? (await db.Set<TaskCriterion>().AsNoTracking().Where(c => ids.Contains(c.TaskId)).OrderBy(c => c.Id).ToListAsync(ct)).ToLookup(c => c.TaskId)
+            : null;
         var progress = (await db.ProgressUpdates.AsNoTracking().Where(p => p.Date <= asOf && ids.Contains(p.TaskId)).OrderBy(p => p.Id)
             .Select(p => new ProgressUpdate
             {
@@ -296,7 +318,7 @@ public static class TaskBoardQueries
         foreach (var t in tasks)
         {
             t.Agencies = agencies[t.Id].ToList();
-            t.Criteria = criteria[t.Id].ToList();
+            if (criteria is not null) t.Criteria = criteria[t.Id].ToList();
             t.Progress = progress[t.Id].ToList();
         }
     }
@@ -340,7 +362,7 @@ public static class TaskBoardQueries
             if (await ListAsync(db, filter, asOf, ct) is not { } all) return null;
             return new TaskPage(all.Skip((page - 1) * size).Take(size).ToList(), all.Count, page, size, TaskCounts.Of(all));
         }
-        if (await LoadAsync(db, filter, asOf, null, (page, size), ct) is not { } loaded) return null;
+        if (await LoadAsync(db, filter, asOf, null, (page, size), true, ct) is not { } loaded) return null;
         var sections = await SectionsAsync(db, loaded.Set, ct);
         var byId = loaded.Set.Tasks.ToDictionary(t => t.Id);
         var rows = loaded.PageIds!.Select(id => Row(loaded.Set, byId[id], asOf, null, sections)).ToList();
@@ -352,10 +374,14 @@ public static class TaskBoardQueries
 
     /// <summary>Every task of the filter judged (for the filter's unit when it names one) and those its standing and text
     /// filters keep, in list order; a caller that shows only some (a board's page) makes rows of those alone.</summary>
-    public static async Task<JudgedTasks?> JudgeAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, CancellationToken ct = default)
+    public static Task<JudgedTasks?> JudgeAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, CancellationToken ct = default) =>
+        JudgeAsync(db, filter, asOf, withCriteria: true, ct);
+
+    /// <summary>Without criteria the tasks come without what they serve (no rule reads it): the caller that makes rows of some
+    /// of them gives them theirs with <see cref="AttachCriteriaAsync"/>.</summary>
+    public static async Task<JudgedTasks?> JudgeAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, bool withCriteria, CancellationToken ct = default)
     {
-        var set = await LoadAsync(db, filter, asOf, ct);
-        if (set is null) return null;
+        if ((await LoadAsync(db, filter, asOf, null, null, withCriteria, ct))?.Set is not { } set) return null;
         var unit = filter.Unit is { Length: > 0 } code
             ? set.Units.Values.First(u => string.Equals(u.Code, code.Trim(), StringComparison.OrdinalIgnoreCase)) : null;
         var sections = await SectionsAsync(db, set, ct);

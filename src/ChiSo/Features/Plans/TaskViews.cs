@@ -93,12 +93,12 @@ public static class TaskKanban
     public static async Task<KanbanBoard?> BuildAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, int page, int size, CancellationToken ct = default)
     {
         (page, size) = (Math.Max(1, page), Math.Clamp(size, 1, TaskBoardQueries.MaxPageSize));
-        if (await TaskBoardQueries.JudgeAsync(db, filter, asOf, ct) is not { } judged) return null;
-        // Every task is judged to know its column; only the cards on the page become rows.
+        // Every task is judged to know its column; only the cards on the page become rows, with the criteria they serve.
+        if (await TaskBoardQueries.JudgeAsync(db, filter, asOf, withCriteria: false, ct) is not { } judged) return null;
         var byColumn = judged.Tasks.ToLookup(x => ColumnOf(x.Judgement.Standing));
-        return new KanbanBoard(Enum.GetValues<BoardColumn>()
-            .Select(c => new BoardLane(c, byColumn[c].Count(), byColumn[c].Skip((page - 1) * size).Take(size).Select(judged.Row).ToList())).ToList(),
-            page, size);
+        var lanes = Enum.GetValues<BoardColumn>().Select(c => (Column: c, Total: byColumn[c].Count(), Cards: byColumn[c].Skip((page - 1) * size).Take(size).ToList())).ToList();
+        await TaskBoardQueries.AttachCriteriaAsync(db, lanes.SelectMany(l => l.Cards).Select(x => x.Task).ToList(), ct);
+        return new KanbanBoard(lanes.Select(l => new BoardLane(l.Column, l.Total, l.Cards.Select(judged.Row).ToList())).ToList(), page, size);
     }
 }
 
