@@ -53,6 +53,15 @@ public abstract class ReadableTextTests(Provider provider)
         Assert.Equal("Dữ liệu có sẵn của ChiSo: " + names.Framework("papi"), line.Reason);
         Assert.Equal("Tên: Tiêu chí thử; Điểm tối đa: 2,5", AuditText.Value("{\"name\":\"Tiêu chí thử\",\"max\":2.5}"));
 
+        // A cycle's status and a unit's step read as the pages say them, not as the code names them.
+        var cycle = AuditText.Describe(new AuditEntry { User = "x", Subject = "assessment:2026:3", Field = "cycle", OldValue = "Draft", NewValue = "Open" },
+            names, code => code);
+        Assert.Equal(("Đang chuẩn bị", "Đang đánh giá"), (cycle.Old, cycle.New));
+        var stage = AuditText.Describe(new AuditEntry { User = "x", Subject = "assessment:2026:3:SNV", Field = "stage", OldValue = "Draft", NewValue = "Submitted" },
+            names, code => code == "SNV" ? "Sở Nội vụ" : code);
+        Assert.Equal(("Đang tự đánh giá", "Đã gửi, chờ thẩm định"), (stage.Old, stage.New));
+        Assert.EndsWith("Sở Nội vụ", stage.Subject);
+
         var newest = await db.Audit.AsNoTracking().OrderByDescending(a => a.Id).FirstAsync();
         var page = WebUtility.HtmlDecode(await run.Client.GetStringAsync("/audit"));
         Assert.Contains(ViText.DateTime(newest.At), page);

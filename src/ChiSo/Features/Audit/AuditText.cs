@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ChiSo.Data;
+using ChiSo.Features.Assessments;
 using ChiSo.Features.Frameworks;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,6 +28,7 @@ public static partial class AuditText
     {
         var parts = e.Subject.Split(':');
         string subject = e.Subject, field = e.Field;
+        string? old = e.OldValue, @new = e.NewValue;
         string? link = null;
         CriterionLabel? criterion = null;
         switch (parts)
@@ -52,6 +54,8 @@ public static partial class AuditText
                 subject = $"Kỳ đánh giá năm {year}" + (parts.Length > 3 ? $" — {unit(parts[3])}" : "");
                 link = $"/danh-gia/{id}" + (parts.Length > 3 ? $"/don-vi/{parts[3]}" : "");
                 field = FieldName(e.Field);
+                // A cycle's status and a unit's step are kept as their names in the code ("Draft", "Submitted"): read as the pages say them.
+                (old, @new) = (Step(e.Field, old), Step(e.Field, @new));
                 break;
             case ["user", var name]:
                 subject = $"Tài khoản {name}";
@@ -91,8 +95,15 @@ public static partial class AuditText
                 break;
         }
         return new AuditLine(e.Id, e.Seq, ViText.DateTime(e.At), e.User, subject, link, field, criterion,
-            Value(e.OldValue, names), Value(e.NewValue, names), Reason(e.Reason, names));
+            Value(old, names), Value(@new, names), Reason(e.Reason, names));
     }
+
+    static string? Step(string field, string? value) => field switch
+    {
+        "cycle" when Enum.TryParse<CycleStatus>(value, out var c) => AssessmentService.StatusLabel(c),
+        "stage" when Enum.TryParse<UnitStage>(value, out var s) => AssessmentService.StageLabel(s),
+        _ => value,
+    };
 
     /// <summary>A value as text: numbers in Vietnamese form, JSON objects as "tên: giá trị; …", lists joined.</summary>
     public static string Value(string? raw, CriterionNames? names = null)
