@@ -61,6 +61,13 @@ public abstract class ReadableTextTests(Provider provider)
             names, code => code == "SNV" ? "Sở Nội vụ" : code);
         Assert.Equal(("Đang tự đánh giá", "Đã gửi, chờ thẩm định"), (stage.Old, stage.New));
         Assert.EndsWith("Sở Nội vụ", stage.Subject);
+        // An appraiser's assignment keeps ids; the page names the account and the unit.
+        var assignment = AuditText.Describe(new AuditEntry { User = "x", Subject = "assessment:2026:3", Field = "appraiser", NewValue = "u-7|12|1.2" },
+            names, code => code, id => id == "u-7" ? "Thành viên Hội đồng (td1)" : null, id => id == 12 ? "Sở Tư pháp" : null);
+        Assert.Equal("Thành viên Hội đồng (td1) — Sở Tư pháp — tiêu chí 1.2", assignment.New);
+        var everyUnit = AuditText.Describe(new AuditEntry { User = "x", Subject = "assessment:2026:3", Field = "appraiser", NewValue = "u-7||" },
+            names, code => code, id => "Thành viên Hội đồng (td1)");
+        Assert.Equal("Thành viên Hội đồng (td1) — mọi đơn vị — mọi tiêu chí", everyUnit.New);
 
         var newest = await db.Audit.AsNoTracking().OrderByDescending(a => a.Id).FirstAsync();
         var page = WebUtility.HtmlDecode(await run.Client.GetStringAsync("/audit"));

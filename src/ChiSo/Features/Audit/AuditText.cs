@@ -19,12 +19,18 @@ public static partial class AuditText
     public static async Task<List<AuditLine>> DescribeAsync(ChiSoDb db, IReadOnlyList<AuditEntry> entries, CancellationToken ct = default)
     {
         var names = await CriterionNames.LoadAsync(db, ct);
-        var units = await db.Units.AsNoTracking().Select(u => new { u.Code, u.Name }).ToListAsync(ct);
+        var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
         var unitName = units.GroupBy(u => u.Code).ToDictionary(g => g.Key, g => g.Last().Name);
-        return entries.Select(e => Describe(e, names, code => unitName.GetValueOrDefault(code, code))).ToList();
+        var unitById = units.ToDictionary(u => u.Id, u => u.Name);
+        var users = await db.Users.AsNoTracking().Select(u => new { u.Id, u.UserName, u.DisplayName }).ToDictionaryAsync(u => u.Id, ct);
+        return entries.Select(e => Describe(e, names, code => unitName.GetValueOrDefault(code, code),
+            id => users.TryGetValue(id, out var u) ? $"{u.DisplayName} ({u.UserName})" : null, id => unitById.GetValueOrDefault(id))).ToList();
     }
 
-    public static AuditLine Describe(AuditEntry e, CriterionNames names, Func<string, string> unit)
+    /// <param name="user">An account's name by its id, for rows that keep the id (an appraiser's assignment).</param>
+    /// <param name="unitById">A unit's name by its id, likewise.</param>
+    public static AuditLine Describe(AuditEntry e, CriterionNames names, Func<string, string> unit, Func<string, string?>? user = null,
+        Func<int, string?>? unitById = null)
     {
         var parts = e.Subject.Split(':');
         string subject = e.Subject, field = e.Field;
@@ -56,6 +62,7 @@ public static partial class AuditText
                 field = FieldName(e.Field);
                 // A cycle's status and a unit's step are kept as their names in the code ("Draft", "Submitted"): read as the pages say them.
                 (old, @new) = (Step(e.Field, old), Step(e.Field, @new));
+                if (e.Field == "appraiser") (old, @new) = (Assignment(old, user, unitById), Assignment(@new, user, unitById));
                 break;
             case ["user", var name]:
                 subject = $"Tài khoản {name}";
@@ -96,6 +103,14 @@ public static partial class AuditText
         }
         return new AuditLine(e.Id, e.Seq, ViText.DateTime(e.At), e.User, subject, link, field, criterion,
             Value(old, names), Value(@new, names), Reason(e.Reason, names));
+    }
+
+    /// <summary>An appraiser's assignment as kept ("account id|unit id|field"): who, which unit (or all), which field (or all).</summary>
+    static string? Assignment(string? value, Func<string, string?>? user, Func<int, string?>? unitById)
+    {
+        if (value?.Split('|') is not [var who, var unitId, var field]) return value;
+        var unitText = int.TryParse(unitId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? unitById?.Invoke(id) ?? $"đơn vị số {id}" : "mọi đơn vị";
+        return $"{user?.Invoke(who) ?? who} — {unitText} — {(field.Length == 0 ? "mọi tiêu chí" : "tiêu chí " + field)}";
     }
 
     static string? Step(string field, string? value) => field switch
