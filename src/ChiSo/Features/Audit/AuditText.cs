@@ -22,7 +22,10 @@ public static partial class AuditText
         var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
         var unitName = units.GroupBy(u => u.Code).ToDictionary(g => g.Key, g => g.Last().Name);
         var unitById = units.ToDictionary(u => u.Id, u => u.Name);
-        var users = await db.Users.AsNoTracking().Select(u => new { u.Id, u.UserName, u.DisplayName }).ToDictionaryAsync(u => u.Id, ct);
+        // Only an appraiser's assignment keeps an account id: the accounts are read when one is among the rows.
+        var users = entries.Any(e => e.Field == "appraiser")
+            ? await db.Users.AsNoTracking().Select(u => new { u.Id, u.UserName, u.DisplayName }).ToDictionaryAsync(u => u.Id, ct)
+            : [];
         return entries.Select(e => Describe(e, names, code => unitName.GetValueOrDefault(code, code),
             id => users.TryGetValue(id, out var u) ? $"{u.DisplayName} ({u.UserName})" : null, id => unitById.GetValueOrDefault(id))).ToList();
     }

@@ -244,6 +244,8 @@ public sealed record AgencyChoice(string Name, string? Code, string? Group);
 public sealed record CriterionChoice(string Framework, string FrameworkName, string Code, string Name)
 {
     public string Key => $"{Framework}:{Code}";
+    /// <summary>As a picker offers it: code, name, index.</summary>
+    public string Label => $"{Code} {Name} — {FrameworkName}";
 }
 
 public sealed record UnresolvedAgency(string Name, List<AgencyRole> Roles, List<string> Tasks);

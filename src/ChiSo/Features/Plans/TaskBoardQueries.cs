@@ -251,10 +251,11 @@ public static class TaskBoardQueries
         {
             total = await q.CountAsync(ct);
             // The page by its order and limit, not by a list of its ids: a page of thousands would be thousands of parameters.
-            tasks = await Ordered(q).Skip((pg.Page - 1) * pg.Size).Take(pg.Size).Select(ForReading).ToListAsync(ct);
+            var onThePage = Ordered(q).Skip((pg.Page - 1) * pg.Size).Take(pg.Size);
+            tasks = await onThePage.Select(ForReading).ToListAsync(ct);
             var onPage = tasks.Select(t => t.Id).ToList();
             pageIds = onPage;
-            await AttachPartsAsync(db, tasks, Ordered(q).Skip((pg.Page - 1) * pg.Size).Take(pg.Size).Select(t => t.Id), asOf, withCriteria, ct);
+            await AttachPartsAsync(db, tasks, onThePage.Select(t => t.Id), asOf, withCriteria, ct);
             // A heading task stands as its sub-tasks do (RollUp): they come along, though not as rows of the page.
             var headings = tasks.Where(t => t.Agencies.All(a => a.Role != AgencyRole.Lead)).Select(t => t.Id).ToList();
             if (headings.Count > 0)
@@ -282,10 +283,12 @@ public static class TaskBoardQueries
     public static async Task AttachCriteriaAsync(ChiSoDb db, IReadOnlyCollection<PlanTask> tasks, CancellationToken ct = default)
     {
         var ids = tasks.Select(t => t.Id).ToList();
-        var criteria = (await db.Set<TaskCriterion>().AsNoTracking().Where(c => ids.Contains(c.TaskId)).OrderBy(c => c.Id).ToListAsync(ct))
-            .ToLookup(c => c.TaskId);
+        var criteria = await CriteriaOfAsync(db, db.PlanTasks.Select(t => t.Id).Where(id => ids.Contains(id)), ct);
         foreach (var t in tasks) t.Criteria = criteria[t.Id].ToList();
     }
+
+    static async Task<ILookup<int, TaskCriterion>> CriteriaOfAsync(ChiSoDb db, IQueryable<int> ids, CancellationToken ct) =>
+        (await db.Set<TaskCriterion>().AsNoTracking().Where(c => ids.Contains(c.TaskId)).OrderBy(c => c.Id).ToListAsync(ct)).ToLookup(c => c.TaskId);
 
     /// <summary>A task as a set reads it: every column but the concurrency token, which only an edit needs (a set is never
     /// saved; the token the constructor makes is not the stored one) and which SQLite keeps as text: parsing 3,000 of them
@@ -306,9 +309,7 @@ public static class TaskBoardQueries
         if (tasks.Count == 0) return;
         var agencies = (await db.Set<TaskAgency>().AsNoTracking().Where(a => ids.Contains(a.TaskId)).OrderBy(a => a.Id).ToListAsync(ct))
             .ToLookup(a => a.TaskId);
-        var criteria = withCriteria
-            ? (await db.Set<TaskCriterion>().AsNoTracking().Where(c => ids.Contains(c.TaskId)).OrderBy(c => c.Id).ToListAsync(ct)).ToLookup(c => c.TaskId)
-            : null;
+        var criteria = withCriteria ? await CriteriaOfAsync(db, ids, ct) : null;
         var progress = (await db.ProgressUpdates.AsNoTracking().Where(p => p.Date <= asOf && ids.Contains(p.TaskId)).OrderBy(p => p.Id)
             .Select(p => new ProgressUpdate
             {
