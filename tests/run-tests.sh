@@ -47,6 +47,17 @@ for project in tests/ChiSo.Tests tests/ChiSo.BrowserTests; do
   dotnet test "$project" -c Release --no-build -v quiet --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS" "$@" || status=1
 done
 
+# Why each failed test failed, from the TRX files: CI keeps only this log, not the files.
+for trx in "$RESULTS"/*.trx; do
+  [ -f "$trx" ] || continue
+  awk '
+    /<UnitTestResult / { failed = ($0 ~ /outcome="Failed"/); if (failed) { match($0, /testName="[^"]*"/); print "FAILED " substr($0, RSTART + 10, RLENGTH - 11) } }
+    failed && /<Message>/ { inmessage = 1; lines = 0 }
+    inmessage { if (lines++ < 12) { line = $0; gsub(/<\/?Message>/, "", line); gsub(/&quot;/, "\"", line); gsub(/&amp;/, "\\&", line); gsub(/&lt;/, "<", line); gsub(/&gt;/, ">", line); print "    " substr(line, 1, 400) } }
+    /<\/Message>/ { inmessage = 0 }
+  ' "$trx"
+done
+
 # The closing line CI reads, summed from the TRX files (grep and awk: nothing beyond the base system).
 cat "$RESULTS"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' | awk '
   { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[^0-9]/, "", kv[2]); v[kv[1]] += kv[2] } }

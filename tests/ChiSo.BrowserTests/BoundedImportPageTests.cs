@@ -20,7 +20,7 @@ public sealed class BoundedImportPageTests(BrowserFixture fx)
             round = await CollectionBuilder.OpenRoundAsync(scope.ServiceProvider.GetRequiredService<ChiSoDb>(), "sipas", ["citizens"]);
         var page = await fx.OpenAsync($"/surveys/rounds/{round.Id}/paper");
 
-        await page.GetByTestId("paper-file").SetInputFilesAsync(new FilePayload { Name = "bom.xlsx", MimeType = "application/octet-stream", Buffer = BadFiles.ZipBomb() });
+        await FileChoice.ChooseAsync(page.GetByTestId("paper-file"), new FilePayload { Name = "bom.xlsx", MimeType = "application/octet-stream", Buffer = BadFiles.ZipBomb() });
         await page.GetByTestId("paper-import").ClickAsync();
         await Assertions.Expect(page.GetByTestId("paper-error")).ToContainTextAsync("tệp bị từ chối trước khi đọc");
 
@@ -28,7 +28,7 @@ public sealed class BoundedImportPageTests(BrowserFixture fx)
         var forms = Enumerable.Range(1, 2).Select(i => CollectionBuilder.ValidAnswers(round.Form, "citizens", i));
         var csv = ("Đơn vị,Nhóm," + string.Join(',', codes) + "\n"
             + string.Join("\n", forms.Select(f => $"{round.Unit},citizens," + string.Join(',', codes.Select(c => f.GetValueOrDefault(c) ?? ""))))).Normalize(NormalizationForm.FormD);
-        await page.GetByTestId("paper-file").SetInputFilesAsync(new FilePayload { Name = "phieu-mac.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+        await FileChoice.ChooseAsync(page.GetByTestId("paper-file"), new FilePayload { Name = "phieu-mac.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
         await page.GetByTestId("paper-import").ClickAsync();
         await Assertions.Expect(page.GetByTestId("paper-result")).ToContainTextAsync("Đã nhập 2 phiếu giấy");
     }
@@ -37,7 +37,7 @@ public sealed class BoundedImportPageTests(BrowserFixture fx)
     public async Task The_questionnaire_page_refuses_a_file_past_its_size_before_reading_it()
     {
         var page = await fx.OpenAsync("/surveys/questionnaires");
-        await page.GetByTestId("questionnaire-file").SetInputFilesAsync(new FilePayload
+        await FileChoice.ChooseAsync(page.GetByTestId("questionnaire-file"), new FilePayload
         {
             Name = "lon.xlsx", MimeType = "application/octet-stream", Buffer = new byte[6 * 1024 * 1024],
         });

@@ -63,7 +63,7 @@ public sealed class DemoWalkTests(BrowserFixture fx)
             // Evidence beside the criterion: uploaded from its card, linked to it, stored with the one save of the page.
             await card.GetByTestId("attach").ClickAsync();
             var form = card.GetByTestId("evidence-form");
-            await form.GetByTestId("evidence-file").SetInputFilesAsync(new FilePayload { Name = "bao-cao-cchc.pdf", MimeType = "application/pdf", Buffer = AssessmentTests.TinyPdf() });
+            await FileChoice.ChooseAsync(form.GetByTestId("evidence-file"), new FilePayload { Name = "bao-cao-cchc.pdf", MimeType = "application/pdf", Buffer = AssessmentTests.TinyPdf() });
             await Expect(form.GetByTestId("file-chosen")).ToHaveTextAsync("bao-cao-cchc.pdf");
             await Type(Input(form, "evidence-title"), $"Báo cáo CCHC năm {year}");
             await form.GetByTestId("evidence-upload").ClickAsync();

@@ -62,7 +62,7 @@ public sealed class IndexWorkspaceTests(BrowserFixture fx)
         await File.WriteAllTextAsync(path, "not a spreadsheet");
         try
         {
-            await page.GetByTestId("import-file").SetInputFilesAsync(path);
+            await FileChoice.ChooseAsync(page.GetByTestId("import-file"), path);
             await Assertions.Expect(page.GetByTestId("import-result")).ToContainTextAsync("bị từ chối");
         }
         finally { File.Delete(path); }

@@ -56,7 +56,7 @@ public sealed class MyTasksDayTests(BrowserFixture fx)
         var note = form.Locator("[data-testid=form-text] textarea, textarea[data-testid=form-text]").First;
         await note.FillAsync($"Đã hoàn thành dự thảo, gửi xin ý kiến ({width} px)");
         // Content of its own per run: the same bytes filed twice are kept once, under the first name.
-        await form.GetByTestId("form-files").Locator("input[type=file]").SetInputFilesAsync(
+        await FileChoice.ChooseAsync(form.GetByTestId("form-files").Locator("input[type=file]"),
             new FilePayload { Name = $"bien-ban-{width}.pdf", MimeType = "application/pdf", Buffer = [.. AssessmentTests.TinyPdf(), .. System.Text.Encoding.ASCII.GetBytes($"% {width}\n")] });
         await Expect(form.GetByTestId("picked-file")).ToContainTextAsync($"bien-ban-{width}.pdf");
         await form.GetByTestId("form-submit").ClickAsync();

@@ -161,7 +161,7 @@ public sealed class RoleDaysTests(BrowserFixture fx, ITestOutputHelper output)
             await day.UsableAsync(percent);
             await Type(percent, "50");
             await Input(form, "form-text").FillAsync($"Đã trình dự thảo kế hoạch ({width} px)");
-            await form.GetByTestId("form-files").Locator("input[type=file]").SetInputFilesAsync(
+            await FileChoice.ChooseAsync(form.GetByTestId("form-files").Locator("input[type=file]"),
                 new FilePayload { Name = $"du-thao-{unit}.pdf", MimeType = "application/pdf", Buffer = [.. TinyPdf(), .. System.Text.Encoding.ASCII.GetBytes($"% {unit}\n")] });
             await Expect(form.GetByTestId("picked-file")).ToContainTextAsync($"du-thao-{unit}.pdf");
             await day.UsableAsync(form.GetByTestId("form-submit"));
@@ -211,7 +211,8 @@ public sealed class RoleDaysTests(BrowserFixture fx, ITestOutputHelper output)
     [InlineData(390)]
     public async Task An_appraisers_day_the_queue_one_criterion_accepted_one_adjusted_and_the_ranking(int width)
     {
-        var key = await setup.FrameworkAsync();
+        // A key of a set width: the cycle's name is in the ranking's heading, which wraps at 390 px.
+        var key = await setup.FrameworkAsync($"dg-ngay-{width}");
         var cycle = await setup.CycleAsync(key, "SNV", "STP", "STC");
         foreach (var unit in new[] { "SNV", "STP", "STC" })
         {
