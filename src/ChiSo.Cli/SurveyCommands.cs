@@ -228,7 +228,7 @@ public static class SurveyCommands
         var cmd = new Command("status", "Mở hoặc đóng một đợt khảo sát (chỉ đợt đang mở, trong thời gian của nó, nhận câu trả lời).") { round, status, json };
         cmd.SetAction(async (p, ct) => await WithDbAsync(async db =>
         {
-            var change = await Rounds.SetStatusAsync(db, p.GetValue(round), p.GetValue(status), await CliActor.ResolveAsync(p, db, ct), ct);
+            var change = await Rounds.SetStatusAsync(db, p.GetValue(round), p.GetValue(status), await CliActor.ResolveAsync(p, db, ct), TimeProvider.System, ct);
             if (change.NotFound) { Console.Error.WriteLine($"Không có đợt khảo sát số {p.GetValue(round)}."); return 2; }
             if (change.Errors is { } errors) return Refused(errors);
             if (p.GetValue(json)) WriteJson(new { round = p.GetValue(round), status = p.GetValue(status) });

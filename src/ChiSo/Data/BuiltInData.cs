@@ -49,17 +49,17 @@ public static class BuiltInData
             if (!report.Succeeded)
                 throw new InvalidOperationException($"Built-in questionnaire {file} is invalid: " + string.Join("; ", report.Problems));
         }
-        await PlansAsync(db, addMissing: true, ct);
-        var leadProblems = await PlanLeads.KeepAsync(db, Plans(), ct);
+        await PlansAsync(db, clock, addMissing: true, ct);
+        var leadProblems = await PlanLeads.KeepAsync(db, Plans(), clock, ct);
         if (leadProblems.Count > 0)
             throw new InvalidOperationException("Built-in lead tables are invalid: " + string.Join("; ", leadProblems));
     }
 
     /// <summary>Plans are created once; after that they belong to their users (progress, edits). A built-in plan stored
     /// before its document held tasks is completed from it, once (<see cref="PlanImporter.CompleteAsync"/>).</summary>
-    static async Task PlansAsync(ChiSoDb db, bool addMissing, CancellationToken ct)
+    static async Task PlansAsync(ChiSoDb db, TimeProvider clock, bool addMissing, CancellationToken ct)
     {
-        var plans = new PlanImporter(db);
+        var plans = new PlanImporter(db, clock);
         foreach (var plan in Plans())
         {
             if (await db.Plans.FirstOrDefaultAsync(p => p.Title == plan.Title && p.Year == plan.Year, ct) is { } stored)
@@ -76,13 +76,13 @@ public static class BuiltInData
 
     /// <summary>What a database seeded by an earlier version lacks: built-in plans completed (a plan its users deleted
     /// stays deleted), deadlines read again with today's reading of their texts, the plans' lead tables as their years' leads.</summary>
-    public static async Task UpgradeAsync(ChiSoDb db, CancellationToken ct = default)
+    public static async Task UpgradeAsync(ChiSoDb db, TimeProvider clock, CancellationToken ct = default)
     {
-        await PlansAsync(db, addMissing: false, ct);
-        await PlanTasks.RereadDeadlinesAsync(db, ct);
+        await PlansAsync(db, clock, addMissing: false, ct);
+        await PlanTasks.RereadDeadlinesAsync(db, clock, ct);
         // A database seeded before the lead tables were kept gets each plan year's leads once; problems (a registry edited
         // by hand) are shown, not thrown, as for the units.
-        foreach (var problem in await PlanLeads.KeepAsync(db, Plans(), ct))
+        foreach (var problem in await PlanLeads.KeepAsync(db, Plans(), clock, ct))
             Console.Error.WriteLine("Bảng phân công chủ trì có sẵn chưa bổ sung được: " + problem);
     }
 
@@ -111,7 +111,7 @@ public static class BuiltInData
             // Units first: the plans' upgrade names the units they hold.
             foreach (var problem in await AddMissingUnitsAsync(db, ct))
                 Console.Error.WriteLine("Danh mục tổ chức có sẵn chưa bổ sung được: " + problem);
-            await UpgradeAsync(db, ct);
+            await UpgradeAsync(db, clock, ct);
         }
     }
 

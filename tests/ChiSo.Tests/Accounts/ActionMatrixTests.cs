@@ -105,7 +105,7 @@ public abstract class ActionMatrixTests(Provider provider)
 
         // Plans and inspections: the standing agency. Task progress and reports: the unit itself, or the standing agency.
         new("PlanService.CreateAsync", AdminOnly, Db((f, db, a) => new PlanService(db, f.Clock).CreateAsync(new PlanDocument { Title = "", Year = 1 }, a))),
-        new("PlanImporter.ImportAsync", AdminOnly, Db((f, db, a) => new PlanImporter(db).ImportAsync(new PlanDocument { Title = "", Year = 1 }, a))),
+        new("PlanImporter.ImportAsync", AdminOnly, Db((f, db, a) => new PlanImporter(db, TimeProvider.System).ImportAsync(new PlanDocument { Title = "", Year = 1 }, a))),
         new("DraftFromGaps.CreateAsync", AdminOnly, Db((f, db, a) => DraftFromGaps.CreateAsync(db, "khong-co", 2023, null, a))),
         new("PlanService.EditHeaderAsync", AdminOnly, Db((f, db, a) => new PlanService(db, f.Clock).EditHeaderAsync(f.Plan,
             new PlanHeaderEdit("", 2024, PlanKind.IndexImprovement, null, null, null, null, null, null, Guid.Empty), a))),
@@ -142,7 +142,7 @@ public abstract class ActionMatrixTests(Provider provider)
         new("QuestionLinks.SetAsync", SurveyManagers, Db((f, db, a) => QuestionLinks.SetAsync(db, f.Clock, -1, "B1", [], a))),
         new("Rounds.CreateAsync", SurveyManagers, Db((f, db, a) => Rounds.CreateAsync(db, new RoundRequest(2026, "", 0, default, default), a))),
         new("Rounds.EditAsync", SurveyManagers, Db((f, db, a) => Rounds.EditAsync(db, f.Round, "", default, default, a))),
-        new("Rounds.SetStatusAsync", SurveyManagers, Db((f, db, a) => Rounds.SetStatusAsync(db, f.Round, RoundStatus.Draft, a))),
+        new("Rounds.SetStatusAsync", SurveyManagers, Db((f, db, a) => Rounds.SetStatusAsync(db, f.Round, RoundStatus.Draft, a, TimeProvider.System))),
         new("Rounds.SetQuotasAsync", SurveyManagers, Db((f, db, a) => Rounds.SetQuotasAsync(db, f.Round, [], a))),
         new("Rounds.RemoveQuotaAsync", SurveyManagers, Db((f, db, a) => Rounds.RemoveQuotaAsync(db, f.Round, -1, a))),
         new("Tokens.GenerateAsync", SurveyManagers, Db((f, db, a) => Tokens.GenerateAsync(db, ChiSoApp.Markers, f.Round, "SNV", "khong-co", 1, a))),

@@ -41,7 +41,7 @@ public abstract class LeaderDashboardTests(Provider provider)
         Assert.Null(round.Errors);
         var quotas = await Rounds.SetQuotasAsync(db, round.Value, [new QuotaRequest("SNV", questionnaire.Groups.First().Code, null, 40)], admin);
         Assert.Null(quotas.Errors);
-        var opened = await Rounds.SetStatusAsync(db, round.Value, RoundStatus.Open, admin);
+        var opened = await Rounds.SetStatusAsync(db, round.Value, RoundStatus.Open, admin, TimeProvider.System);
         Assert.Null(opened.Errors);
         return round.Value;
     }

@@ -72,7 +72,7 @@ public abstract class PapiLeadsByYearTests(Provider provider)
         }
 
         for (var i = 0; i < 2; i++)
-            await using (var db = database.NewContext()) await BuiltInData.UpgradeAsync(db);
+            await using (var db = database.NewContext()) await BuiltInData.UpgradeAsync(db, TimeProvider.System);
 
         await using (var db = database.NewContext())
         {

@@ -67,7 +67,7 @@ public abstract class SeedsWholeTests(Provider provider)
         }
 
         await using (var db = database.NewContext()) await BuiltInData.MigrateAndSeedIfEmptyAsync(db, TimeProvider.System);
-        await using (var db = database.NewContext()) await BuiltInData.UpgradeAsync(db);
+        await using (var db = database.NewContext()) await BuiltInData.UpgradeAsync(db, TimeProvider.System);
 
         await using (var db = database.NewContext())
         {

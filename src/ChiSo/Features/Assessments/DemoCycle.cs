@@ -107,7 +107,7 @@ public static class DemoCycle
             if (quotas.Errors is { } e) return Failure.Invalid(e);
             responses = await AnswersAsync(db, roundId.Value, unitIds, Seed, PerGroup, new DateOnly(year, 11, 5), ct);
             // Generated answers are all the round gets: it is closed so that nobody mistakes it for a live survey.
-            var closed = await Rounds.SetStatusAsync(db, roundId.Value, RoundStatus.Closed, actor, ct);
+            var closed = await Rounds.SetStatusAsync(db, roundId.Value, RoundStatus.Closed, actor, clock, ct);
             if (closed.Errors is { } c) return Failure.Invalid(c);
         }
 

@@ -12,7 +12,7 @@ namespace ChiSo.Features.Plans;
 /// <summary>Creates a plan from a <see cref="PlanDocument"/>, all or nothing. Agencies are matched to units or
 /// groups of units; a name that matches neither is kept as written (and listed), never dropped. Deadlines are
 /// parsed; one that cannot be understood keeps its text and is flagged.</summary>
-public sealed class PlanImporter(ChiSoDb db)
+public sealed class PlanImporter(ChiSoDb db, TimeProvider clock)
 {
     /// <summary>Tasks a plan document may hold (README "Limits of imports").</summary>
     public static readonly ImportLimits Limits = ImportLimits.Plan;
@@ -97,7 +97,7 @@ public sealed class PlanImporter(ChiSoDb db)
         plan.Source = doc.Source;
         db.Audit.Add(new AuditEntry
         {
-            At = DateTime.UtcNow, User = actor.Name, Subject = $"plan:{plan.Id}", Field = "tasks",
+            At = clock.GetUtcNow().UtcDateTime, User = actor.Name, Subject = $"plan:{plan.Id}", Field = "tasks",
             OldValue = status.ToString(), NewValue = $"{plan.Status}, {Count(doc.Tasks)} nhiệm vụ",
             Reason = "Bổ sung nhiệm vụ của kế hoạch có sẵn từ tài liệu nguồn",
         });

@@ -13,7 +13,7 @@ public static class PlanLeads
     /// <summary>Stores the lead table of each plan for its year, once: a framework whose version already holds leads for
     /// that year is left as it is, so running again (every start of an existing database) changes nothing. All or nothing
     /// per plan and framework; problems (a code or agency not found) are returned and nothing of that table is stored.</summary>
-    public static async Task<IReadOnlyList<string>> KeepAsync(ChiSoDb db, IEnumerable<PlanDocument> plans, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<string>> KeepAsync(ChiSoDb db, IEnumerable<PlanDocument> plans, TimeProvider clock, CancellationToken ct = default)
     {
         var problems = new List<string>();
         var units = await UnitDirectory.LoadAsync(db, ct);
@@ -51,7 +51,7 @@ public static class PlanLeads
                 db.CriterionYearLeads.AddRange(rows);
                 db.Audit.Add(new AuditEntry
                 {
-                    At = DateTime.UtcNow, User = Accounts.Actor.System.Name, Subject = $"framework:{table.Key}:{plan.Year}", Field = "leads",
+                    At = clock.GetUtcNow().UtcDateTime, User = Accounts.Actor.System.Name, Subject = $"framework:{table.Key}:{plan.Year}", Field = "leads",
                     NewValue = $"{rows.Count} đơn vị chủ trì của {rows.Select(r => r.CriterionId).Distinct().Count()} tiêu chí",
                     Reason = $"Phân công chủ trì năm {plan.Year} theo {source}",
                 });

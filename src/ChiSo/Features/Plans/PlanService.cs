@@ -197,7 +197,7 @@ public sealed partial class PlanService(ChiSoDb db, TimeProvider clock)
     }
 
     public async Task<(Plan? Plan, IReadOnlyList<Frameworks.ImportProblem> Problems)> CreateAsync(PlanDocument doc, Accounts.Actor actor, CancellationToken ct = default) =>
-        await new PlanImporter(db).ImportAsync(doc, actor, ct);
+        await new PlanImporter(db, clock).ImportAsync(doc, actor, ct);
 }
 
 public sealed record PlanSummary(int Id, string? Number, DateOnly? IssuedOn, string Title, int Year, PlanKind Kind, PlanStatus Status,

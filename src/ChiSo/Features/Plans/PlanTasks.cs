@@ -23,7 +23,7 @@ public static class PlanTasks
     /// <summary>Stores again what the parser understands of every task's deadline text, where it now reads it otherwise
     /// ("trước ngày 01/3/2024" is due 29/02, "Theo quy định" is no longer continuous work). An event's date, set by hand,
     /// is kept. Returns how many tasks changed; one audit row says so.</summary>
-    public static async Task<int> RereadDeadlinesAsync(ChiSoDb db, CancellationToken ct = default)
+    public static async Task<int> RereadDeadlinesAsync(ChiSoDb db, TimeProvider clock, CancellationToken ct = default)
     {
         var tasks = await db.PlanTasks.Include(t => t.Plan).Where(t => t.DeadlineKind != DeadlineKind.Event).ToListAsync(ct);
         var changed = 0;
@@ -37,7 +37,7 @@ public static class PlanTasks
         if (changed == 0) return 0;
         db.Audit.Add(new AuditEntry
         {
-            At = DateTime.UtcNow, User = Actor.System.Name, Subject = "plan-tasks", Field = "deadline",
+            At = clock.GetUtcNow().UtcDateTime, User = Actor.System.Name, Subject = "plan-tasks", Field = "deadline",
             NewValue = $"{changed} nhiệm vụ", Reason = "Đọc lại thời hạn theo cách hiểu mới (quyết định 0021)",
         });
         await db.SaveChangesAsync(ct);

@@ -131,7 +131,7 @@ public static class Rounds
         return null;
     }
 
-    public static async Task<RoundChange<int>> SetStatusAsync(ChiSoDb db, int id, RoundStatus status, Actor actor, CancellationToken ct = default)
+    public static async Task<RoundChange<int>> SetStatusAsync(ChiSoDb db, int id, RoundStatus status, Actor actor, TimeProvider clock, CancellationToken ct = default)
     {
         RequireManage(actor);
         var round = await db.SurveyRounds.FirstOrDefaultAsync(r => r.Id == id, ct);
@@ -141,7 +141,7 @@ public static class Rounds
         if (round.Status != status)
             db.Audit.Add(new AuditEntry
             {
-                At = DateTime.UtcNow, User = actor.Name, Subject = $"survey-round:{id}", Field = "status",
+                At = clock.GetUtcNow().UtcDateTime, User = actor.Name, Subject = $"survey-round:{id}", Field = "status",
                 OldValue = StatusText(round.Status), NewValue = StatusText(status), Reason = status switch
                 {
                     RoundStatus.Open => "Mở đợt khảo sát: nhận phiếu trong thời gian của đợt",

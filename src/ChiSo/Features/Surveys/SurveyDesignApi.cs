@@ -130,7 +130,7 @@ public static class SurveyDesignApi
     {
         if (!Enum.TryParse<RoundStatus>(request.Status, true, out var status) || !Enum.IsDefined(status))
             return Invalid("status", $"Trạng thái '{request.Status}' không hợp lệ (Draft, Open, Closed).");
-        return await Detail(await Rounds.SetStatusAsync(db, id, status, Actor.From(http.User), ct), db, clock, ct);
+        return await Detail(await Rounds.SetStatusAsync(db, id, status, Actor.From(http.User), clock, ct), db, clock, ct);
     }
 
     static async Task<Results<Ok<RoundDetail>, NotFound, ValidationProblem>> SetQuotas(int id, List<QuotaRequest> quotas, ChiSoDb db, TimeProvider clock, HttpContext http,

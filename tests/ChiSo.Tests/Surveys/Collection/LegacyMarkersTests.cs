@@ -83,8 +83,8 @@ public abstract class LegacyMarkersTests(Provider provider)
             Assert.True(used.Used);
             Assert.False(used.Legacy);
 
-            Assert.Null((await Rounds.SetStatusAsync(db, open.Id, RoundStatus.Closed, Actors.Admin())).Errors);
-            Assert.Null((await Rounds.SetStatusAsync(db, tokens.Id, RoundStatus.Closed, Actors.Admin())).Errors);
+            Assert.Null((await Rounds.SetStatusAsync(db, open.Id, RoundStatus.Closed, Actors.Admin(), TimeProvider.System)).Errors);
+            Assert.Null((await Rounds.SetStatusAsync(db, tokens.Id, RoundStatus.Closed, Actors.Admin(), TimeProvider.System)).Errors);
             var left = await db.UsedDossiers.AsNoTracking().Where(d => d.RoundId == open.Id).ToListAsync();
             Assert.Equal(ChiSoApp.Markers.Dossier(open.Id, "HS-0009").Keyed, Assert.Single(left).Hash);
             var rows = await db.SurveyTokens.AsNoTracking().Where(t => t.RoundId == tokens.Id).ToListAsync();

@@ -54,21 +54,21 @@ public abstract class RoundAndTokenTests(Provider provider)
         var round = await db.SurveyRounds.AsNoTracking().SingleAsync(r => r.Id == id);
         Assert.False(Rounds.RoundIsOpen(round, new DateOnly(2025, 11, 1)));
 
-        Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Open, Actors.Admin())).Errors);
+        Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Open, Actors.Admin(), TimeProvider.System)).Errors);
         round = await db.SurveyRounds.AsNoTracking().SingleAsync(r => r.Id == id);
         Assert.False(Rounds.RoundIsOpen(round, new DateOnly(2025, 9, 30)));
         Assert.True(Rounds.RoundIsOpen(round, new DateOnly(2025, 10, 1)));
         Assert.True(Rounds.RoundIsOpen(round, new DateOnly(2025, 12, 30)));
         Assert.False(Rounds.RoundIsOpen(round, new DateOnly(2025, 12, 31)));
 
-        Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Closed, Actors.Admin())).Errors);
+        Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Closed, Actors.Admin(), TimeProvider.System)).Errors);
         round = await db.SurveyRounds.AsNoTracking().SingleAsync(r => r.Id == id);
         Assert.False(Rounds.RoundIsOpen(round, new DateOnly(2025, 11, 1)));
 
         // A round without a sample plan cannot open.
         var qid = await db.Questionnaires.Where(q => q.Key == "sipas").Select(q => q.Id).SingleAsync();
         var empty = await Rounds.CreateAsync(db, new RoundRequest(2025, "Rỗng", qid, new DateOnly(2025, 10, 1), new DateOnly(2025, 12, 30)), Actors.Admin());
-        Assert.NotNull((await Rounds.SetStatusAsync(db, empty.Value, RoundStatus.Open, Actors.Admin())).Errors);
+        Assert.NotNull((await Rounds.SetStatusAsync(db, empty.Value, RoundStatus.Open, Actors.Admin(), TimeProvider.System)).Errors);
         Assert.NotNull((await Rounds.CreateAsync(db, new RoundRequest(2025, "Ngược", qid, new DateOnly(2025, 12, 1), new DateOnly(2025, 10, 1)), Actors.Admin())).Errors);
     }
 

@@ -5,6 +5,7 @@ using ChiSo.Features.Frameworks;
 using ChiSo.Features.Surveys;
 using ChiSo.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ChiSo.Tests.Surveys.Design;
 
@@ -29,18 +30,22 @@ public abstract class RoundStatusAuditTests(Provider provider)
     public async Task Opening_and_closing_through_the_service_are_audited_in_words_and_the_chain_holds()
     {
         await using var database = await TestDatabase.CreateAsync(provider);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 10, 1, 1, 30, 0, TimeSpan.Zero));
         int id;
         await using (var db = database.NewContext())
         {
             id = await PlannedRoundAsync(db);
-            Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Open, Actors.Admin("mo.dot"))).Errors);
+            Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Open, Actors.Admin("mo.dot"), clock)).Errors);
             // The same status again changes nothing, so it writes nothing.
-            Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Open, Actors.Admin("mo.dot"))).Errors);
-            Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Closed, Actors.Admin("dong.dot"))).Errors);
+            Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Open, Actors.Admin("mo.dot"), clock)).Errors);
+            clock.Advance(TimeSpan.FromDays(20));
+            Assert.Null((await Rounds.SetStatusAsync(db, id, RoundStatus.Closed, Actors.Admin("dong.dot"), clock)).Errors);
         }
 
         var rows = await StatusRowsAsync(database, id);
         Assert.Equal([("mo.dot", "Nháp", "Đang mở"), ("dong.dot", "Đang mở", "Đã đóng")], rows.Select(r => (r.User, r.OldValue, r.NewValue)));
+        // Under the time of the clock the service is given (the server's, or a test's), not the machine's.
+        Assert.Equal([new DateTime(2025, 10, 1, 1, 30, 0), new DateTime(2025, 10, 21, 1, 30, 0)], rows.Select(r => r.At));
         Assert.All(rows, r => Assert.NotNull(r.Hash));
 
         await using var read = database.NewContext();
@@ -57,7 +62,7 @@ public abstract class RoundStatusAuditTests(Provider provider)
         await using var db = database.NewContext();
         var qid = await db.Questionnaires.Where(q => q.Key == "sipas").Select(q => q.Id).SingleAsync();
         var empty = await Rounds.CreateAsync(db, new RoundRequest(2025, "Rỗng", qid, new DateOnly(2025, 10, 1), new DateOnly(2025, 12, 30)), Actors.Admin());
-        Assert.NotNull((await Rounds.SetStatusAsync(db, empty.Value, RoundStatus.Open, Actors.Admin())).Errors);
+        Assert.NotNull((await Rounds.SetStatusAsync(db, empty.Value, RoundStatus.Open, Actors.Admin(), TimeProvider.System)).Errors);
         Assert.Empty(await StatusRowsAsync(database, empty.Value));
     }
 
