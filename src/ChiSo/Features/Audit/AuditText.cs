@@ -45,7 +45,7 @@ public static partial class AuditText
             case ["result" or "target", var key, var year, var code]:
                 subject = $"{(parts[0] == "result" ? "Kết quả" : "Mục tiêu")} {names.Framework(key)} năm {year} — {unit(code)}";
                 link = $"/overview?f={key}&y={year}";
-                criterion = e.Field is "total" ? null : names.Of(key, e.Field);
+                criterion = e.Field is "total" ? null : names.Of(key, e.Field, int.TryParse(year, out var resultYear) ? resultYear : null);
                 if (criterion?.Name is null) criterion = null;
                 field = e.Field is "total" ? "Tổng điểm" : criterion is null ? e.Field : "";
                 break;
