@@ -48,6 +48,12 @@ public abstract class CriterionNamesTests(Provider provider)
         var line = AuditText.Describe(row, names, c => c);
         Assert.Equal(Y2024, line.Criterion?.Name);
         Assert.Equal("/overview?f=city-par-departments&y=2024#c-1.5", line.Criterion?.Link);
+
+        // An edit of a version names the criterion as that version does, not as the newest.
+        var edit = new AuditEntry { At = new DateTime(2025, 1, 10, 2, 0, 0), User = "admin", Subject = "framework:city-par-departments:2024", Field = "1.5/max", OldValue = "1", NewValue = "1,5" };
+        Assert.Equal(Y2024, AuditText.Describe(edit, names, c => c).Criterion?.Name);
+        Assert.Equal((Y5666, (int?)2025), (names.InVersion("city-par-departments", "2025-5666", "1.5").Name, names.InVersion("city-par-departments", "2025-5666", "1.5").Year));
+        Assert.Equal(Y5666, names.InVersion("city-par-departments", "không có", "1.5").Name);
     }
 }
 

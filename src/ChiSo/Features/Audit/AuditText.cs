@@ -56,7 +56,7 @@ public static partial class AuditText
                 subject = $"Bộ chỉ số {names.Framework(key)}, phiên bản {label}";
                 link = $"/khung-chi-so/{key}/{label}/sua";
                 var slash = e.Field.IndexOf('/');
-                criterion = names.Of(key, slash < 0 ? e.Field : e.Field[..slash]);
+                criterion = names.InVersion(key, label, slash < 0 ? e.Field : e.Field[..slash]);
                 field = slash < 0 ? "" : FieldName(e.Field[(slash + 1)..]);
                 break;
             case ["assessment", var year, var id, ..]:

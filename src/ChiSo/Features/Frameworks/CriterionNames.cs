@@ -24,7 +24,7 @@ public sealed class CriterionNames
     readonly Dictionary<(string, string), List<Named>> criteria;
     readonly Dictionary<string, string> groups;
 
-    sealed record Named(int From, int? To, string Name);
+    sealed record Named(int From, int? To, string Label, string Name);
 
     CriterionNames(Dictionary<string, string> frameworks, Dictionary<(string, string), List<Named>> criteria, Dictionary<string, string> groups)
     {
@@ -37,12 +37,12 @@ public sealed class CriterionNames
     {
         var frameworks = await db.Frameworks.AsNoTracking().Select(f => new { f.Key, f.Name }).ToListAsync(ct);
         var rows = await db.Criteria.AsNoTracking()
-            .Join(db.FrameworkVersions, c => c.VersionId, v => v.Id, (c, v) => new { v.FrameworkId, VersionId = v.Id, c.Code, c.Name, v.ValidFromYear, v.ValidToYear })
-            .Join(db.Frameworks, x => x.FrameworkId, f => f.Id, (x, f) => new { f.Key, x.VersionId, x.Code, x.Name, x.ValidFromYear, x.ValidToYear })
+            .Join(db.FrameworkVersions, c => c.VersionId, v => v.Id, (c, v) => new { v.FrameworkId, VersionId = v.Id, v.Label, c.Code, c.Name, v.ValidFromYear, v.ValidToYear })
+            .Join(db.Frameworks, x => x.FrameworkId, f => f.Id, (x, f) => new { f.Key, x.VersionId, x.Label, x.Code, x.Name, x.ValidFromYear, x.ValidToYear })
             .ToListAsync(ct);
         var criteria = rows.OrderBy(r => r.ValidFromYear).ThenBy(r => r.VersionId)
             .GroupBy(r => (r.Key, r.Code))
-            .ToDictionary(g => g.Key, g => g.Select(r => new Named(r.ValidFromYear, r.ValidToYear, r.Name)).ToList());
+            .ToDictionary(g => g.Key, g => g.Select(r => new Named(r.ValidFromYear, r.ValidToYear, r.Label, r.Name)).ToList());
         var groups = await db.Set<ChiSo.Features.Surveys.RespondentGroup>().AsNoTracking().Select(g => new { g.Code, g.Name }).ToListAsync(ct);
         return new CriterionNames(frameworks.ToDictionary(f => f.Key, f => f.Name), criteria,
             groups.GroupBy(g => g.Code).ToDictionary(g => g.Key, g => g.First().Name));
@@ -58,6 +58,13 @@ public sealed class CriterionNames
     /// latest version before that year names it, else the first after it), or as the newest version when no year is given.</summary>
     public CriterionLabel Of(string framework, string code, int? year = null) =>
         new(framework, Framework(framework), code, Name(framework, code, year), year);
+
+    /// <summary>The criterion as the version labelled <paramref name="label"/> names it (an edit of that version); as the
+    /// newest version when that version does not have it.</summary>
+    public CriterionLabel InVersion(string framework, string label, string code) =>
+        criteria.TryGetValue((framework, code), out var named) && named.LastOrDefault(n => n.Label == label) is { } n
+            ? new(framework, Framework(framework), code, n.Name, n.From)
+            : Of(framework, code);
 
     string? Name(string framework, string code, int? year)
     {
