@@ -21,15 +21,9 @@ static class FileChoice
     }
 
     /// <summary><paramref name="target"/> is the input or the drop area (a label) that holds it.</summary>
-    static async Task ReadyAsync(ILocator target)
-    {
-        const string taken = "el => { const input = el.matches('input[type=file]') ? el : el.querySelector('input[type=file]');"
-            + " return !!input && input._blazorInputFileNextFileId !== undefined; }";
-        var until = DateTime.UtcNow.AddSeconds(15);
-        while (!await target.EvaluateAsync<bool>(taken))
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException("Ô chọn tệp chưa sẵn sàng sau 15 giây (Blazor chưa gắn InputFile).");
-            await Task.Delay(50);
-        }
-    }
+    static async Task ReadyAsync(ILocator target) =>
+        await target.Page.WaitForFunctionAsync(
+            "el => { const input = el.matches('input[type=file]') ? el : el.querySelector('input[type=file]');"
+            + " return !!input && input._blazorInputFileNextFileId !== undefined; }",
+            await target.ElementHandleAsync(), new() { Timeout = 15_000 });
 }

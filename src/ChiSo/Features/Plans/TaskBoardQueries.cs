@@ -283,12 +283,12 @@ public static class TaskBoardQueries
     public static async Task AttachCriteriaAsync(ChiSoDb db, IReadOnlyCollection<PlanTask> tasks, CancellationToken ct = default)
     {
         var ids = tasks.Select(t => t.Id).ToList();
-        var criteria = await CriteriaOfAsync(db, db.PlanTasks.Select(t => t.Id).Where(id => ids.Contains(id)), ct);
+        var criteria = await CriteriaOfAsync(db, c => ids.Contains(c.TaskId), ct);
         foreach (var t in tasks) t.Criteria = criteria[t.Id].ToList();
     }
 
-    static async Task<ILookup<int, TaskCriterion>> CriteriaOfAsync(ChiSoDb db, IQueryable<int> ids, CancellationToken ct) =>
-        (await db.Set<TaskCriterion>().AsNoTracking().Where(c => ids.Contains(c.TaskId)).OrderBy(c => c.Id).ToListAsync(ct)).ToLookup(c => c.TaskId);
+    static async Task<ILookup<int, TaskCriterion>> CriteriaOfAsync(ChiSoDb db, Expression<Func<TaskCriterion, bool>> which, CancellationToken ct) =>
+        (await db.Set<TaskCriterion>().AsNoTracking().Where(which).OrderBy(c => c.Id).ToListAsync(ct)).ToLookup(c => c.TaskId);
 
     /// <summary>A task as a set reads it: every column but the concurrency token, which only an edit needs (a set is never
     /// saved; the token the constructor makes is not the stored one) and which SQLite keeps as text: parsing 3,000 of them
@@ -309,7 +309,7 @@ public static class TaskBoardQueries
         if (tasks.Count == 0) return;
         var agencies = (await db.Set<TaskAgency>().AsNoTracking().Where(a => ids.Contains(a.TaskId)).OrderBy(a => a.Id).ToListAsync(ct))
             .ToLookup(a => a.TaskId);
-        var criteria = withCriteria ? await CriteriaOfAsync(db, ids, ct) : null;
+        var criteria = withCriteria ? await CriteriaOfAsync(db, c => ids.Contains(c.TaskId), ct) : null;
         var progress = (await db.ProgressUpdates.AsNoTracking().Where(p => p.Date <= asOf && ids.Contains(p.TaskId)).OrderBy(p => p.Id)
             .Select(p => new ProgressUpdate
             {
@@ -371,15 +371,12 @@ public static class TaskBoardQueries
     }
 
     public static async Task<List<TaskRow>?> ListAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, CancellationToken ct = default) =>
-        await JudgeAsync(db, filter, asOf, ct) is { } judged ? judged.Tasks.Select(judged.Row).ToList() : null;
+        await JudgeAsync(db, filter, asOf, withCriteria: true, ct) is { } judged ? judged.Tasks.Select(judged.Row).ToList() : null;
 
     /// <summary>Every task of the filter judged (for the filter's unit when it names one) and those its standing and text
-    /// filters keep, in list order; a caller that shows only some (a board's page) makes rows of those alone.</summary>
-    public static Task<JudgedTasks?> JudgeAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, CancellationToken ct = default) =>
-        JudgeAsync(db, filter, asOf, withCriteria: true, ct);
-
-    /// <summary>Without criteria the tasks come without what they serve (no rule reads it): the caller that makes rows of some
-    /// of them gives them theirs with <see cref="AttachCriteriaAsync"/>.</summary>
+    /// filters keep, in list order; a caller that shows only some (a board's page) makes rows of those alone. Without
+    /// criteria the tasks come without what they serve (no rule reads it): the caller that makes rows of some of them gives
+    /// them theirs with <see cref="AttachCriteriaAsync"/>.</summary>
     public static async Task<JudgedTasks?> JudgeAsync(ChiSoDb db, TaskFilter filter, DateOnly asOf, bool withCriteria, CancellationToken ct = default)
     {
         if ((await LoadAsync(db, filter, asOf, null, null, withCriteria, ct))?.Set is not { } set) return null;
